@@ -1,0 +1,196 @@
+"Conference lists into the item contract: every capture loads, and venue, year, decision and counts agree with the files."
+import csv, io, json, re
+from collections import Counter
+from pathlib import Path
+import pandas as pd, pytest
+from mlnews_nb.core import check_items, SourceError, DECISIONS, norm_title, to_items, arxiv_id
+from mlnews_nb import conferences as C
+
+DATA = Path(__file__).parent/'data'
+# Paper Copilot statuses as the files spell them -> our decision; written out here, independently of DECISION_RULES
+STATUS = {'Poster': 'poster', 'Oral': 'oral', 'Spotlight': 'spotlight', 'Reject': 'reject', 'Long': 'accept', 'Short': 'accept',
+          'Findings': 'accept', 'Workshop': 'accept', 'Poster Workshop': 'poster', 'Oral Workshop': 'oral', None: None}
+PREFIX = {'nips': 'NeurIPS', 'icml': 'ICML', 'iclr': 'ICLR', 'aistats': 'AISTATS', 'colt': 'COLT', 'colm': 'COLM', 'corl': 'CoRL', 'acl': 'ACL'}
+
+def pc_files():
+    from mlnews_nb.testserver import fixtures_dir
+    d = fixtures_dir(required=False)
+    return sorted((d/'conference_lists'/'papercopilot').glob('*.json')) if d else []
+
+@pytest.mark.parametrize('path', pc_files(), ids=lambda p: p.name)
+def test_paperlist_matches_file(path, fix):
+    raw = json.loads(path.read_text())
+    df = check_items(C.read_paperlist(path))
+    m = re.fullmatch(r'([a-z]+)(\d{4})', path.stem)
+    assert len(df) == len(raw)
+    assert set(df.venue) == {PREFIX[m.group(1)]} and set(df.year) == {int(m.group(2))}
+    assert set(df.source) == {'papercopilot'} and set(df.kind) == {'paper'}
+    want = Counter(STATUS[r.get('status')] for r in raw)
+    got = Counter(None if pd.isna(d) else d for d in df.decision)
+    assert got == want
+    assert set(df.decision.dropna()) <= set(DECISIONS)
+    assert sum(map(len, df.authors)) == sum(len([a for a in r['author'].split(';') if a.strip()]) for r in raw)
+    assert sum(bool(k) for k in df.keywords) == sum(bool((r.get('keywords') or '').strip(';').strip()) for r in raw)
+    assert df.key.is_unique or path.stem in DUP_OK, df.key[df.key.duplicated()].head().tolist()
+    assert [e['status'] for e in df.extra] == [r.get('status') for r in raw]
+
+DUP_OK = set()   # no capture has two records with the same page
+
+def test_ratings_kept(fix):
+    raw = json.loads((fix/'conference_lists/papercopilot/corl2023.json').read_text())
+    df = C.read_paperlist(fix/'conference_lists/papercopilot/corl2023.json')
+    assert [e['ratings'] for e in df.extra] == [[int(x) for x in r['rating'].split(';') if x] for r in raw]
+    assert df.keywords.iloc[0] == raw[0]['keywords'].split(';')
+
+def test_load_paperlists_all(fix, tmp_path):
+    files = pc_files()
+    df = check_items(C.load_paperlists(fix/'conference_lists/papercopilot'))
+    assert len(df) == sum(len(json.loads(f.read_text())) for f in files) == 16831
+    assert set(df.venue) == set(PREFIX.values())
+    assert len(C.load_paperlists(fix/'conference_lists/papercopilot', venues=['colt'])) == 1416
+    with pytest.raises(SourceError, match='no Paper Copilot lists'): C.load_paperlists(tmp_path)
+
+def test_broken_paperlist(tmp_path):
+    p = tmp_path/'iclr2020.json'; p.write_text('[{"title": "cut')
+    with pytest.raises(SourceError) as e: C.read_paperlist(p)
+    assert e.value.health == 'broken' and 'iclr2020.json' in str(e.value)
+
+def test_arxiv_links_in_records(fix):
+    files = pc_files()
+    want = sum(1 for f in files for r in json.loads(f.read_text())
+               if re.search(r'arxiv\.org/(abs|pdf)/\d{4}\.\d{4,5}', r.get('project') or ''))
+    df = C.load_paperlists(fix/'conference_lists/papercopilot')
+    assert want > 50 and df.arxiv_id.notna().sum() >= want
+    assert all(l == [f'arxiv:{a}'] for a, l in zip(df.arxiv_id, df.links_to) if isinstance(a, str))
+
+# --- ICLR 2023 CSV snapshots ---------------------------------------------------------------------------------------------
+def _csv(p): return list(csv.DictReader(open(p, encoding='utf-8-sig')))
+
+def test_openreview_csv_after(fix):
+    p = fix/'openreview/fedebotu_iclr2023_20230210.csv'
+    rows = _csv(p)
+    full = check_items(C.read_openreview_csv(p, keep_incomplete=True))
+    want = Counter('withdrawn' if r['withdraw'] == '1' else {'Reject': 'reject', 'Accept: poster': 'poster', 'Accept: notable-top-25%': 'spotlight',
+                   'Accept: notable-top-5%': 'oral', '': None}[r['decision']] for r in rows)
+    assert Counter(None if pd.isna(d) else d for d in full.decision) == want
+    df = C.read_openreview_csv(p)
+    assert len(df) == sum(1 for r in rows if r['id'] or r['title'])
+    assert set(df.venue) == {'ICLR'} and set(df.year) == {2023}
+    first = next(r for r in rows if r['id'])
+    got = df[df.key == f"openreview:{first['id']}"].iloc[0]
+    assert got.keywords == eval(first['keywords']) and got.extra['ratings'] == eval(first['ratings'])
+
+def test_openreview_csv_before_and_links(fix):
+    rows = _csv(fix/'openreview/fedebotu_iclr2023_20221105.csv')
+    df = C.read_openreview_csv(fix/'openreview/fedebotu_iclr2023_20221105.csv')
+    assert Counter(df.decision) == Counter('withdrawn' if r['withdraw'] == '1' else 'pending' for r in rows)
+    links = C.read_openreview_csv(fix/'openreview/edisonleeeee_ICLR-2023_title_link.csv')
+    lrows = _csv(fix/'openreview/edisonleeeee_ICLR-2023_title_link.csv')
+    assert links.key.tolist() == ['openreview:' + r['Link'].split('id=')[1] for r in lrows]
+
+# --- OpenReview API -----------------------------------------------------------------------------------------------------
+V2 = json.loads((DATA/'openreview/iclr2024_v2_notes.json').read_text())['notes']
+V2_WANT = {'ICLR.cc/2024/Conference/Rejected_Submission': 'reject', 'ICLR.cc/2024/Conference/Withdrawn_Submission': 'withdrawn',
+           'ICLR.cc/2024/Conference/Desk_Rejected_Submission': 'desk_reject'}
+
+def test_v2_all_paged_and_polite(server, http):
+    server.add('/notes', handler=C.notes_handler(V2))
+    df = check_items(C.conference_papers('ICLR', 2024, include='all', http=http, base_url=server.base, page_size=3))
+    want = [V2_WANT.get(n['content']['venueid']['value']) or n['content']['venue']['value'].split()[-1] for n in V2]
+    assert df.decision.tolist() == want
+    assert df.title.tolist() == [n['content']['title']['value'] for n in V2]
+    offs = [re.search(r'offset=(\d+)', e['path']).group(1) for e in server.log]
+    assert offs == ['0', '3', '6'] and all('limit=3' in e['path'] for e in server.log)
+    assert http.policies['127.0.0.1'].interval == 3.0 and len(http.slept) == 2    # guest rate: a page every 3 s
+    n = len(server.log)
+    C.conference_papers('ICLR', 2024, include='all', http=http, base_url=server.base, page_size=3)
+    assert len(server.log) == n                                                    # cached hard: no new request
+
+def test_v2_accepted_default_page(server, http):
+    server.add('/notes', handler=C.notes_handler(V2))
+    df = C.conference_papers('ICLR', 2024, http=http, base_url=server.base)
+    assert len(df) == sum(n['content']['venueid']['value'] == 'ICLR.cc/2024/Conference' for n in V2)
+    assert 'limit=1000' in server.log[0]['path'] and 'content.venueid=ICLR.cc%2F2024%2FConference' in server.log[0]['path']
+    assert df.extra[0]['tldr'] == V2[0]['content']['TLDR']['value'] and df.extra[0]['ratings'] == [8, 10]
+    assert df.keywords[0] == V2[0]['content']['keywords']['value']
+
+def test_wrong_api_is_an_error(server, http):
+    server.add('/notes', handler=C.notes_handler([]))
+    with pytest.raises(SourceError, match='try api=2') as e: C.conference_papers('ICLR', 2024, http=http, base_url=server.base, api=1)
+    assert e.value.health == 'moved'
+
+def test_rate_limited(server, http):
+    server.add('/notes', handler=C.notes_handler(V2), faults=[{'status': 429, 'headers': {'Retry-After': '3600'}}])
+    with pytest.raises(SourceError) as e: C.conference_papers('ICLR', 2024, http=http, base_url=server.base)
+    assert e.value.health == 'blocked' and e.value.retry_at is not None
+
+def test_broken_answer(server, http):
+    server.add('/notes', '{"error": "nope"}', ctype='application/json')
+    with pytest.raises(SourceError, match='no "notes" list'): C.conference_papers('ICLR', 2024, http=http, base_url=server.base)
+
+def test_v1_real_capture(server, http, fix):
+    p = fix/'openreview/erikbird_crawler_example_output_nips2018_cdnnria.json'
+    raw = json.loads(p.read_text())[0]['submissions']
+    server.add('/notes', handler=C.notes_handler(C.v1_notes_from_crawl(p)))
+    df = check_items(C.conference_papers('NeurIPS', 2018, http=http, base_url=server.base, venue_id='NIPS.cc/2018/Workshop/CDNNRIA', include='all'))
+    assert df.key.tolist() == [f"openreview:{s['forum']}" for s in raw]
+    assert df.authors.tolist() == [s['content']['authors'] for s in raw]
+    decs = [next(n['content']['decision'] for n in s['notes'] if n['invitation'].endswith('/Decision')) for s in raw]
+    assert df.decision.tolist() == [d.lower() for d in decs] == ['accept', 'accept']
+    assert [len(e['ratings']) for e in df.extra] == [sum(n['invitation'].endswith('Official_Review') for n in s['notes']) for s in raw]
+    assert any('Blind_Submission' in e['path'] for e in server.log)
+
+def test_api_choice():
+    assert C.openreview_api('ICLR', 2023)[0] == 1 and C.openreview_api('ICLR', 2024)[0] == 2
+    assert C.openreview_api('NeurIPS', 2022)[0] == 1 and C.openreview_api('NeurIPS', 2023)[0] == 2
+    assert C.openreview_api('ICML', 2023)[0] == 2
+    with pytest.raises(ValueError, match='pmlr_volume'): C.openreview_api('ICML', 2017)
+
+# --- proceedings ----------------------------------------------------------------------------------------------------------
+def test_neurips_proceedings(server, http):
+    page = DATA/'proceedings/neurips_2022_index.html'
+    server.add('/paper_files/paper/2022', page, ctype='text/html')
+    df = check_items(C.neurips_proceedings(2022, http=http, base_url=server.base))
+    assert len(df) == len(re.findall(r'<a [^>]*href="/[^"]*-Abstract[^"]*"', page.read_text()))
+    assert set(df.source) == {'neurips_proceedings'} and set(df.decision) == {'accept'} and set(df.year) == {2022}
+    server.add('/paper_files/paper/2023', '<html><body><ul></ul></body></html>', ctype='text/html')
+    with pytest.raises(SourceError, match='no papers found'): C.neurips_proceedings(2023, http=http, base_url=server.base)
+
+def test_pmlr(server, http):
+    page = DATA/'proceedings/pmlr_v202_index.html'
+    server.add('/v202/', page, ctype='text/html')
+    df = check_items(C.pmlr_volume(202, http=http, base_url=server.base))
+    assert len(df) == page.read_text().split('-->', 1)[1].count('<div class="paper">')   # after the hand-written note
+    assert (set(df.venue), set(df.year), set(df.source)) == ({'ICML'}, {2023}, {'pmlr'})
+
+def test_acl_anthology(server, http, fix):
+    p = fix/'acl_anthology/2022.naloma.xml'
+    xml = p.read_text()
+    df = check_items(C.read_acl_anthology(p))
+    assert len(df) == xml.count('<paper id=')
+    assert sum(map(len, df.authors)) == len(re.findall(r'<author>', xml))
+    assert df.url.tolist() == ['https://aclanthology.org/' + u for u in re.findall(r'<url hash="\w+">(2022\.naloma-1\.[1-9]\d*)</url>', xml)]
+    server.add('/2022.naloma.xml', p)
+    assert C.acl_anthology('2022.naloma', http=http, base_url=server.base).key.tolist() == df.key.tolist()
+
+# --- arXiv linking ----------------------------------------------------------------------------------------------------------
+def test_link_to_arxiv_real_pairs(fix):
+    import feedparser
+    feed = feedparser.parse(str(fix/'arxiv_api/recorded_body/q_testing_s0_m100_cfe7536492ca.xml'))
+    ax = to_items([dict(title=e.title, url=e.id, arxiv_id=arxiv_id(e.id), published=e.published) for e in feed.entries], source='arxiv', kind='paper')
+    colt = C.load_paperlists(fix/'conference_lists/papercopilot', venues=['COLT'])
+    out = C.link_to_arxiv(colt, ax)
+    by_title = {t: a for t, a, e in zip(out.title, out.arxiv_id, out.extra) if e.get('arxiv_match') == 'title'}
+    assert by_title == {'The Price of Tolerance in Distribution Testing': '2106.13414',
+                        'The Sample Complexity of Simple Binary Hypothesis Testing': '2403.16981'}
+    assert colt.arxiv_id.notna().sum() + 2 == out.arxiv_id.notna().sum()
+    assert (out.key == colt.key).all() and colt.extra.map(lambda e: 'arxiv_match' not in e).all()   # input untouched
+
+# --- CLI ---------------------------------------------------------------------------------------------------------------------
+def test_cli(fix, tmp_path):
+    out, csvp = io.StringIO(), tmp_path/'o.csv'
+    assert C.cli_conferences([str(fix/'conference_lists/papercopilot/nips2016.json'), '--decision', 'oral', '--csv', str(csvp)], out=out) == 0
+    want = sum(r.get('status') == 'Oral' for r in json.loads((fix/'conference_lists/papercopilot/nips2016.json').read_text()))
+    assert re.search(rf'NeurIPS\s+2016\s+oral\s+{want}\b', out.getvalue())
+    assert len(pd.read_csv(csvp)) == want
+    assert C.cli_conferences([str(tmp_path/'nope.json')], out=io.StringIO()) == 1
