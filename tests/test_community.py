@@ -1,0 +1,69 @@
+"Reddit, Hacker News and social feeds against the local server serving the real captures."
+import re, json
+import pytest
+from mlnews_nb.core import SourceError, check_items
+from mlnews_nb.community import reddit_top, hn_stories, hn_list, hn_items, flair, social_feed, mastodon_url
+
+def test_reddit_feed_rss2_and_atom(fix, server, http):
+    for f in ('rss-parser_reddit_home.atom.xml', 'rss-parser_reddit_front.rss.xml'):
+        server.add('/r/MachineLearning/top/.rss', fix/'reddit'/f)
+        df = check_items(reddit_top(base=server.base, http=http))
+        raw = (fix/'reddit'/f).read_text()
+        assert len(df) == max(raw.count('<entry>'), raw.count('<item>')), f
+        assert df.key.str.startswith('reddit:').all() and df.kind.eq('discussion').all()
+    assert 't=week' in server.log[-1]['path']
+
+def test_reddit_oauth_listing_and_no_leak(fix, server, http, monkeypatch):
+    cas = json.loads((fix/'reddit'/'praw_cassettes'/'TestSubredditListings.test_top.json').read_text())
+    server.add('/api/v1/access_token', cas['interactions'][0]['response']['body']['string'], ctype='application/json')
+    lst = fix/'reddit'/'listing_json'/'TestSubredditListings.test_hot.listing.json'
+    server.add('/r/askreddit/top', lst)
+    monkeypatch.setenv('MLNEWS_REDDIT_CLIENT_ID', 'cid-123'); monkeypatch.setenv('MLNEWS_REDDIT_CLIENT_SECRET', 'sec-456')
+    df = check_items(reddit_top('askreddit', base=server.base, oauth_base=server.base, http=http))
+    kids = [c['data'] for c in json.loads(lst.read_text())['data']['children']]
+    assert df.key.tolist() == [f"reddit:{k['id']}" for k in kids]
+    assert df.score.tolist() == [k['score'] for k in kids]
+    dump = df.to_json() + repr([(r.request.headers, r.headers) for r in http.session.cache.responses.values()])
+    assert 'sec-456' not in dump and '<ACCESS_TOKEN>' not in dump
+    server.add('/api/v1/access_token', b'{"error": "invalid_grant"}', status=401, ctype='application/json')
+    with pytest.raises(SourceError, match='credentials') as e: reddit_top('askreddit', base=server.base, oauth_base=server.base, http=http)
+    assert e.value.health == 'blocked'
+
+def test_reddit_empty_listing(fix):
+    from mlnews_nb.community import _reddit_listing
+    d = json.loads((fix/'reddit'/'listing_json'/'TestListingGenerator.test_no_items.listing.json').read_text())
+    assert len(_reddit_listing(d, 'x')) == 0
+
+def test_flair():
+    assert [flair(t) for t in ['[R] a', '[N]b', 'c [D]', '']] == ['R', 'N', None, None]
+
+def test_hn_algolia_fields(fix, server, http):
+    f = fix/'hackernews'/'algolia'/'search_by_date_query-nodejs_2017-09.json'
+    server.add('/api/v1/search_by_date', f)
+    hits = json.loads(f.read_text())['hits']
+    df = check_items(hn_stories(['nodejs', 'node'], min_points=1, base=server.base + '/api/v1', http=http, now='2017-09-28'))
+    stories = [h for h in hits if h.get('title')]
+    assert df.key.tolist() == [f"hn:{h['objectID']}" for h in stories]  # two queries, same hits: merged
+    assert df.title.tolist() == [h['title'] for h in stories]
+    assert all('points%3E%3D1' in e['path'] for e in server.log[-2:])
+
+def test_hn_firebase_lists(fix, server, http):
+    items = json.loads((fix/'hackernews'/'firebase'/'hntitlenator_showstories.json').read_text())
+    server.add('/v0/showstories.json', json.dumps([x['id'] for x in items] + [999]), ctype='application/json')
+    for x in items: server.add(f"/v0/item/{x['id']}.json", json.dumps(x), ctype='application/json')
+    df = check_items(hn_list('show', limit=len(items) + 1, base=server.base + '/v0', http=http))
+    assert df.score.tolist() == [x['score'] for x in items]          # the missing item 999 does not sink the list
+    assert df.attrs['http']['failed'] == 1
+
+def test_hn_links_to_papers_and_code():
+    df = hn_items([dict(id=1, type='story', title='Paper', url='https://arxiv.org/abs/2401.00001v3', score=10, time=1700000000),
+                   dict(id=2, type='story', title='Code', url='https://github.com/Org/Repo', score=5, time=1700000000),
+                   dict(id=3, type='comment', text='x'), dict(id=4, type='story', deleted=True)])
+    assert df.links_to.tolist() == [['arxiv:2401.00001'], ['url:https://github.com/org/repo']]
+
+def test_social_feed(fix, server, http):
+    server.add('/profile/someone.bsky.social/rss', fix/'blog_feeds'/'lilianweng_tag_auto-ml.xml')
+    from mlnews_nb import community
+    df = read = community.read_feed(community.bluesky_url('someone.bsky.social', base=server.base), kind='social', http=http)
+    assert len(df) >= 1 and df.kind.eq('social').all()
+    with pytest.raises(ValueError): mastodon_url('not-a-handle')

@@ -1,0 +1,107 @@
+"read_feed and friends on every captured feed, on hostile input and over HTTP. Values are read from the files with lxml."
+import re, json
+from pathlib import Path
+import pytest, pandas as pd
+from lxml import etree
+from mlnews_nb.core import SourceError, check_items, to_utc
+from mlnews_nb.feeds import read_feed, parse_feed, sanitize_html, extract_links, discover_feeds
+
+DATA = Path(__file__).parent/'data'/'feeds'
+FOLDERS = ('blog_feeds', 'newsletter_feeds_derived', 'feed_edge_cases')
+
+def _captures(fix):
+    return sorted(p for d in FOLDERS for p in (fix/d).glob('*.xml'))
+
+def _expected(path):
+    "Entries, titles and links read straight from the XML (None when the file is not well-formed)"
+    try: root = etree.fromstring(path.read_bytes())
+    except etree.XMLSyntaxError: return None
+    atom = '{http://www.w3.org/2005/Atom}'
+    if root.tag == f'{atom}feed':
+        es = root.findall(f'{atom}entry')
+        return [(e.findtext(f'{atom}title'), next((l.get('href') for l in e.findall(f'{atom}link') if l.get('rel', 'alternate') == 'alternate'), None)) for e in es]
+    return [(i.findtext('title'), i.findtext('link')) for i in root.iter('item')]
+
+def test_every_capture_parses_or_fails_clearly(fix):
+    files = _captures(fix)
+    assert len(files) >= 20
+    for f in files:
+        exp = _expected(f)
+        try: df = parse_feed(f.read_bytes(), source=f.stem)
+        except SourceError as e:
+            assert exp is None, f'{f.name} is well-formed but failed: {e}'
+            assert e.health == 'broken' and e.message
+            continue
+        check_items(df)
+        if exp is None: continue  # malformed but partly recoverable: checked in its own test
+        urls = [u for _,u in exp]
+        assert len(df) == len({(t, u) for t,u in exp}) or len(df) == len(set(urls)), f.name
+        titled = [(t or '').strip() for t,_ in exp if t]
+        assert [t for t in df.title.dropna()] == [' '.join(t.split()) for t in titled][:len(df.title.dropna())] or f.name.startswith('feedparser'), f.name
+
+def test_dates_are_utc_and_match_the_file(fix):
+    f = fix/'newsletter_feeds_derived'/'leontloveless_deepmind-blog.xml'
+    df = parse_feed(f.read_bytes())
+    raw = [i.findtext('pubDate') for i in etree.fromstring(f.read_bytes()).iter('item')]
+    assert df.published.tolist() == [to_utc(x) for x in raw]
+    assert str(df.published.dt.tz) == 'UTC'
+
+def test_malformed_files(fix):
+    e = fix/'feed_edge_cases'
+    with pytest.raises(SourceError, match='nothing recoverable') as ex: parse_feed((e/'feedparser_aaa_illformed.xml').read_bytes())
+    assert ex.value.health == 'broken'
+    d = parse_feed((e/'feedparser_bozo_linenoise.xml').read_bytes())
+    assert len(d) == 1 and d.attrs['feed']['note']
+    big = parse_feed((e/'feedparser_large_atom_feed_that_needs_css_sanitisation.xml').read_bytes())
+    assert len(big) == 15 and not big.summary_html.str.contains('<style|style=', regex=True).any()
+
+def test_hostile_summary_is_harmless():
+    df = parse_feed((DATA/'hostile.rss').read_bytes(), url='https://evil.example.org/feed.xml')
+    assert len(df) == 2  # the second item repeats guid p1: merged
+    html = df.summary_html[0]
+    for bad in ('javascript', 'JaVaScRiPt', 'onmouseover', 'onerror', '<script', '<iframe', 'alert'):
+        assert bad not in html, bad
+    assert df.url[0] == 'https://evil.example.org/posts/1'
+    assert 'src="https://evil.example.org/x.png"' in html
+    assert df.links_to[0] == ['arxiv:2306.00001']
+    assert df.published[0] == pd.Timestamp('2025-06-10 10:00', tz='UTC')
+    assert pd.isna(df.published[1]) and df.extra[1]['date_missing'] is True
+    assert 'alert' not in df.summary[0] and 'See this and our paper.' in df.summary[0]
+
+def test_json_feed():
+    df = read_feed(DATA/'jsonfeed.json', source='json')
+    assert df.url.tolist() == ['https://json.example.org/posts/one', 'https://json.example.org/posts/two']
+    assert df.links_to[0] == ['openreview:abcXYZ'] and 'script' not in df.summary_html[0]
+    assert df.published[0] == pd.Timestamp('2025-01-02 08:04:05', tz='UTC') and df.extra[1]['date_missing']
+    with pytest.raises(SourceError, match='not a JSON Feed'): parse_feed(b'{"hello": 1}')
+
+def test_extract_links_blurbs_on_real_post(fix):
+    import feedparser
+    f = fix/'blog_feeds'/'lilianweng_tag_reinforcement-learning.xml'
+    e = feedparser.parse(f.read_bytes()).entries[0]
+    html = e.get('content', [{}])[0].get('value') or e.summary
+    links = extract_links(html)
+    want = list(dict.fromkeys(re.findall(r'arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})', html)))
+    assert [l['key'] for l in links if l['key'].startswith('arxiv:')] == [f'arxiv:{w}' for w in want]
+    assert all(l['blurb'] and len(l['blurb']) <= 400 for l in links)
+
+def test_read_feed_http_conditional_and_errors(fix, server, http):
+    f = fix/'blog_feeds'/'colah_rss_2019.xml'
+    url = server.add('/rss.xml', f)
+    a = read_feed(url, http=http)
+    b = read_feed(url, http=http)
+    assert len(a) == len(b) == len(_expected(f))
+    assert b.attrs['http']['from_cache'] and server.log[-1]['status'] == 304
+    server.add('/down.xml', b'', status=503)
+    with pytest.raises(SourceError) as ex: read_feed(server.url('/down.xml'), http=http)
+    assert ex.value.health == 'unreachable'
+    server.add('/trunc.xml', f, faults=[{'truncate': 0.5}] * 5)
+    with pytest.raises(SourceError): read_feed(server.url('/trunc.xml'), http=http)
+
+def test_discover_feeds(fix, server, http):
+    server.add('/index.xml', fix/'blog_feeds'/'lilianweng_index_2026.xml')
+    server.add('/', '<html><head><link rel="alternate" type="application/atom+xml" href="index.xml" title="T"></head></html>', ctype='text/html')
+    server.add('/nolink/', '<html><head></head><body>x</body></html>', ctype='text/html')
+    server.add('/feed', fix/'blog_feeds'/'colah_rss_2019.xml')  # the usual paths are tried at the site root
+    assert discover_feeds(server.url('/'), http=http)[0]['url'] == server.url('/index.xml')
+    assert discover_feeds(server.url('/nolink/'), http=http) == [dict(url=server.url('/feed'), title=None, type='guessed')]

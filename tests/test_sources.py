@@ -1,0 +1,102 @@
+"The registry: default list, TOML config, OPML, fetch_all health, CLI verbs; all over the local server with real captures."
+import io, re, json, html, dataclasses
+import pytest, pandas as pd
+from mlnews_nb.core import HEALTH_STATUSES, check_items, MLNewsError
+from mlnews_nb.net import use_http
+from mlnews_nb.sources import (DEFAULT_SOURCES, Source, load_sources, save_sources, add_source, remove_source, read_opml,
+                               import_opml, write_opml, fetch_all, cli_sources, cli_fetch, sources_path, FEED)
+
+FEEDS = [('lilianweng', 'blog_feeds/lilianweng_index_2026.xml'), ('colah', 'blog_feeds/colah_rss_2019.xml'),
+         ('deepmind', 'newsletter_feeds_derived/leontloveless_deepmind-blog.xml'), ('openai', 'newsletter_feeds_derived/mibuhand_openai_research.atom.xml'),
+         ('the-batch', 'newsletter_feeds_derived/ati_the-batch.xml')]
+
+def _local(server, fix):
+    out = []
+    for name, f in FEEDS:
+        out.append(Source(name, url=server.add(f'/{name}.xml', fix/f)))
+    return out
+
+class FakeStore:
+    def __init__(self): self.added, self.log = [], []
+    def add(self, items): self.added.append(items)
+    def log_fetch(self, **row): self.log.append(row)
+
+def test_one_bad_host_does_not_stop_the_others(fix, server, http):
+    srcs = _local(server, fix) + [Source('dead-host', url='http://127.0.0.1:9/feed.xml'),
+                                  Source('html', url=server.add('/page.html', '<html><body>no feed</body></html>', ctype='text/html')),
+                                  Source('boom', 'paper', fetcher='mlnews_nb.feeds:sanitize_html', args={'html': 1})]
+    store = FakeStore()
+    items, health = fetch_all(srcs, since=None, http=http, store=store)
+    check_items(items)
+    hs = health.set_index('source')
+    assert set(health.status) <= set(HEALTH_STATUSES)
+    assert hs.loc['dead-host', 'status'] == 'unreachable' and hs.loc['html', 'status'] == 'broken' and hs.loc['boom', 'status'] == 'broken'
+    for name, f in FEEDS:
+        raw = (fix/f).read_text()
+        assert hs.loc[name, 'status'] == 'ok' and hs.loc[name, 'items'] == max(raw.count('<item>'), raw.count('<entry>')), name
+    assert not ((health.status == 'ok') & (health['items'] == 0)).any()
+    assert len(store.log) == len(srcs) and sum(map(len, store.added)) == len(items)
+
+def test_refresh_twice_is_unchanged_with_conditional_requests_only(fix, server, http):
+    srcs = _local(server, fix)
+    a, _ = fetch_all(srcs, since=None, http=http)
+    n = len(server.log)
+    b, h2 = fetch_all(srcs, since=None, http=http)
+    assert h2.status.eq('unchanged').all() and h2.from_cache.all()
+    later = server.log[n:]
+    assert len(later) == len(srcs) and all(e['status'] == 304 for e in later)
+    assert all('If-None-Match' in e['headers'] or 'If-Modified-Since' in e['headers'] for e in later)
+    assert len(a) == len(b)
+
+def test_health_words(fix, server, http):
+    server.add('/limited.xml', b'', status=429, headers={'Retry-After': '99999'})
+    server.add('/empty.xml', fix/'blog_feeds'/'colah_tag_type_theory_empty.xml')
+    server.add('/bad.xml', fix/'feed_edge_cases'/'feedparser_bozo_invalid-bytes-with-bom.xml')
+    server.add('/old.xml', b'', status=301, headers={'Location': '/new.xml'})
+    server.add('/new.xml', fix/'blog_feeds'/'lilianweng_tag_auto-ml.xml')
+    srcs = [Source('limited', url=server.url('/limited.xml')), Source('empty', url=server.url('/empty.xml')),
+            Source('bad', url=server.url('/bad.xml')), Source('old', url=server.url('/old.xml')), Source('gone', url=server.url('/nope.xml')),
+            Source('wildml', status='dead', url='http://www.wildml.com/feed/'), Source('arch', fetcher=None, status='archive', url='https://x.org/')]
+    _, h = fetch_all(srcs, since=None, http=http)
+    got = h.set_index('source').status.to_dict()
+    assert got == dict(limited='blocked', empty='quiet', bad='broken', old='moved', gone='moved', wildml='dead', arch='quiet')
+    assert h.set_index('source').loc['old', 'items'] == 1 and 'new.xml' in h.set_index('source').loc['old', 'message']
+    assert (h.message.str.len() > 0).all()
+
+def test_default_list_and_config(fix, tmp_path):
+    assert {s.status for s in DEFAULT_SOURCES if s.name in ('wildml', 'the-neural-perspective')} == {'dead'}
+    assert {s.status for s in DEFAULT_SOURCES if s.name in ('distill', 'alignment-newsletter')} == {'archive'}
+    assert {'mlnews_nb.arxiv:arxiv_listing', 'mlnews_nb.papers:hf_daily_papers'} <= {s.fetcher for s in DEFAULT_SOURCES}
+    assert load_sources() == DEFAULT_SOURCES and not sources_path().exists()
+    save_sources(DEFAULT_SOURCES[:2]); assert [s.name for s in load_sources()] == [s.name for s in DEFAULT_SOURCES[:2]]
+    assert not list(sources_path().parent.glob('*.tmp'))
+
+@pytest.mark.parametrize('name,n,version', [('kamusis_news-explorer-export.opml', 225, '1.0'), ('karpathy-rss-digest_feeds.opml', 92, '2.0'),
+                                            ('subhajit-paul_ml.opml', 11, '1.0')])
+def test_opml_read_and_round_trip(fix, name, n, version, tmp_path):
+    p = fix/'opml'/name
+    df = read_opml(p)
+    assert (len(df), df.attrs['version']) == (n, version)
+    assert df.xml_url.tolist() == [html.unescape(u).strip() for u in re.findall(r'xmlUrl="([^"]+)"', p.read_text())]
+    save_sources([])
+    new = import_opml(p)
+    assert len(new) == df.xml_url.nunique()
+    out = tmp_path/'out.opml'; write_opml(load_sources(), out)
+    assert sorted(read_opml(out).xml_url) == sorted(df.xml_url.unique())
+
+def test_cli_sources_and_fetch(fix, server, http, tmp_path):
+    server.add('/index.xml', fix/'blog_feeds'/'lilianweng_index_2026.xml')
+    server.add('/', '<html><head><link rel="alternate" type="application/rss+xml" href="/index.xml"></head></html>', ctype='text/html')
+    out = io.StringIO()
+    with use_http(http):
+        assert cli_sources(['list'], out=out) == 0 and 'import-ai' in out.getvalue() and 'wildml' not in out.getvalue()
+        assert cli_sources(['add', server.url('/'), '--tag', 'mine'], out=out) == 0
+        name = load_sources()[-1].name
+        assert load_sources()[-1].url == server.url('/index.xml')
+        assert cli_fetch(['--source', name, '--since', 'all'], out=out) == 0
+        assert re.search(rf'{re.escape(name)}\s+(ok|unchanged)\s+{(fix/"blog_feeds"/"lilianweng_index_2026.xml").read_text().count("<item>")}', out.getvalue())  # add_source fetched it already: a 304 now
+        assert cli_fetch(['--source', 'nope'], out=out) == 2
+        assert cli_sources(['remove', name], out=out) == 0 and name not in [s.name for s in load_sources()]
+        assert cli_sources(['import-opml', str(fix/'opml'/'subhajit-paul_ml.opml')], out=out) == 0 and 'imported 11' in out.getvalue()
+        assert cli_sources(['export-opml', '-o', str(tmp_path/'x.opml')], out=out) == 0
+        assert len(read_opml(tmp_path/'x.opml')) == len([s for s in load_sources() if s.url and s.status != 'dead'])
