@@ -24,11 +24,13 @@ def main():
         urls.append(s.add(f'/feed{i}.xml', bodies[i % len(bodies)], ctype='application/rss+xml'))
     arxiv_host, conns = '127.0.0.1', 4
     pol = {arxiv_host: HostPolicy(1, a.interval)}
-    # the floor: each host needs at least (n-1)*interval + latency, and ceil(n/conns) rounds of latency
+    # the floor: a one-connection host needs n answers plus (n-1) intervals between them (the interval runs from the end of
+    # the last answer); any host needs ceil(n/conns) rounds of latency and, with an interval, (n-1)*interval + latency
     per_host = {}
     for u in urls: h = u.split('/')[2].split(':')[0]; per_host[h] = per_host.get(h, 0) + 1
     def floor_of(h, n):
         p = pol.get(h, HostPolicy(conns, 0.0))
+        if p.max_conns == 1: return n*a.latency + (n-1)*p.interval
         return max((n-1)*p.interval + a.latency, math.ceil(n/p.max_conns)*a.latency)
     floor = max(floor_of(h, n) for h,n in per_host.items())
 

@@ -125,9 +125,9 @@ def test_politeness_seen_from_the_server():
         urls = [slow.url(f'/{i}') for i in range(6)] + [f'http://localhost:{other.port}/{i}' for i in range(6)]
         t0 = time.monotonic(); res = h.get_many(urls); wall = time.monotonic() - t0
     assert all(not isinstance(r, SourceError) for r in res)
-    assert slow.max_overlap() == 1 and slow.min_gap() >= 0.29
+    assert slow.max_overlap() == 1 and slow.min_gap() >= 0.3
     assert other.max_overlap() > 1            # the other host ran in parallel
-    assert wall < 5 * 0.3 + 1.0
+    assert wall < 6 * 0.05 + 5 * 0.3 + 1.5
 
 def test_offline_serves_cache_and_fails_clearly_otherwise(server, tmp_path):
     server.add('/c', b'cached')
