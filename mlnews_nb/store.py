@@ -164,7 +164,7 @@ def _from_sql(df:pd.DataFrame) -> pd.DataFrame:
         elif c == 'extra': df[c] = [json.loads(v) if v else {} for v in df[c]]
         else: df[c] = df[c].astype('str')
     df['state'] = df['state'].fillna('new').astype('str')
-    df['tags'] = [json.loads(v) if v else [] for v in df['tags']]
+    df['tags'] = [json.loads(v) if isinstance(v, str) and v else [] for v in df['tags']]
     df['rating'] = df['rating'].astype('Int64')
     df['note'] = df['note'].astype('str'); df['change'] = df['change'].astype('str')
     for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'): df[c] = pd.to_datetime(df[c], utc=True, format='ISO8601')
