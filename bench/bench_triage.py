@@ -1,0 +1,73 @@
+"""Decision latency of the triage widget with a large queue, without a browser.
+
+Builds N items (default 10,000), adds them to a file-backed store in a temp dir, builds the widget, then clicks the Save/Skip
+buttons in-process: each sample is click handler -> decision committed to SQLite -> next card rendered into the widget.
+Prints median and p95 (goal: median < 50 ms), the baseline of a bare `store.decide` on the same store (the floor: one committed
+transaction), the ratio, the time to build the widget, and peak memory (tracemalloc for Python objects, ru_maxrss for the process).
+
+    python bench/bench_triage.py            # 10,000 items, 300 decisions
+    python bench/bench_triage.py --n 50000 --clicks 1000
+"""
+import argparse, os, resource, statistics, sys, tempfile, time, tracemalloc
+from pathlib import Path
+import numpy as np, pandas as pd
+
+def make_items(n:int) -> pd.DataFrame:
+    from mlnews_nb.core import to_items
+    rng = np.random.default_rng(0)
+    words = 'attention diffusion transformer scaling sparse mixture experts vision language agent reward model tokens'.split()
+    recs = [dict(arxiv_id=f'24{(i // 100000) % 12 + 1:02d}.{i % 100000:05d}', title=' '.join(rng.choice(words, 8)).capitalize(),
+                 summary=' '.join(rng.choice(words, 120)), authors=[f'Author {j}' for j in range(rng.integers(1, 12))],
+                 published=pd.Timestamp('2024-06-01', tz='UTC') - pd.Timedelta(minutes=int(i)), score=int(rng.integers(0, 300)),
+                 categories=['cs.LG']) for i in range(n)]
+    return to_items(recs, source='arxiv', kind='paper')
+
+def pct(xs, q): return float(np.percentile(xs, q))
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--n', type=int, default=10_000, help='items in the queue')
+    ap.add_argument('--clicks', type=int, default=300, help='decisions to time')
+    a = ap.parse_args(argv)
+    os.environ['MLNEWS_HOME'] = tempfile.mkdtemp(prefix='mlnews-bench-')
+    from mlnews_nb.store import Store
+    from mlnews_nb.triage import triage
+
+    items = make_items(a.n)
+    st = Store(Path(os.environ['MLNEWS_HOME'])/'store.sqlite')
+    t0 = time.perf_counter(); st.add(items); t_add = time.perf_counter() - t0
+    tracemalloc.start()
+    t0 = time.perf_counter(); w = triage(st.items(), st, ranking='score'); t_build = time.perf_counter() - t0
+    assert len(w.q) == a.n, len(w.q)
+    _, peak = tracemalloc.get_traced_memory(); tracemalloc.stop()     # tracing slows every allocation: off before timing
+
+    lat = []
+    for i in range(a.clicks):
+        w.note.value = f'summary {i}' if i % 3 == 0 else ''
+        b = w.buttons['save' if i % 3 == 0 else 'skip']
+        t0 = time.perf_counter(); b.click(); lat.append((time.perf_counter() - t0) * 1000)
+    assert w.q.pos == a.clicks and w.card.value, 'the widget did not advance'
+    got = st.items(keys=w.q.df.key.iloc[:a.clicks].tolist())
+    assert set(got.state) == {'saved', 'skipped'}, 'decisions not committed'
+
+    # baseline: the floor, one committed store.decide on the same file with nothing else
+    keys = w.q.df.key.iloc[a.clicks:2 * a.clicks].tolist()
+    base = []
+    for k in keys:
+        t0 = time.perf_counter(); st.decide(k, state='skipped'); base.append((time.perf_counter() - t0) * 1000)
+    # undo latency, for completeness
+    und = []
+    for _ in range(min(50, a.clicks)):
+        t0 = time.perf_counter(); w.buttons['undo'].click(); und.append((time.perf_counter() - t0) * 1000)
+
+    med, p95, bmed = statistics.median(lat), pct(lat, 95), statistics.median(base)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f'queue: {a.n:,} items; store add {t_add:.2f} s; widget built in {t_build:.2f} s (reads triage, orders, renders one card)')
+    print(f'decision latency (click -> committed -> next card), {a.clicks} clicks: median {med:.2f} ms, p95 {p95:.2f} ms, max {max(lat):.2f} ms')
+    print(f'baseline bare store.decide: median {bmed:.2f} ms, p95 {pct(base, 95):.2f} ms; widget/baseline = {med / bmed:.2f}x')
+    print(f'undo click: median {statistics.median(und):.2f} ms, p95 {pct(und, 95):.2f} ms')
+    print(f'peak Python memory while building the widget: {peak / 2**20:.1f} MiB; process max RSS {rss:.0f} MiB')
+    print(f'goal median < 50 ms: {"met" if med < 50 else "MISSED"}')
+    return 0 if med < 50 else 1
+
+if __name__ == '__main__': sys.exit(main())
