@@ -1,0 +1,162 @@
+"Topic trends: shares against counts done by hand from the Paper Copilot and arXiv captures, figure content, the CLI verb."
+import io, json, re, subprocess, sys
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+import numpy as np, pandas as pd, pytest
+from mlnews_nb.trends import (TrendsError, compile_topics, topic_shares, tag_topics, wilson, emerging_topics, learned_topics,
+                              compare_sources, plot_topic_trends, plot_small_multiples, plot_stacked_area, plot_heatmap,
+                              cli_trends, _read_paperlist, SHARE_COLS)
+
+@pytest.fixture(autouse=True)
+def _close_figs():
+    yield
+    plt.close('all')
+
+def pc(fix, name): return fix/'conference_lists'/'papercopilot'/name
+
+def raw(fix, name): return json.loads(pc(fix, name).read_text(encoding='utf-8'))
+
+def text(r, keywords=False):
+    "The hand-count text of a raw Paper Copilot record: title, abstract (and keywords)"
+    return ' '.join([r.get('title') or '', r.get('abstract') or ''] + ([r.get('keywords') or ''] if keywords else []))
+
+# (file, rules, independent regex over the raw record's text, use keywords)
+HAND = [('nips1990.json', ['neural network'], r'\bneural\W+networks?\b', False),
+        ('nips2016.json', ['deep'], r'\bdeeps?\b', False),
+        ('nips2005.json', ['kernel'], r'\bkernels?\b', False),
+        ('icml2015.json', ['bayes*'], r'\bbayes', False),
+        ('nips1995.json', ['back-propagation'], r'\bback\W*propagations?\b', False),
+        ('iclr2017.json', ['reinforcement learning'], r'\breinforcement\W+learnings?\b', True)]
+
+@pytest.mark.parametrize('name,rules,rx,kw', HAND, ids=[h[0] + ':' + h[1][0] for h in HAND])
+def test_shares_agree_with_hand_counts(fix, name, rules, rx, kw):
+    recs = raw(fix, name)
+    by_hand = sum(bool(re.search(rx, text(r, kw), re.I)) for r in recs)
+    year = int(re.search(r'\d{4}', name)[0])
+    sh = topic_shares(_read_paperlist(pc(fix, name)), {'t': rules})
+    row = sh.iloc[0]
+    assert (row.period, row.topic, row.n, row.total) == (year, 't', by_hand, len(recs))
+    assert by_hand > 0
+    assert row.share == pytest.approx(by_hand / len(recs)) and row.lo <= row.share <= row.hi
+
+def test_matcher_agrees_with_a_regex_per_topic_on_all_nips(fix):
+    "The one-pass matcher gives the same paper x topic matrix as one independent regex per topic, on 6,564 real abstracts"
+    recs = [r for p in sorted((fix/'conference_lists'/'papercopilot').glob('nips*.json')) for r in json.loads(p.read_text())]
+    topics = {'nn': ['neural network', 'perceptron'], 'deep': 'deep', 'kernel': ['kernel', 'support vector'],
+              'bayes': 'bayes*', 'gp': 'gaussian process', 'rl': ['reinforcement learning', 'q-learning'],
+              'graph': 'graph', 'svm': 're:\\bsvms?\\b'}
+    regexes = {'nn': r'\b(neural\W+networks?|perceptrons?)\b', 'deep': r'\bdeeps?\b', 'kernel': r'\b(kernels?|support\W+vectors?)\b',
+               'bayes': r'\bbayes', 'gp': r'\bgaussian\W+process(es)?\b', 'rl': r'\b(reinforcement\W+learnings?|q\W*learnings?)\b',
+               'graph': r'\bgraphs?\b', 'svm': r'\bsvms?\b'}
+    texts = [text(r) for r in recs]
+    got = compile_topics(topics).match(texts)
+    want = np.array([[bool(re.search(regexes[t], s, re.I)) for t in topics] for s in texts])
+    assert got.shape == (len(recs), len(topics)) and got.sum() > 3000
+    bad = np.argwhere(got != want)
+    assert len(bad) == 0, [(texts[i][:80], list(topics)[j]) for i, j in bad[:5]]
+
+def test_wilson_textbook_values():
+    lo, hi = wilson([5, 0], [10, 20])
+    assert lo[0] == pytest.approx(0.2366, abs=1e-4) and hi[0] == pytest.approx(0.7634, abs=1e-4)
+    assert lo[1] == 0 and hi[1] == pytest.approx(0.1611, abs=1e-4)   # 0/20: upper bound z^2/(n+z^2)
+    assert np.isnan(wilson(0, 0)[0])
+
+def test_shares_by_decision_and_accepted_vs_submitted(fix):
+    recs = raw(fix, 'iclr2017.json')
+    papers = _read_paperlist(pc(fix, 'iclr2017.json'))
+    sh = topic_shares(papers, {'rl': 'reinforcement learning'}, by='decision')
+    status = pd.Series([r['status'].lower() for r in recs]).value_counts()
+    assert sh.set_index('group').total.to_dict() == status.to_dict()
+    cmp = compare_sources({'rl': 'reinforcement learning'}, conferences=papers)
+    t = cmp.set_index('group')
+    acc = [r for r in recs if r['status'] in ('Poster', 'Oral')]
+    assert t.total['ICLR (submitted)'] == len(recs) and t.total['ICLR (accepted)'] == len(acc)
+    rx = r'\breinforcement\W+learnings?\b'
+    assert t.n['ICLR (accepted)'] == sum(bool(re.search(rx, text(r, True), re.I)) for r in acc)
+
+def test_arxiv_snapshot_frame_by_category(fix):
+    path = fix/'arxiv_metadata'/'kaggle_snapshot_head200_wanng-ide.jsonl'
+    recs = [json.loads(l) for l in path.read_text().splitlines() if l.strip()]
+    arx = pd.read_json(path, lines=True)
+    sh = topic_shares(arx, {'q': 'quantum'}, by='categories', freq='M')
+    row = sh[(sh.group == 'hep-ph') & (sh.period == '2007-04')].iloc[0]
+    from email.utils import parsedate_to_datetime
+    first = lambda r: parsedate_to_datetime(r['versions'][0]['created'])   # submission date of v1
+    hep = [r for r in recs if 'hep-ph' in r['categories'].split() and (first(r).year, first(r).month) == (2007, 4)]
+    assert 0 < len(hep) < sum('hep-ph' in r['categories'].split() for r in recs)   # some were submitted in March
+    assert row.total == len(hep)
+    assert row.n == sum(bool(re.search(r'\bquantums?\b', r['title'] + ' ' + r['abstract'], re.I)) for r in hep)
+
+def test_emerging_terms_counted_by_hand(fix):
+    papers = pd.concat([_read_paperlist(pc(fix, f'nips{y}.json')) for y in (2014, 2015, 2016)], ignore_index=True)
+    em = emerging_topics(papers, window=1, baseline=2, min_count=5, top=200)
+    r16 = raw(fix, 'nips2016.json')
+    row = em.set_index('term').loc['adversarial']
+    assert row.n_recent == sum(bool(re.search(r'\badversarial\b', text(r), re.I)) for r in r16)
+    assert (em.n_recent >= 5).all() and em.lift.is_monotonic_decreasing
+    with pytest.raises(TrendsError, match='need at least'): emerging_topics(papers[papers.year == 2016])
+
+def test_learned_topics_one_dominant_topic_per_paper(fix):
+    papers = _read_paperlist(pc(fix, 'nips2016.json'))
+    topics, sh = learned_topics(papers, n_topics=5)
+    assert len(topics) == 5 and sh.groupby('period').n.sum().iloc[0] <= len(papers) == sh.total.iloc[0]
+    assert topics.papers.sum() == sh.n.sum()
+
+def test_plot_topic_trends_content(fix):
+    papers = pd.concat([_read_paperlist(pc(fix, f'nips{y}.json')) for y in (1995, 2005, 2015)], ignore_index=True)
+    sh = topic_shares(papers, {'kernel': 'kernel', 'deep': 'deep'})
+    ax = plot_topic_trends(sh, title='T')
+    lines = ax.get_lines()
+    assert [l.get_label() for l in lines] == ['kernel', 'deep']
+    assert list(lines[0].get_xdata()) == [1995, 2005, 2015]
+    want = [100 * sum(bool(re.search(r'\bkernels?\b', text(r), re.I)) for r in raw(fix, f'nips{y}.json')) / len(raw(fix, f'nips{y}.json'))
+            for y in (1995, 2005, 2015)]
+    assert np.allclose(lines[0].get_ydata(), want)
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ('T', 'year', 'share of papers (%)')
+    assert len(ax.collections) == 2                                  # one interval band per line
+    assert any('papercopilot' in t.get_text() and 'Wilson' in t.get_text() for t in ax.texts)
+    with pytest.raises(TrendsError, match='nothing to plot'): plot_topic_trends(sh, ['nope'])
+
+def test_other_plots_content(fix):
+    papers = pd.concat([_read_paperlist(pc(fix, f'nips{y}.json')) for y in (2014, 2015, 2016)], ignore_index=True)
+    sh = topic_shares(papers, {'kernel': 'kernel', 'deep': 'deep', 'bayes': 'bayes*'})
+    fig = plot_small_multiples(sh, ncols=2)
+    assert [a.get_title() for a in fig.axes if a.get_visible()] == ['kernel', 'deep', 'bayes']
+    assert np.allclose(fig.axes[1].get_lines()[0].get_ydata(), sh[sh.topic == 'deep'].share * 100)
+    ax = plot_stacked_area(sh)
+    assert len(ax.collections) == 3 and 'stacked' in ax.get_ylabel()
+    ax = plot_heatmap(sh)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ['kernel', 'deep', 'bayes']
+    assert np.allclose(np.asarray(ax.images[0].get_array())[0], sh[sh.topic == 'kernel'].share * 100)
+
+def test_cli_trends_writes_png_and_csv(fix, tmp_path):
+    out = io.StringIO()
+    rc = cli_trends([str(pc(fix, 'nips1987.json')), str(pc(fix, 'nips2016.json')), '-t', 'nn=neural network',
+                     '--kind', 'multiples', '-o', str(tmp_path/'x'/'nn.png')], out=out)
+    assert rc == 0 and 'nn.png' in out.getvalue()
+    assert (tmp_path/'x'/'nn.png').read_bytes()[:4] == b'\x89PNG'
+    csv = pd.read_csv(tmp_path/'x'/'nn.csv')
+    assert list(csv.columns) == SHARE_COLS
+    for y in (1987, 2016):
+        recs = raw(fix, f'nips{y}.json')
+        row = csv[csv.period == y].iloc[0]
+        assert (row.n, row.total) == (sum(bool(re.search(r'\bneural\W+networks?\b', text(r), re.I)) for r in recs), len(recs))
+    assert not list((tmp_path/'x').glob('.*'))                       # no temporary files left behind
+
+def test_cli_trends_errors(fix, tmp_path, capsys):
+    assert cli_trends([], out=io.StringIO()) == 2
+    assert 'no input' in capsys.readouterr().err
+    assert cli_trends([str(pc(fix, 'nips1987.json')), '-t', 'nonsense', '-o', str(tmp_path/'a.png')], out=io.StringIO()) == 2
+    assert 'NAME=rule' in capsys.readouterr().err
+    assert not (tmp_path/'a.png').exists()
+
+def test_bad_input_errors():
+    with pytest.raises(TrendsError, match='no papers'): topic_shares(pd.DataFrame({'title': [], 'year': []}), {'a': 'b'})
+    with pytest.raises(TrendsError, match='no paper has a date'): topic_shares(pd.DataFrame({'title': ['x']}), {'a': 'x'})
+    with pytest.raises(TrendsError, match='no column'): topic_shares(pd.DataFrame({'title': ['x'], 'year': [2020]}), {'a': 'x'}, by='venue')
+    with pytest.raises(TrendsError, match='has no rules'): compile_topics({'a': []})
+
+def test_import_stays_light():
+    code = "import sys, mlnews_nb.trends; print(sorted(m for m in ('matplotlib', 'sklearn', 'ahocorasick') if m in sys.modules))"
+    assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.strip() == '[]'
