@@ -129,3 +129,21 @@ def test_feeds_sharing_a_url_are_fetched_once(fix, server, http):
     assert h.status.tolist() == ['ok', 'ok'] and h.source.tolist() == ['a', 'b']
     assert items.groupby('source').size().to_dict() == {'a': 6, 'b': 6}
     assert sum(1 for e in server.log if e['path'].startswith('/colah.xml')) == 1
+
+def test_fetcher_health_reaches_the_health_table(server, tmp_path):
+    "arXiv's own verdicts travel through fetch_all: a weekend feed is quiet, a repeated batch is stale."
+    from pathlib import Path
+    from mlnews_nb.sources import Source, fetch_all
+    from mlnews_nb.net import Http
+    data = Path(__file__).parent/'data'/'arxiv_rss'
+    server.add('/rss/cs.LG', data/'cs.LG_2024-02-06_repeat.rss', ctype='application/rss+xml',   # Tuesday repeats Monday's batch
+               faults=[dict(body=(data/'cs.LG_2024-02-05.rss').read_bytes())])                        # the first answer: Monday
+    server.add('/rss/stat.ML', data/'cs.LG_2024-02-10_weekend.rss', ctype='application/rss+xml')
+    state = str(tmp_path/'listing.json')
+    src = lambda c: Source(f'arxiv-{c}', 'paper', server.url(f'/rss/{c}'), 'mlnews_nb.arxiv:arxiv_listing',
+                           dict(categories=[c], base=server.base, state_path=state))
+    _, h1 = fetch_all([src('cs.LG')], since=None, http=Http(':memory:', policies={}))     # Monday's batch, remembered
+    _, h2 = fetch_all([src('cs.LG'), src('stat.ML')], since=None, http=Http(':memory:', policies={}))
+    assert h1.status.tolist() == ['ok']
+    assert h2.set_index('source').status.to_dict() == {'arxiv-cs.LG': 'stale', 'arxiv-stat.ML': 'quiet'}
+    assert 'repeat' in h2.message[0] and h2['items'][1] == 0
