@@ -5,7 +5,7 @@ Run: python bench/bench_rank.py [--n 50000] [--decisions 1000]
 """
 import argparse, glob, resource, time
 import numpy as np, pandas as pd
-from mlnews_nb.captures import paperlist_items
+from mlnews_nb.conferences import read_paperlist
 from mlnews_nb.testserver import fixtures_dir
 from mlnews_nb.store import Store
 from mlnews_nb.rank import Profile, rank, labels, train
@@ -14,7 +14,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=50_000); ap.add_argument('--decisions', type=int, default=1000)
     a = ap.parse_args()
     pc = sorted((fixtures_dir()/'conference_lists'/'papercopilot').glob('*.json'))
-    base = pd.concat([paperlist_items(p) for p in pc], ignore_index=True).drop_duplicates('key')
+    base = pd.concat([read_paperlist(p) for p in pc], ignore_index=True).drop_duplicates('key')
     reps = -(-a.n // len(base))
     items = pd.concat([base.assign(key=base.key + f'#{r}') for r in range(reps)], ignore_index=True).iloc[:a.n]
     print(f'{len(items):,} items from {len(base):,} real Paper Copilot records')

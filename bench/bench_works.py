@@ -3,14 +3,16 @@
 Baseline: a Python dict-based union-find over the same identifier edges (no title matching), the obvious loop.
 Run: python bench/bench_works.py [--n 200000]   (needs MLNEWS_FIXTURES or shared/ beside the project)
 """
-import argparse, resource, time
+import argparse, resource, sys, time
+from pathlib import Path
 import numpy as np, pandas as pd
-from mlnews_nb.captures import capture_items
+sys.path.insert(0, str(Path(__file__).parent.parent/'tests'))
+from captures_week import week_items      # the captures read by the real parsers (same loader as the tests)
 from mlnews_nb.works import link_works, _identifiers
 
 def make(n:int, seed:int=0) -> pd.DataFrame:
     "n items: the captured items repeated with new ids/keys; 1 in 4 copies keeps its key (a re-mention), titles get a suffix"
-    base = capture_items(); rng = np.random.default_rng(seed); reps = -(-n // len(base))
+    base = week_items(); rng = np.random.default_rng(seed); reps = -(-n // len(base))
     parts = []
     for r in range(reps):
         d = base.copy()
