@@ -167,7 +167,7 @@ def _from_sql(df:pd.DataFrame) -> pd.DataFrame:
         if t.startswith('datetime'): df[c] = pd.to_datetime(df[c], utc=True, format='ISO8601')
         elif t == 'Int64': df[c] = df[c].astype('Int64')
         elif c in LIST_COLS: df[c] = _split(df[c])
-        elif c == 'extra': df[c] = [json.loads(v) if v else {} for v in df[c]]
+        elif c == 'extra': df[c] = [json.loads(v) if isinstance(v, str) and v else {} for v in df[c]]   # read_sql makes NULL NaN in a column that mixes
         else: df[c] = df[c].astype('str')
     df['state'] = df['state'].fillna('new').astype('str')
     df['tags'] = [json.loads(v) if isinstance(v, str) and v else [] for v in df['tags']]
