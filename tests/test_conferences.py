@@ -9,7 +9,7 @@ from mlnews_nb import conferences as C
 DATA = Path(__file__).parent/'data'
 # Paper Copilot statuses as the files spell them -> our decision; written out here, independently of DECISION_RULES
 STATUS = {'Poster': 'poster', 'Oral': 'oral', 'Spotlight': 'spotlight', 'Reject': 'reject', 'Long': 'accept', 'Short': 'accept',
-          'Findings': 'accept', 'Workshop': 'accept', 'Poster Workshop': 'poster', 'Oral Workshop': 'oral', None: None}
+          'Findings': 'accept', 'Workshop': 'workshop', 'Poster Workshop': 'poster', 'Oral Workshop': 'oral', None: None}
 PREFIX = {'nips': 'NeurIPS', 'icml': 'ICML', 'iclr': 'ICLR', 'aistats': 'AISTATS', 'colt': 'COLT', 'colm': 'COLM', 'corl': 'CoRL', 'acl': 'ACL'}
 
 def pc_files():

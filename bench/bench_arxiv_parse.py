@@ -1,0 +1,50 @@
+"""Parse a 2,000-entry arXiv API page and a 2,000-item announcement feed: items/s against `feedparser.parse` on the same bytes.
+
+The API page is built from the recorded 100-entry page (entries repeated with new ids); the feed from the hand-written
+announcement feed in tests/data/arxiv_rss (items repeated with new ids). Usage: python bench/bench_arxiv_parse.py [--n 2000]
+"""
+import argparse, re, resource, sys, time, tracemalloc
+from pathlib import Path
+import feedparser
+from mlnews_nb.testserver import fixtures_dir
+from mlnews_nb.arxiv import parse_api_page, parse_listing
+from mlnews_nb.core import to_items
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def api_page(n):
+    body = (fixtures_dir()/'arxiv_api/recorded_body/q_testing_s0_m100_cfe7536492ca.xml').read_text(encoding='utf-8')
+    head, rest = body.split('<entry>', 1)
+    entries = ['<entry>' + e for e in rest.rsplit('</feed>', 1)[0].split('<entry>')]
+    out = [re.sub(r'abs/[^<"]+?v(\d+)', lambda m: f'abs/2601.{i:05d}v{m.group(1)}', entries[i % len(entries)]) for i in range(n)]
+    return (head + ''.join(out) + '</feed>').encode()
+
+def rss_feed(n):
+    body = (ROOT/'tests/data/arxiv_rss/cs.LG_2024-02-05.rss').read_text(encoding='utf-8')
+    head, rest = body.split('<item>', 1)
+    items = ['<item>' + i for i in rest.split('</channel>')[0].split('<item>')]
+    out = [re.sub(r'(\d{4}\.\d{5}|hep-th/\d{7})', f'2402.{i:05d}', items[i % len(items)]) for i in range(n)]
+    return (head + ''.join(out) + '</channel></rss>').encode()
+
+def rate(f, body, n, reps=3):
+    best = min(_t(f, body) for _ in range(reps))
+    return n / best, best
+
+def _t(f, body):
+    t = time.perf_counter(); f(body); return time.perf_counter() - t
+
+def peak(f, body):
+    tracemalloc.start(); f(body); p = tracemalloc.get_traced_memory()[1]; tracemalloc.stop(); return p / 2**20
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=2000); a = ap.parse_args()
+    for name, body, ours, goal in [
+        ('API page', api_page(a.n), parse_api_page, 5),
+        ('announcement feed', rss_feed(a.n), lambda b: to_items(parse_listing(b)[0], source='arxiv_listing', kind='paper'), 20),
+        ('  feed, parse only', rss_feed(a.n), lambda b: parse_listing(b)[0], 20)]:   # without core.to_items, row by row today
+        assert len(ours(body)) == a.n == len(feedparser.parse(body).entries)
+        r_ours, t_ours = rate(ours, body, a.n); r_fp, t_fp = rate(feedparser.parse, body, a.n, reps=1)
+        print(f'{name:18} {a.n:,} items, {len(body)/2**20:.1f} MB: ours {r_ours:,.0f} items/s ({t_ours*1000:.0f} ms), '
+              f'feedparser {r_fp:,.0f} items/s ({t_fp*1000:.0f} ms): {r_ours/r_fp:.1f}x (goal {goal}x); '
+              f'peak traced memory ours {peak(ours, body):.0f} MB, feedparser {peak(feedparser.parse, body):.0f} MB')
+    print(f'process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB')
