@@ -100,3 +100,11 @@ def test_fresh_items_read_triage_in_chunks(week, monkeypatch):
     assert calls == [4] * (len(keys) // 4) + ([len(keys) % 4] if len(keys) % 4 else [])
     assert (q.state(keys[0]), q.triage[keys[0]]['note'], q.state(keys[-1]), q.triage[keys[-1]]['tags']) == ('saved', 'n0', 'later', ['x'])
     assert q.progress() == f'1 of {len(raw)}, 1 saved, 1 later'
+
+def test_triage_without_items_reads_the_store(week):
+    raw, items = week
+    st = Store(':memory:'); st.add(items)
+    st.decide(items.key.iloc[0], state='saved')
+    w = triage(None, st, keys=False)
+    assert len(w.q) == len(raw) and w.q.progress() == f'1 of {len(raw)}, 1 saved'
+    assert len(triage(None, st, keys=False, state='new').q) == len(raw) - 1
