@@ -1,5 +1,7 @@
 "Reddit, Hacker News and social feeds against the local server serving the real captures."
 import re, json
+from pathlib import Path
+import pandas as pd
 import pytest
 from mlnews_nb.core import SourceError, check_items
 from mlnews_nb.community import reddit_top, hn_stories, hn_list, hn_items, flair, social_feed, mastodon_url
@@ -67,3 +69,56 @@ def test_social_feed(fix, server, http):
     df = read = community.read_feed(community.bluesky_url('someone.bsky.social', base=server.base), kind='social', http=http)
     assert len(df) >= 1 and df.kind.eq('social').all()
     with pytest.raises(ValueError): mastodon_url('not-a-handle')
+
+SOCIAL = Path(__file__).parent/'data'/'social'
+RSS = 'application/rss+xml; charset=utf-8'
+
+def _serve_social(server):
+    server.add('/profile/ada.bsky.social/rss', SOCIAL/'bluesky_profile.rss', ctype=RSS)
+    server.add('/@grace.rss', SOCIAL/'mastodon_user.rss', ctype=RSS)
+    server.add('/tags/machinelearning.rss', SOCIAL/'mastodon_tag.rss', ctype=RSS)
+
+def _xml_items(path):
+    from lxml import etree
+    return etree.fromstring(path.read_bytes()).findall('channel/item')
+
+def test_bluesky_profile_feed(server, http):
+    _serve_social(server)
+    df = social_feed('ada.bsky.social', base=server.base, http=http)
+    xs = _xml_items(SOCIAL/'bluesky_profile.rss')
+    assert df.url.tolist() == [x.findtext('link') for x in xs]
+    assert [e['guid'] for e in df.extra] == [x.findtext('guid') for x in xs]
+    assert df.published.tolist() == [pd.Timestamp(x.findtext('pubDate'), tz='UTC') for x in xs]   # '18 Nov 2024 17:40 +0000'
+    assert df.kind.eq('social').all() and df.source.eq('ada.bsky.social').all()
+    assert df.authors.tolist() == [['@ada.bsky.social']] * 3
+    assert df.title[0] == xs[0].findtext('description') and pd.isna(df.title[2])   # a post without text has no title
+    assert df.links_to[0] == ['arxiv:2411.01234'] and df.links_to[1] == []          # a paper cited as bare text
+    assert df.summary[1] == 'Giving a talk on evals & benchmarks at the workshop tomorrow <3'
+    assert server.log[-1]['path'] == '/profile/ada.bsky.social/rss'
+
+def test_mastodon_user_and_tag_feeds(server, http):
+    _serve_social(server)
+    me = social_feed('@grace@sigmoid.social', base=server.base, http=http)
+    assert me.url.tolist() == [x.findtext('link') for x in _xml_items(SOCIAL/'mastodon_user.rss')]
+    assert me.authors.tolist() == [['@grace@sigmoid.social']] * 2
+    assert me.links_to.tolist() == [['arxiv:2506.01234'], ['openreview:Xyz789abc']]
+    assert me.title[0].startswith('Our paper on calibration is out:') and me.categories[0] == ['machinelearning']
+    assert '<script' not in me.summary_html[1] and 'alert' not in me.summary_html[1]
+    tag = social_feed('#machinelearning@sigmoid.social', base=server.base, http=http)
+    assert tag.authors.tolist() == [['@grace@sigmoid.social'], ['@linus_ml@mastodon.social']]
+    assert tag.links_to.tolist() == [['arxiv:2506.01234'], ['arxiv:2506.04321']]
+    assert tag.published[1] == pd.Timestamp('2025-06-09 19:45', tz='UTC')
+
+def test_follow_people_end_to_end(server, http):
+    from mlnews_nb.sources import follow, fetch_all
+    _serve_social(server)
+    people = pd.DataFrame([dict(name='Ada Example', bluesky='ada.bsky.social', mastodon=None, blog=None),
+                           dict(name='Grace Example', bluesky=None, mastodon='@grace@sigmoid.social',
+                                blog=server.add('/grace/feed.xml', Path(__file__).parent/'data'/'feeds'/'rss10.rdf'))])
+    srcs = follow(people, bluesky=server.base, mastodon=server.base)
+    assert [s.name for s in srcs] == ['ada-example-bluesky', 'grace-example-mastodon', 'grace-example-blog']
+    items, health = fetch_all(srcs, since=None, http=http)
+    assert health.status.tolist() == ['ok', 'ok', 'ok'], health.message.tolist()
+    assert items.groupby('source').size().to_dict() == {'ada-example-bluesky': 3, 'grace-example-mastodon': 2, 'grace-example-blog': 2}
+    assert set(items.kind[items.source != 'grace-example-blog']) == {'social'}
+    assert 'arxiv:2411.01234' in items.links_to[items.source == 'ada-example-bluesky'].iloc[0]

@@ -171,3 +171,8 @@ def test_credentials_never_reach_the_cache(server, tmp_path):
                    for row in sqlite3.connect(tmp_path/'c.sqlite').execute(f'SELECT * FROM {t}') for v in row if v is not None)
     assert b'data' in raw or len(raw) > 0
     assert b'SECRET-TOKEN-123' not in raw
+
+def test_unresolvable_host_fails_at_once_without_retries(http):
+    "A DNS failure (offline, or a domain gone) is not retried: it says so, and costs no backoff."
+    with pytest.raises(SourceError, match='cannot resolve') as ei: http.get('http://no-such-host.invalid/feed.xml')
+    assert ei.value.health == 'unreachable' and http.slept == []

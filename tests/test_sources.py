@@ -100,3 +100,50 @@ def test_cli_sources_and_fetch(fix, server, http, tmp_path):
         assert cli_sources(['import-opml', str(fix/'opml'/'subhajit-paul_ml.opml')], out=out) == 0 and 'imported 11' in out.getvalue()
         assert cli_sources(['export-opml', '-o', str(tmp_path/'x.opml')], out=out) == 0
         assert len(read_opml(tmp_path/'x.opml')) == len([s for s in load_sources() if s.url and s.status != 'dead'])
+
+def test_stale_when_rebuilt_with_the_same_items(fix, server, http):
+    "A feed whose build date moves while its item ids stay put is `stale`; a 304 is `unchanged`; a new item is `ok` again"
+    from mlnews_nb.store import Store
+    st = Store(':memory:')
+    raw = (fix/'blog_feeds'/'lilianweng_index_2026.xml').read_bytes()
+    built = re.search(rb'<lastBuildDate>([^<]+)</lastBuildDate>', raw).group(1)
+    n_items = raw.count(b'<item>')
+    src = [Source('lil', url=server.add('/lil.xml', raw))]
+    _, h = fetch_all(src, since=None, http=http, store=st)
+    assert h.status[0] == 'ok' and len(st.get_state('feeds', 'lil')['ids']) == n_items
+    _, h = fetch_all(src, since=None, http=http, store=st)               # same bytes: a 304
+    assert h.status[0] == 'unchanged'
+    server.add('/lil.xml', raw.replace(built, b'Fri, 01 Jan 2027 06:00:00 +0000'))
+    _, h = fetch_all(src, since=None, http=http, store=st)
+    assert h.status[0] == 'stale' and f'same {n_items} items' in h.message[0] and '2027-01-01 06:00' in h.message[0]
+    server.add('/lil.xml', raw.replace(built, b'Fri, 01 Jan 2027 06:00:00 +0000').replace(b'Lil&#39;Log', b'Lil Log'))  # same date, same ids
+    assert fetch_all(src, since=None, http=http, store=st)[1].status[0] == 'ok'   # not rebuilt since last time: not stale
+    new = raw.replace(built, b'Sat, 02 Jan 2027 06:00:00 +0000').replace(b'<item>', b'<item><title>New</title><link>https://lilianweng.github.io/posts/new/</link></item><item>', 1)
+    server.add('/lil.xml', new)
+    assert fetch_all(src, since=None, http=http, store=st)[1].status[0] == 'ok'
+    assert len(st.get_state('feeds', 'lil')['ids']) == n_items + 1
+
+def test_feeds_sharing_a_url_are_fetched_once(fix, server, http):
+    url = server.add('/colah.xml', fix/'blog_feeds'/'colah_rss_2019.xml')
+    items, h = fetch_all([Source('a', url=url), Source('b', url=url)], since=None, http=http)
+    assert h.status.tolist() == ['ok', 'ok'] and h.source.tolist() == ['a', 'b']
+    assert items.groupby('source').size().to_dict() == {'a': 6, 'b': 6}
+    assert sum(1 for e in server.log if e['path'].startswith('/colah.xml')) == 1
+
+def test_fetcher_health_reaches_the_health_table(server, tmp_path):
+    "arXiv's own verdicts travel through fetch_all: a weekend feed is quiet, a repeated batch is stale."
+    from pathlib import Path
+    from mlnews_nb.sources import Source, fetch_all
+    from mlnews_nb.net import Http
+    data = Path(__file__).parent/'data'/'arxiv_rss'
+    server.add('/rss/cs.LG', data/'cs.LG_2024-02-06_repeat.rss', ctype='application/rss+xml',   # Tuesday repeats Monday's batch
+               faults=[dict(body=(data/'cs.LG_2024-02-05.rss').read_bytes())])                        # the first answer: Monday
+    server.add('/rss/stat.ML', data/'cs.LG_2024-02-10_weekend.rss', ctype='application/rss+xml')
+    state = str(tmp_path/'listing.json')
+    src = lambda c: Source(f'arxiv-{c}', 'paper', server.url(f'/rss/{c}'), 'mlnews_nb.arxiv:arxiv_listing',
+                           dict(categories=[c], base=server.base, state_path=state))
+    _, h1 = fetch_all([src('cs.LG')], since=None, http=Http(':memory:', policies={}))     # Monday's batch, remembered
+    _, h2 = fetch_all([src('cs.LG'), src('stat.ML')], since=None, http=Http(':memory:', policies={}))
+    assert h1.status.tolist() == ['ok']
+    assert h2.set_index('source').status.to_dict() == {'arxiv-cs.LG': 'stale', 'arxiv-stat.ML': 'quiet'}
+    assert 'repeat' in h2.message[0] and h2['items'][1] == 0

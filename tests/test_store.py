@@ -99,3 +99,13 @@ def test_fetch_log_and_health(tmp_path):
     h = st.health()
     assert h[['source', 'status', 'message']].fillna('').values.tolist() == [['a', 'unchanged', ''], ['b', 'broken', 'not XML']]
     assert len(st.fetch_log('a')) == 2
+
+def test_mixed_extra_tags_and_placeholder_dates_read_back(tmp_path):
+    st = Store(tmp_path/'s.sqlite')
+    st.add(to_items([dict(url='https://e.org/a', title='A', extra={'stars': 3}, published='0001-01-01T00:00:00Z'),
+                     dict(url='https://e.org/b', title='B')], source='blog', kind='post'))
+    st.tag('url:https://e.org/a', ['x'])
+    df = st.items().set_index('key')
+    assert df.loc['url:https://e.org/a', 'extra'] == {'stars': 3} and df.loc['url:https://e.org/b', 'extra'] == {}
+    assert df.loc['url:https://e.org/a', 'tags'] == ['x'] and df.loc['url:https://e.org/b', 'tags'] == []
+    assert df.published.isna().all()
