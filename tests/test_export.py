@@ -52,3 +52,88 @@ def test_markdown_and_opml(store):
     assert md.count('\n- **[') == 2 and '  > =cmd' in md
     op = to_opml([dict(name='a<b', url='https://x.org/feed?a=1&b=2', kind='blog')])
     assert 'xmlUrl="https://x.org/feed?a=1&amp;b=2"' in op and 'text="a&lt;b"' in op
+
+# formula injection: every text column, with the tricks that get past a check of the first byte
+TRICKS = ['=HYPERLINK("http://evil.example","click")', '+1+cmd|" /C calc"!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1',
+          '\n=1+1', '  =1+1', '\u3000=1+1', '＝HYPERLINK("http://evil.example")', '＋1', '－1', '＠SUM(A1)', '﹦1', "'=1+1"]
+
+@pytest.mark.parametrize('col', ['title', 'authors', 'note', 'tags', 'summary', 'url'])
+def test_csv_defuses_every_text_column(store, tmp_path, col):
+    "Each trick in each text column comes out of to_csv starting with ' (text for a spreadsheet), and import_csv restores it exactly"
+    st, raw = store
+    base = st.reading_list().head(1)
+    rows = []
+    for i, t in enumerate(TRICKS):
+        r = base.assign(key=f'k{i}')
+        r[col] = [[t, 'x']] if col in ('authors', 'tags') else t
+        rows.append(r)
+    df = pd.concat(rows, ignore_index=True)
+    p = tmp_path/'evil.csv'
+    to_csv(df, p)
+    back = pd.read_csv(p, keep_default_na=False, dtype=str)
+    assert len(back) == len(TRICKS)
+    for t, cell in zip(TRICKS, back[col]):
+        assert cell.startswith("'"), (col, t, cell)
+        want = f'{t}; x' if col in ('authors', 'tags') else t
+        assert cell[1:] == want, (col, t, cell)                     # nothing else changed: ' + the original text
+    # harmless text that merely contains a sign is left alone
+    ok = base.assign(key='ok'); ok[col] = [['a=b', 'x']] if col in ('authors', 'tags') else 'a=b −3 dB'
+    cell = pd.read_csv(io.StringIO(to_csv(ok)), keep_default_na=False, dtype=str)[col].iloc[0]
+    assert not cell.startswith("'")
+    if col in ('note', 'tags'):                                      # the columns import_csv restores
+        fresh = Store(':memory:')
+        import_csv(p, fresh)
+        got = fresh.items(keys=[f'k{i}' for i in range(len(TRICKS))]).set_index('key')
+        for i, t in enumerate(TRICKS):
+            assert (got.loc[f'k{i}', 'note'] == t) if col == 'note' else (got.loc[f'k{i}', 'tags'] == sorted([t, 'x'])), (t, got.loc[f'k{i}'])
+
+def _kaggle(fix):
+    "The arXiv metadata snapshot (2007 papers): LaTeX in titles ($\\Lambda_{\\alpha}$), {\\O}-style braces and accents in authors"
+    df = pd.read_json(fix/'arxiv_metadata/kaggle_snapshot_head200_wanng-ide.jsonl', lines=True, dtype=False)
+    recs = [dict(arxiv_id=r.id, title=r.title, authors=[' '.join(x for x in (a[1], a[0]) if x) for a in r.authors_parsed],
+                 published=r.update_date, categories=r.categories.split()) for r in df.itertuples()]
+    return df, to_items(recs, source='arxiv', kind='paper')
+
+def _hf_all(fix):
+    recs = []
+    for f in sorted((fix/'hf_daily_papers').glob('*.json')):
+        for d in json.loads(f.read_text()):
+            if isinstance(d, dict) and 'paper' in d:
+                recs.append(dict(arxiv_id=d['paper']['id'], title=d['paper']['title'], published=d['publishedAt'],
+                                 authors=[a['name'] for a in d['paper']['authors']]))
+    return to_items(recs, source='hf_daily', kind='paper')
+
+def test_bibtex_round_trip_on_captures(fix, tmp_path):
+    "Every captured arXiv/HF title and author list survives to_bibtex -> read_bibtex; Lil'Log's CJK summary survives as a note"
+    from mlnews_nb.feeds import parse_feed
+    raw, kag = _kaggle(fix)
+    hf = _hf_all(fix)
+    blog = parse_feed((fix/'blog_feeds/lilianweng_index_2026.xml').read_bytes(), source='lilianweng')
+    cjk = blog[blog.summary.str.contains('爱吃猫的鱼', na=False)]
+    assert len(cjk) >= 1 and kag.title.str.contains(r'\$', regex=True).sum() >= 5    # the hard cases are really in the data
+    st = Store(':memory:')
+    items = pd.concat([kag, hf.drop_duplicates('key'), blog], ignore_index=True)
+    st.add(items)
+    notes = {k: s for k, s in zip(cjk.key, cjk.summary)} | {kag.key.iloc[0]: 'braces {unbalanced and 100% $x_1$ \\cite{y} ~ ^ # &'}
+    st.mark(items.key.tolist(), 'saved')
+    for k, n in notes.items(): st.note(k, n)
+    rl = st.reading_list()
+    bib = to_bibtex(rl, tmp_path/'all.bib')
+    ents = {e['mlnews_key']: e for e in read_bibtex(bib)}
+    assert len(ents) == rl.key.nunique() == len({e['ID'] for e in ents.values()})
+    norm = lambda s: ' '.join(str(s).split())
+    src = {r.key: r for r in rl.itertuples()}
+    bad = [(k, norm(src[k].title), e.get('title')) for k, e in ents.items() if e.get('title') != norm(src[k].title)]
+    assert bad == [], bad[:5]
+    bad = [(k, list(src[k].authors), e.get('author')) for k, e in ents.items()
+           if len(src[k].authors) and e.get('author', '').split(' and ') != [norm(a) for a in src[k].authors]]
+    assert bad == [], bad[:5]
+    for k, n in notes.items(): assert ents[k]['note'] == norm(n), k
+    # spot check against the file itself, not the store: the first LaTeX title of the snapshot
+    r = raw[raw.title.str.contains(r'\$\\Lambda', regex=True)].iloc[0]
+    assert ents[f'arxiv:{r.id}']['title'] == norm(r.title) and ents[f'arxiv:{r.id}']['archiveprefix'] == 'arXiv'   # bibtexparser lowercases field names
+    # and the file restores into an empty store: same notes, every key saved
+    fresh = Store(':memory:')
+    assert import_bibtex(tmp_path/'all.bib', fresh) == len(ents)
+    got = fresh.reading_list().set_index('key')
+    assert len(got) == len(ents) and all(got.loc[k, 'note'] == norm(n) for k, n in notes.items())

@@ -64,3 +64,47 @@ def test_ten_thousand_items_render_one_card():
     assert len(w.q) == 10_000 and w.card.value.count('mlnews-card') == 1
     w.buttons['save'].click()
     assert w.q.progress() == '2 of 10000, 1 saved'
+
+def test_summary_typed_then_left_is_kept(week, tmp_path):
+    "A summary typed on a card and left with Next (no action) is in the store, state unchanged, and shows again on Prev"
+    raw, items = week
+    st = Store(tmp_path/'s.sqlite')
+    w = triage(items, st, ranking='score')
+    first = w.q.key
+    w.note.value = 'Typed, then moved on.'; w.tags.value = 'later-maybe'
+    w.buttons['next'].click()
+    got = Store(tmp_path/'s.sqlite').items(keys=[first]).iloc[0]
+    assert (got.state, got.note, got.tags) == ('new', 'Typed, then moved on.', ['later-maybe'])
+    assert w.note.value == ''                                   # the next card has no summary of its own...
+    assert Store(tmp_path/'s.sqlite').items(keys=[w.q.key]).note.isna().all()   # ...and drawing it wrote nothing
+    w.buttons['prev'].click()
+    assert (w.q.key, w.note.value, w.tags.value) == (first, 'Typed, then moved on.', 'later-maybe')
+    w.note.value = 'Edited, then a filter.'; w.f_kind.value = 'paper'
+    assert Store(tmp_path/'s.sqlite').items(keys=[first]).note.iloc[0] == 'Edited, then a filter.'
+    w.buttons['save'].click()                                   # an action after keep: the note is not written twice
+    d = st.decisions()
+    assert d[d.key == first].field.tolist() == ['note', 'tags', 'note', 'state']
+
+def test_fresh_items_read_triage_in_chunks(week, monkeypatch):
+    "Fresh items get their triage from the store by keyed reads, chunked under SQLite's parameter limit"
+    import mlnews_nb.triage as T
+    raw, items = week
+    st = Store(':memory:'); st.add(items)
+    keys = items.key.tolist()
+    st.decide(keys[0], state='saved', note='n0'); st.decide(keys[-1], state='later', tags=['x'])
+    calls = []
+    real = st.items
+    monkeypatch.setattr(st, 'items', lambda **kw: calls.append(len(kw.get('keys') or [])) or real(**kw))
+    monkeypatch.setattr(T, '_CHUNK', 4)
+    q = TriageQueue(items, st)
+    assert calls == [4] * (len(keys) // 4) + ([len(keys) % 4] if len(keys) % 4 else [])
+    assert (q.state(keys[0]), q.triage[keys[0]]['note'], q.state(keys[-1]), q.triage[keys[-1]]['tags']) == ('saved', 'n0', 'later', ['x'])
+    assert q.progress() == f'1 of {len(raw)}, 1 saved, 1 later'
+
+def test_triage_without_items_reads_the_store(week):
+    raw, items = week
+    st = Store(':memory:'); st.add(items)
+    st.decide(items.key.iloc[0], state='saved')
+    w = triage(None, st, keys=False)
+    assert len(w.q) == len(raw) and w.q.progress() == f'1 of {len(raw)}, 1 saved'
+    assert len(triage(None, st, keys=False, state='new').q) == len(raw) - 1
