@@ -159,7 +159,7 @@ def _authors_short(a:Any, n:int=3) -> str:
 def to_markdown(df:pd.DataFrame, path:str|Path|None=None, *, title:str='Reading list') -> str:
     "A reading list as Markdown: link, authors, year and venue, the personal summary and tags; also written to `path`"
     from mlnews_nb.triage import safe_url
-    lines = [f'# {_md(title)}', '', f'{df.key.nunique()} items.', '']
+    lines = [f'# {_md(title)}', '', f'{(n := df.key.nunique())} item{"" if n == 1 else "s"}.', '']
     for _,r in df.drop_duplicates('key').iterrows():
         g = lambda c: _cell(r.get(c))
         url = safe_url(g('url') or (f"https://arxiv.org/abs/{g('arxiv_id')}" if g('arxiv_id') else None))
