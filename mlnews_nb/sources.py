@@ -254,7 +254,7 @@ def _judge(s:Source, df:pd.DataFrame, cutoff, hinfo:dict, elapsed:float) -> tupl
     elif hinfo.get('from_cache'): st, msg = 'unchanged', 'not modified since the last fetch'
     elif total == 0: st, msg = 'quiet', 'the feed has no entries' + (' (archive: none expected)' if s.status == 'archive' else '')
     elif len(win) == 0: st, msg = 'quiet', f'{total} items, none since {cutoff:%Y-%m-%d}; newest {newest:%Y-%m-%d}' if newest is not pd.NaT else f'{total} items, none dated'
-    else: st, msg = 'ok', f'{len(win)} of {total} items in the window' if len(win) != total else f'{total} items'
+    else: st, msg = 'ok', f'{len(win)} of {total} items in the window' if len(win) != total else f'{total} item' + 's'*(total != 1)
     if st != 'broken' and info.get('note'): msg += f"; {info['note'][:100]}"
     own = df.attrs.get('health') or {}   # fetchers that know better say so: arXiv on a weekend (quiet), a repeated batch (stale)
     if st in ('ok', 'quiet', 'unchanged') and own.get('status') in ('quiet', 'stale', 'unchanged'): st, msg = own['status'], own.get('message') or msg
