@@ -2,7 +2,7 @@
 import json, re, xml.etree.ElementTree as ET
 from pathlib import Path
 import pandas as pd, pytest
-from mlnews_nb.core import SourceError, check_items
+from mlnews_nb.core import SourceError, check_items, to_items
 from mlnews_nb.arxiv import (arxiv_search, arxiv_listing, parse_api_page, parse_listing, QueryTooBroad, ANNOUNCE_TYPES,
                              listing_health, split_windows)
 
@@ -38,6 +38,24 @@ def test_every_api_capture_parses(fix):
             assert '\n' not in row.title and row.source == 'arxiv' and row.kind == 'paper'
         n += len(df)
     assert n > 150
+
+def test_api_page_is_what_the_arxiv_package_and_to_items_make(fix):
+    "Our column-wise lxml parse against an independent path: the arxiv package's own parser, our records, core.to_items"
+    from arxiv import _feed
+    from mlnews_nb.arxiv import _result_record
+    for p in api_files(fix):
+        b = p.read_bytes()
+        want = to_items([_result_record(r) for r in _feed.parse(b).results], source='arxiv', kind='paper')
+        got = parse_api_page(b)
+        pd.testing.assert_frame_equal(got.drop(columns='fetched_at'), want.drop(columns='fetched_at'), obj=p.name)
+        assert got.fetched_at.notna().all() and str(got.fetched_at.dtype) == 'datetime64[ns, UTC]'
+
+def test_api_error_feed_is_a_source_error(fix):
+    with pytest.raises(SourceError, match='incorrect id format for abc') as e:
+        parse_api_page((fix/'arxiv_api/recorded_body/id_abc_s0_m100_b79c8dcf6bc3.xml').read_bytes())
+    assert e.value.health == 'broken'
+    with pytest.raises(SourceError, match='not an arXiv API Atom page'): parse_api_page(b'<feed><entry>')
+    with pytest.raises(SourceError, match='root <rss>'): parse_api_page(b'<rss/>')
 
 def test_old_style_id_and_2016_format(fix):
     df = parse_api_page((fix/'arxiv_api/recorded_body/id_astro-ph_0601001_s0_m100_3150dca9dc76.xml').read_bytes())
@@ -120,6 +138,39 @@ def test_bad_request_is_an_error(server, http, fix):
     server.add('/api/query', fix/'arxiv_api/recorded_body/id_abc_s0_m100_b79c8dcf6bc3.xml', status=400)
     with pytest.raises(SourceError, match='HTTP 400'): arxiv_search('id:abc', http=http, base=server.url('/api/query'), delay=0)
 
+def lookup(api, http, ids):
+    return arxiv_search(id_list=ids, http=http, base=api.url('/api/query'), delay=0)
+
+def test_id_lookup(api, http, fix):
+    rb = fix/'arxiv_api/recorded_body'
+    df = check_items(lookup(api, http, ['1707.08567']))
+    w = file_entries(rb/'id_1707.08567_s0_m100_6a1afebfc6a3.xml')[0]
+    assert (df.arxiv_id[0], df.version[0], df.published[0], df.authors[0]) == (w['arxiv_id'], w['version'], w['published'], w['authors'])
+    assert df.attrs['missing'] == []
+    assert 'id_list=1707.08567' in api.log[-1]['path'] and 'max_results=100' in api.log[-1]['path']
+
+def test_id_lookup_old_style_ids(api, http, fix):
+    rb = fix/'arxiv_api/recorded_body'
+    df = lookup(api, http, ['astro-ph/0601001'])
+    w = file_entries(rb/'id_astro-ph_0601001_s0_m100_3150dca9dc76.xml')[0]
+    assert (df.key[0], df.version[0], df.categories[0]) == ('arxiv:astro-ph/0601001', w['version'], w['categories'])
+    df = lookup(api, http, ['quant-ph/0201082v1'])   # a versioned old-style id: that version
+    w = file_entries(rb/'id_quant-ph_0201082v1_s0_m100_86989fe779ef.xml')[0]
+    assert (df.arxiv_id[0], df.version[0], df.updated[0]) == ('quant-ph/0201082', 1, w['updated']) and df.attrs['missing'] == []
+
+def test_id_lookup_missing_ids_are_reported(api, http, fix, caplog):
+    df = check_items(lookup(api, http, ['0808.05394']))
+    assert len(df) == 0 and df.attrs['missing'] == ['0808.05394'] and '0808.05394' in caplog.text
+    df = lookup(api, http, ['0808.05394', '1707.08567'])
+    want = file_entries(fix/'arxiv_api/recorded_body/id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.xml')
+    assert df.arxiv_id.tolist() == [w['arxiv_id'] for w in want] == ['1707.08567']
+    assert df.attrs['missing'] == ['0808.05394']
+
+def test_id_lookup_malformed_id_is_a_clear_error(api, http):
+    with pytest.raises(SourceError, match="HTTP 400.*'abc' is not an arXiv id") as e: lookup(api, http, ['abc'])
+    assert e.value.status == 400 and e.value.health == 'broken'
+    with pytest.raises(ValueError, match='id_list is empty'): lookup(api, http, [])
+
 def _feed_with_total(fix, total):
     body = (fix/'arxiv_api/recorded_body/q_testing_s0_m10_bc5a6c384fe9.xml').read_bytes()
     return re.sub(rb'<opensearch:totalResults>\d+<', f'<opensearch:totalResults>{total}<'.encode(), body)
@@ -176,6 +227,29 @@ def rss(server):
 def listing(server, http, tmp_path, **kw):
     return arxiv_listing('cs.LG', http=http, base=server.base, state_path=tmp_path/'state.json', **kw)
 
+@pytest.mark.parametrize('name', ['cs.LG_2024-02-05.rss', 'cs.LG_2024-02-05.atom', 'cs.LG_2024-02-06_repeat.rss'])
+def test_listing_frame_is_what_to_items_makes(name):
+    "The column-wise frame against core.to_items on the same rows"
+    from lxml import etree
+    from mlnews_nb.arxiv import _listing_columns
+    body = (RSS_DIR/name).read_bytes()
+    got, info = parse_listing(body)
+    root = etree.fromstring(body); atom = root.tag.endswith('feed')
+    cols = _listing_columns(root if atom else root.find('channel'), atom)
+    want = to_items([dict(zip(cols, row)) for row in zip(*cols.values())], source='arxiv_listing', kind='paper')
+    pd.testing.assert_frame_equal(check_items(got).drop(columns='fetched_at'), want.drop(columns='fetched_at'))
+
+def test_listing_odd_items():
+    "Items missing optional fields, two values of one, a channel <category>: values stay with their own item"
+    body = (RSS_DIR/'cs.LG_2024-02-05.rss').read_text().replace('<language>', '<category>cs</category><language>', 1)
+    body = body.replace('<arxiv:comment>12 pages, 3 figures</arxiv:comment>', '<arxiv:comment>12 pages</arxiv:comment><arxiv:comment>3 figures</arxiv:comment>')
+    body = body.replace('<title>A Vision Transformer for Galaxy Morphology</title>', '')
+    df, _ = parse_listing(body.encode())
+    want = rss_items(RSS_DIR/'cs.LG_2024-02-05.rss')
+    assert df.categories.tolist() == [w['categories'] for w in want]
+    assert df.extra.str['comment'].tolist() == ['3 figures'] + [w['comment'] for w in want[1:]]
+    assert df.title.isna().tolist() == [False, True, False, False] and df.key.tolist() == [f"arxiv:{w['arxiv_id']}" for w in want]
+
 @pytest.mark.parametrize('fmt,name', [('rss', 'cs.LG_2024-02-05.rss'), ('atom', 'cs.LG_2024-02-05.atom')])
 def test_listing_values_from_file(server, http, tmp_path, rss, fmt, name):
     rss(name, fmt)
@@ -222,16 +296,17 @@ def test_repeat_of_previous_batch_is_stale(server, http, tmp_path, rss):
     rss('cs.LG_2024-02-06_repeat.rss'); stale = listing(server, http, tmp_path)
     assert stale.attrs['health']['status'] == 'stale' and '4 of 4' in stale.attrs['health']['message']
     assert first.attrs['health']['status'] == 'ok'
-    assert list(tmp_path.glob('*.tmp')) == []
+    assert [f.name for f in tmp_path.iterdir() if f.name.endswith('.tmp')] == []
 
 def test_state_write_is_atomic(tmp_path, monkeypatch):
     p = tmp_path/'state.json'
     listing_health('f', ['a'], dict(built='x'), state_path=p)
     before = p.read_text()
     import mlnews_nb.arxiv as mod
-    monkeypatch.setattr(mod.json, 'dump', lambda *a, **k: (_ for _ in ()).throw(OSError('disk full')))
-    with pytest.raises(OSError): listing_health('g', ['b'], dict(built='y'), state_path=p)
-    assert p.read_text() == before and list(tmp_path.glob('*.tmp')) == []
+    import os
+    monkeypatch.setattr(os, 'fsync', lambda fd: (_ for _ in ()).throw(OSError('disk full')))   # fails inside core.atomic_write
+    with pytest.raises(OSError, match='disk full'): listing_health('g', ['b'], dict(built='y'), state_path=p)
+    assert p.read_text() == before and [f.name for f in tmp_path.iterdir()] == ['state.json']
 
 def test_broken_feeds(server, http, tmp_path):
     server.add('/rss/cs.LG', b'<rss><channel><item>', ctype='application/rss+xml')

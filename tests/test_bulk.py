@@ -10,7 +10,7 @@ def snap_recs(fix):
     return [json.loads(l) for l in (fix/'arxiv_metadata/kaggle_snapshot_head200_wanng-ide.jsonl').open(encoding='utf-8')]
 
 def test_snapshot_values_from_file(fix, tmp_path):
-    p = snapshot_to_parquet(fix/'arxiv_metadata/kaggle_snapshot_head200_wanng-ide.jsonl', tmp_path/'s.parquet', block=50_000)  # many blocks
+    p = snapshot_to_parquet(fix/'arxiv_metadata/kaggle_snapshot_head200_wanng-ide.jsonl', tmp_path/'s.parquet', threads=2)
     t = pq.read_table(p).to_pandas()
     recs = snap_recs(fix)
     assert t.arxiv_id.tolist() == [r['id'] for r in recs]
@@ -20,6 +20,25 @@ def test_snapshot_values_from_file(fix, tmp_path):
     assert [list(c) for c in t.categories] == [r['categories'].split() for r in recs]
     assert t.title.tolist() == [' '.join(r['title'].split()) for r in recs]
     assert sum('\n' in r['title'] for r in recs) > 10   # the file really has newlines in titles
+    assert t.n_versions.tolist() == [len(r['versions']) for r in recs] and [d if isinstance(d, str) else None for d in t.doi] == [r.get('doi') for r in recs]
+    assert t.update_date.astype(str).tolist() == [r['update_date'] for r in recs]
+    assert t.authors_parsed.map(lambda a: [list(x) for x in a]).tolist() == [r['authors_parsed'] for r in recs]
+
+def test_snapshot_layout_is_the_oai_layout(fix, tmp_path):
+    "DuckDB writes the snapshot in the layout the OAI writer uses (timestamps in microseconds rather than seconds)"
+    import pyarrow as pa
+    from mlnews_nb.bulk import _layout
+    got = pq.read_schema(snapshot_to_parquet(fix/'arxiv_metadata/kaggle_snapshot_head200_wanng-ide.jsonl', tmp_path/'s.parquet'))
+    assert got.names == _layout().names
+    for f in _layout():
+        g = got.field(f.name).type
+        assert g == f.type or (pa.types.is_timestamp(f.type) and pa.types.is_timestamp(g) and g.tz == f.type.tz == 'UTC'), f.name
+
+def test_empty_snapshot_and_spill_folder_cleaned(tmp_path):
+    src = tmp_path/'empty.jsonl'; src.write_text('')
+    p = snapshot_to_parquet(src, tmp_path/'e.parquet')
+    assert pq.read_metadata(p).num_rows == 0 and sorted(f.name for f in tmp_path.iterdir()) == ['e.parquet', 'empty.jsonl']
+    with pytest.raises(FileNotFoundError): snapshot_to_parquet(tmp_path/'nope.jsonl', tmp_path/'n.parquet')
 
 def test_snapshot_into_items(fix, tmp_path):
     df = check_items(arxiv_bulk(fix/'arxiv_metadata/kaggle_snapshot_head200_wanng-ide.jsonl', out=tmp_path/'s.parquet', progress=False))
