@@ -26,7 +26,11 @@ def hf_items(fix:Path) -> pd.DataFrame:
 
 def arxiv_items(fix:Path) -> pd.DataFrame:
     "The recorded arXiv API pages (`arxiv.parse_api_page`) and the Kaggle metadata sample (`bulk.arxiv_bulk`)"
-    api = pd.concat([parse_api_page(f.read_bytes()) for f in sorted((fix/'arxiv_api'/'recorded_body').glob('*.xml'))], ignore_index=True)
+    pages = []
+    for f in sorted((fix/'arxiv_api'/'recorded_body').glob('*.xml')):
+        try: pages.append(parse_api_page(f.read_bytes()))
+        except SourceError: pass   # the recorded HTTP 400 error feed (id_list=abc) is refused, as it should be
+    api = pd.concat(pages, ignore_index=True)
     with tempfile.TemporaryDirectory() as d:
         bulk = arxiv_bulk(next((fix/'arxiv_metadata').glob('*.jsonl')), out=Path(d)/'bulk.parquet', progress=False)
     return pd.concat([api.drop_duplicates('key', keep='last'), bulk], ignore_index=True)
