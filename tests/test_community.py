@@ -25,7 +25,7 @@ def test_reddit_oauth_listing_and_no_leak(fix, server, http, monkeypatch):
     kids = [c['data'] for c in json.loads(lst.read_text())['data']['children']]
     assert df.key.tolist() == [f"reddit:{k['id']}" for k in kids]
     assert df.score.tolist() == [k['score'] for k in kids]
-    dump = df.to_json() + repr([(r.request.headers, r.headers) for r in http.session.cache.responses.values()])
+    dump = df.to_json(date_format='iso') + repr([(r.request.headers, r.headers) for r in http.session.cache.responses.values()])
     assert 'sec-456' not in dump and '<ACCESS_TOKEN>' not in dump
     server.add('/api/v1/access_token', b'{"error": "invalid_grant"}', status=401, ctype='application/json')
     with pytest.raises(SourceError, match='credentials') as e: reddit_top('askreddit', base=server.base, oauth_base=server.base, http=http)
