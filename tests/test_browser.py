@@ -115,6 +115,7 @@ def _flow(page, url:str, name:str):
         w.locator('textarea').fill(note)
         w.get_by_role('button', name='Save', exact=True).click()
         expect(face).to_contain_text(f'{i + 2} of {n}, {i + 1} saved')
+        expect(card.locator('h3')).not_to_have_text(saved[-1])        # the next card is drawn (face and card update apart)
     skipped_then_undone = title()
     w.get_by_role('button', name='Skip', exact=True).click()
     expect(face).to_contain_text(f'4 of {n}, 2 saved, 1 skipped')
@@ -137,6 +138,7 @@ def _flow(page, url:str, name:str):
     assert page.evaluate("document.activeElement.classList.contains('mlnews-face')"), 'the card does not have the focus'
     page.keyboard.press('s')
     expect(face).to_contain_text(f'4 of {n}, 3 saved')
+    expect(card.locator('h3')).not_to_have_text(saved[-1])
     key_skipped = title()
     page.keyboard.press('k')
     expect(face).to_contain_text(f'5 of {n}, 3 saved, 1 skipped')
