@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest, pandas as pd
 from lxml import etree
 from mlnews_nb.core import SourceError, check_items, to_utc
-from mlnews_nb.feeds import read_feed, parse_feed, sanitize_html, extract_links, discover_feeds
+from mlnews_nb.feeds import read_feed, parse_feed, extract_links, discover_feeds
 
 DATA = Path(__file__).parent/'data'/'feeds'
 FOLDERS = ('blog_feeds', 'newsletter_feeds_derived', 'feed_edge_cases')
