@@ -1,5 +1,5 @@
 "read_feed and friends on every captured feed, on hostile input and over HTTP. Values are read from the files with lxml."
-import re, json
+import re
 from pathlib import Path
 import pytest, pandas as pd
 from lxml import etree
