@@ -5,8 +5,7 @@ against bare feedparser.parse on the same bytes.
 
     python bench/bench_feeds.py [--latency 0.2] [--hosts 5] [--interval 0.5] [--n 3]
 """
-import argparse, math, time, resource, os, sys
-from pathlib import Path
+import argparse, math, time, resource, os
 import feedparser, requests
 from mlnews_nb.testserver import FixtureServer, fixtures_dir
 from mlnews_nb.net import Http, HostPolicy

@@ -4,7 +4,7 @@ a serial `feedparser.parse(url)` loop, then a second refresh with nothing change
 
     python bench/bench_refresh.py [--feeds 60] [--hosts 12] [--latency 0.2] [--interval 0.5]
 """
-import argparse, math, resource, sys, tempfile, time
+import argparse, math, resource, tempfile, time
 from pathlib import Path
 import feedparser
 from mlnews_nb.net import Http, HostPolicy
@@ -48,6 +48,7 @@ def main():
     for s in servers: s.log.clear()
     p0 = parses['n']
     t0 = time.perf_counter(); res2 = h.get_many(urls, then=parse); again = time.perf_counter() - t0
+    assert all(not isinstance(r, Exception) for r in res2), [r for r in res2 if isinstance(r, Exception)][:3]
     statuses = sorted({e['status'] for s in servers for e in s.log})
     reparsed = parses['n'] - p0
     arx = servers[0]; arx_overlap, arx_gap = arx.max_overlap(), arx.min_gap()

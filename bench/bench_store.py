@@ -6,7 +6,6 @@ commit each, measured on a sample and extrapolated).
 """
 import argparse, resource, sqlite3, tempfile, time, json
 from pathlib import Path
-import pandas as pd
 from mlnews_nb.core import to_items
 from mlnews_nb.store import Store
 
@@ -37,7 +36,6 @@ def main():
     for rec in sample:
         con.execute('INSERT OR REPLACE INTO items VALUES (?,?,?)', (rec['source'], rec['key'], json.dumps(rec, default=str))); con.commit()
     t_naive = (time.perf_counter() - t0) * a.n / k
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f'store: {a.n:,} items')
     print(f'  upsert (new)          {t_add:6.2f} s  ({a.n/t_add:,.0f} rows/s)')
     print(f'  read back DataFrame   {t_read:6.2f} s  ({a.n/t_read:,.0f} rows/s)')

@@ -6,16 +6,16 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/cli.html.md"""
 
 # %% ../nbs/40_cli.ipynb #2954ed8d
 from __future__ import annotations
-import argparse, importlib, io, sys, tempfile
+import argparse, importlib, sys, tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable, TextIO
 from . import __version__
-from .core import MLNewsError
+from .core import MLNewsError, FAULTS, format_table
 
 # %% auto #0
-__all__ = ['VERBS', 'GLOBAL_FLAGS', 'split_globals', 'resolve_verb', 'main', 'format_table', 'cli_health', 'samples_dir',
-           'demo_sources', 'run_demo', 'cli_demo']
+__all__ = ['VERBS', 'GLOBAL_FLAGS', 'split_globals', 'resolve_verb', 'main', 'cli_health', 'samples_dir', 'demo_sources',
+           'run_demo', 'cli_demo']
 
 # %% ../nbs/40_cli.ipynb #e2883285
 VERBS:dict[str,tuple[str,str]] = {
@@ -80,17 +80,6 @@ def main(argv:list[str]|None=None, out:TextIO|None=None) -> int:
         print(f'mlnews: error: {e}', file=sys.stderr); return 2
 
 # %% ../nbs/40_cli.ipynb #b694740a
-def format_table(df, max_col:int=60) -> str:
-    "A DataFrame as a plain-text table, long cells cut at `max_col` characters"
-    import pandas as pd
-    if df is None or len(df) == 0: return '(nothing)'
-    d = df.copy()
-    for c in d.columns:
-        if pd.api.types.is_datetime64_any_dtype(d[c]): d[c] = d[c].dt.strftime('%Y-%m-%d %H:%M')
-        d[c] = d[c].astype(object).where(d[c].notna(), '').astype(str).map(lambda s: s if len(s) <= max_col else s[:max_col-1] + '…')
-    with pd.option_context('display.max_rows', 10_000, 'display.width', 250, 'display.max_colwidth', max_col + 1):
-        return d.to_string(index=False)
-
 def cli_health(argv:list[str], *, store=None, out:TextIO=sys.stdout) -> int:
     "`mlnews health`: the latest fetch outcome of each source (exit 1 if any needs attention)"
     p = argparse.ArgumentParser(prog='mlnews health', description='Show the latest fetch outcome of each source.')
@@ -98,7 +87,7 @@ def cli_health(argv:list[str], *, store=None, out:TextIO=sys.stdout) -> int:
     df = store.fetch_log() if a.log else store.health()
     cols = [c for c in ('source', 'status', 'items', 'newest', 'http_status', 'from_cache', 'elapsed', 'message', 'at') if c in df]
     print(format_table(df[cols]) if len(df) else 'no fetch recorded yet: run `mlnews fetch` or `mlnews weekly`', file=out)
-    return 1 if len(df) and df.status.isin(('stale', 'blocked', 'moved', 'broken', 'unreachable')).any() else 0
+    return 1 if len(df) and df.status.isin(FAULTS).any() else 0
 
 # %% ../nbs/40_cli.ipynb #d3884f2c
 def samples_dir() -> Path:

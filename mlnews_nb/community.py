@@ -6,12 +6,13 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/community.html.md"""
 
 # %% ../nbs/04_community.ipynb #efc899f8
 from __future__ import annotations
-import os, re, time, json
+import os, re
+from html import unescape
 from typing import Any, Iterable
 from urllib.parse import quote
 import pandas as pd
-from .core import to_items, empty_items, html_to_text, to_utc, SourceError, logger
-from .feeds import parse_feed, read_feed, extract_links, link_key, sanitize_html
+from .core import to_items, empty_items, html_to_text, sanitize_html, to_utc, SourceError
+from .feeds import parse_feed, read_feed, extract_links, link_key
 from . import net
 
 # %% auto #0
@@ -31,12 +32,11 @@ def flair(title:str|None) -> str|None:
 # %% ../nbs/04_community.ipynb #9d2ee5db
 def _reddit_from_feed(df:pd.DataFrame, sub:str) -> pd.DataFrame:
     "Reddit-specific fields from the public Atom feed: id, flair, comment count, the linked URL"
-    from lxml import html as lhtml
     recs = []
     for r in df.to_dict('records'):
         ex, guid = dict(r['extra']), r['extra'].get('guid') or ''
         rid = guid.removeprefix('t3_') if guid.startswith('t3_') else (m.group(1) if (m := re.search(r'/comments/(\w+)', r['url'] or '')) else None)
-        link = m.group(1) if (m := re.search(r'<a href="([^"]+)">\[link\]</a>', r['summary_html'] or '')) else None
+        link = unescape(m.group(1)) if (m := re.search(r'<a href="([^"]+)"[^>]*>\[link\]</a>', r['summary_html'] or '')) else None  # sanitized: rel= follows href
         n = int(m.group(1)) if (m := re.search(r'\[(\d+) comments?\]', r['summary'] or '')) else None
         links = list(r['links_to'])
         if link and (k := link_key(link, code=True)) and k not in links: links.insert(0, k)

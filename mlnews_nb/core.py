@@ -6,8 +6,8 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #e0d738e5
 from __future__ import annotations
-import re, html, json, logging
-from datetime import datetime, timezone
+import re, html, logging
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -15,10 +15,10 @@ from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode, unquote
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['logger', 'HEALTH_STATUSES', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'MLNewsError',
+__all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'MLNewsError',
            'SourceError', 'ContractError', 'StoreError', 'empty_items', 'to_utc', 'arxiv_id', 'arxiv_version',
            'canonical_url', 'normalize_doi', 'item_key', 'norm_title', 'html_to_text', 'to_items', 'check_items',
-           'sanitize_html', 'atomic_write']
+           'sanitize_html', 'atomic_write', 'format_table']
 
 # %% ../nbs/00_core.ipynb #24d5487a
 logger = logging.getLogger('mlnews_nb')
@@ -26,6 +26,7 @@ logger.addHandler(logging.NullHandler())
 
 # %% ../nbs/00_core.ipynb #9143fbc8
 HEALTH_STATUSES = ('ok', 'unchanged', 'quiet', 'stale', 'blocked', 'moved', 'broken', 'unreachable', 'dead')
+FAULTS = ('stale', 'blocked', 'moved', 'broken', 'unreachable')   # the health words that ask a person to act
 
 class MLNewsError(Exception):
     "Base for all mlnews_nb errors"
@@ -61,6 +62,8 @@ def empty_items() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=t) for c,t in ITEM_DTYPES.items()})
 
 # %% ../nbs/00_core.ipynb #b8fc37b1
+_EPOCH_RE = re.compile(r'\d{9,11}(\.\d+)?')   # Unix seconds written as a string (Hacker News, some JSON APIs)
+
 def to_utc(x:Any) -> pd.Timestamp:
     "Parse a date in any common form into a tz-aware UTC Timestamp, or NaT"
     if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NaT or x == '': return pd.NaT
@@ -68,7 +71,7 @@ def to_utc(x:Any) -> pd.Timestamp:
         return pd.Timestamp(float(x), unit='s', tz='UTC')
     if isinstance(x, str):
         s = x.strip()
-        if re.fullmatch(r'\d{9,11}(\.\d+)?', s): return to_utc(float(s))
+        if _EPOCH_RE.fullmatch(s): return to_utc(float(s))
         try: ts = pd.Timestamp(s)
         except (ValueError, TypeError, OverflowError):
             try: ts = pd.Timestamp(parsedate_to_datetime(s))
@@ -168,8 +171,6 @@ def _col(df:pd.DataFrame, c:str) -> pd.Series:
 def _present(s:pd.Series) -> pd.Series:
     return s.map(lambda x: x is not None and x is not pd.NaT and not (isinstance(x, float) and np.isnan(x)) and x != '').astype(bool)
 
-_EPOCH_RE = re.compile(r'\d{9,11}(\.\d+)?')
-
 _LO, _HI = pd.Timestamp.min.tz_localize('UTC'), pd.Timestamp.max.tz_localize('UTC')
 
 def _ns(p:pd.Series) -> pd.Series:
@@ -258,7 +259,6 @@ _NO_CONTENT = {'script', 'style', 'iframe', 'object', 'noscript', 'template'}
 def sanitize_html(s:Any, base_url:str|None=None) -> str:
     "HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or styles"
     import nh3
-    from urllib.parse import urlsplit
     if s is None or (isinstance(s, float) and np.isnan(s)) or s == '': return ''
     rel = ('rewrite_with_base', base_url) if base_url and urlsplit(base_url).scheme in ('http', 'https') else None
     return nh3.clean(str(s), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT,
@@ -277,3 +277,14 @@ def atomic_write(path:str|Path, data:str|bytes, encoding:str='utf-8') -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
     return path
+
+# %% ../nbs/00_core.ipynb #a1a03d0d
+def format_table(df:pd.DataFrame|None, max_col:int=60) -> str:
+    "A DataFrame as a plain-text table, long cells cut at `max_col` characters, missing values blank"
+    if df is None or len(df) == 0: return '(nothing)'
+    d = df.copy()
+    for c in d.columns:
+        if pd.api.types.is_datetime64_any_dtype(d[c]): d[c] = d[c].dt.strftime('%Y-%m-%d %H:%M')
+        d[c] = d[c].astype(object).where(d[c].notna(), '').astype(str).map(lambda s: s if len(s) <= max_col else s[:max_col-1] + '…')
+    with pd.option_context('display.max_rows', 10_000, 'display.width', 250, 'display.max_colwidth', max_col + 1):
+        return d.to_string(index=False)

@@ -10,17 +10,14 @@ import re, json, calendar, hashlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, parse_qs
-import numpy as np, pandas as pd
-import feedparser, nh3
-from .core import (to_items, empty_items, html_to_text, arxiv_id, normalize_doi, canonical_url, to_utc, item_key,
-                            ITEM_DTYPES, KINDS, SourceError, ContractError, logger)
+import pandas as pd
+import feedparser
+from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc, item_key,
+                            ITEM_DTYPES, KINDS, SourceError, ContractError)
 from . import net
 
 # %% auto #0
 __all__ = ['COMMON_FEED_PATHS', 'link_key', 'extract_links', 'parse_feed', 'read_feed', 'discover_feeds']
-
-# %% ../nbs/03_feeds.ipynb #99256a35
-from .core import sanitize_html
 
 # %% ../nbs/03_feeds.ipynb #fc712a14
 def link_key(url:str, *, code:bool=False) -> str|None:
@@ -88,22 +85,27 @@ def _authors(e) -> list[str]:
     names = [a.get('name') for a in e.get('authors', []) if a.get('name')]
     return names or ([e.author] if e.get('author') else [])
 
-def _entry(e, base:str|None) -> dict:
-    link = e.get('link') or ''
-    link = urljoin(base, link) if base and link else link
-    content = next((c.get('value') for c in e.get('content', []) if c.get('value')), None)
-    summ = e.get('summary') or content or ''
-    body = '\n'.join(x for x in (summ, content) if x)
-    links = extract_links(body, base_url=link or base)
-    pub, upd = _ts(e, 'published', 'created', 'updated'), _ts(e, 'updated')
-    extra = {'guid': e.get('id') or None}
+def _join(base:str|None, u:str|None) -> str|None: return urljoin(base, u) if base and u else u
+
+def _record(*, title:str|None, link:str|None, authors:list, pub, upd, summ:str|None, content:str|None, guid:str|None,
+            tags:list, base:str|None) -> dict:
+    "One item record from an entry's parts, whichever parser read them: the same fields from feedparser and from the lxml fast path"
+    link = _join(base, link) or ''
+    summ = summ or content or ''
+    links = extract_links('\n'.join(x for x in (summ, content) if x), base_url=link or base)
+    extra = {'guid': guid or None}
     if pub is pd.NaT: extra['date_missing'] = True
     if links: extra['blurbs'] = {l['key']: l['blurb'] for l in links}
     if content and content != summ: extra['has_content'] = True
-    return dict(title=html_to_text(e.get('title', '')) or None, url=link or None, authors=_authors(e),
-                published=pub, updated=upd, summary=html_to_text(summ), summary_html=sanitize_html(summ, link or base),
-                categories=[t.get('term') for t in e.get('tags', []) if t.get('term')], links_to=[l['key'] for l in links],
-                extra=extra)
+    return dict(title=html_to_text(title or '') or None, url=link or None, authors=authors, published=pub, updated=upd,
+                summary=html_to_text(summ), summary_html=sanitize_html(summ, link or base), categories=tags,
+                links_to=[l['key'] for l in links], extra=extra)
+
+def _entry(e, base:str|None) -> dict:
+    "The record of a feedparser entry"
+    return _record(title=e.get('title'), link=e.get('link'), authors=_authors(e), pub=_ts(e, 'published', 'created', 'updated'),
+                   upd=_ts(e, 'updated'), summ=e.get('summary'), content=next((c.get('value') for c in e.get('content', []) if c.get('value')), None),
+                   guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
 def _dedupe(recs:list[dict]) -> list[dict]:
@@ -198,14 +200,14 @@ def _person(s:str) -> str:
     if name[-1:] == ')': name = name[:-1]
     return name.strip() or s.strip()
 
-def _alt_link(el) -> str|None:
-    "The first atom:link that is an alternate HTML page (feedparser's `link`)"
-    for a in el.iterfind(_q(_ATOM, 'link')):
-        if a.get('rel', 'alternate') == 'alternate' and a.get('type', 'text/html') in _HTML_TYPES and a.get('href') is not None:
-            return a.get('href').strip()
-    return None
+def _alt(el):
+    "The first atom:link element that is an alternate HTML page (feedparser's `link`), or None"
+    return next((a for a in el.iterfind(_q(_ATOM, 'link')) if a.get('rel', 'alternate') == 'alternate'
+                 and a.get('type', 'text/html') in _HTML_TYPES and a.get('href') is not None), None)
 
-def _join(base:str|None, u:str|None) -> str|None: return urljoin(base, u) if base and u else u
+def _alt_link(el) -> str|None:
+    "The href of `_alt(el)`"
+    return a.get('href').strip() if (a := _alt(el)) is not None else None
 
 def _uniq(tags) -> list[str]:
     "Category terms, a repeated (term, scheme, label) kept once, as feedparser does"
@@ -235,10 +237,7 @@ def _atom_entry(e, base:str|None) -> dict:
     f = lambda tag, n=_ATOM: _text(e.find(_q(n, tag)))
     b = e.base or base
     gid = (f('id') or '').strip() or None
-    link = None
-    for a in e.iterfind(_q(_ATOM, 'link')):
-        if a.get('rel', 'alternate') == 'alternate' and a.get('type', 'text/html') in _HTML_TYPES and a.get('href') is not None:
-            link = _join(a.base or b, a.get('href').strip()); break
+    link = _join(a.base or b, a.get('href').strip()) if (a := _alt(e)) is not None else None
     gid = _join(b, gid)
     summ, title = _atom_text(e.find(_q(_ATOM, 'summary'))), _atom_text(e.find(_q(_ATOM, 'title')))
     return dict(title=title if title is not None else _text(e.find(f'.//{{{_MEDIA}}}title')), link=link or gid, id=gid,
@@ -306,20 +305,10 @@ def _fast_records(raw:list[dict], base:str|None) -> list[dict]:
     "Item records from raw entries: the same fields `_entry` makes from feedparser's, with dates parsed column-wise"
     c = {k: _dates([r[k] for r in raw]) for k in ('published', 'created', 'updated')}
     pub, upd = c['published'].fillna(c['created']).fillna(c['updated']), c['updated']
-    recs = []
-    for r, p, u in zip(raw, pub, upd):
-        link = _join(base, r['link']) or ''
-        content = (r['content'] or '').strip() or None   # feedparser strips text values; so do we, for the same output
-        summ = (r['summary'] or '').strip() or content or ''
-        links = extract_links('\n'.join(x for x in (summ, content) if x), base_url=link or base)
-        extra = {'guid': r['id'] or None}
-        if p is pd.NaT: extra['date_missing'] = True
-        if links: extra['blurbs'] = {l['key']: l['blurb'] for l in links}
-        if content and content != summ: extra['has_content'] = True
-        recs.append(dict(title=html_to_text(r['title'] or '') or None, url=link or None, authors=r['authors'], published=p, updated=u,
-                         summary=html_to_text(summ), summary_html=sanitize_html(summ, link or base), categories=r['tags'],
-                         links_to=[l['key'] for l in links], extra=extra))
-    return recs
+    # feedparser strips text values; so do we, for the same output
+    return [_record(title=r['title'], link=r['link'], authors=r['authors'], pub=p, upd=u, summ=(r['summary'] or '').strip(),
+                    content=(r['content'] or '').strip() or None, guid=r['id'], tags=r['tags'], base=base)
+            for r, p, u in zip(raw, pub, upd)]
 
 # %% ../nbs/03_feeds.ipynb #3f7e4f5a
 def _looks_html(content:bytes) -> bool:

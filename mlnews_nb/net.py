@@ -19,7 +19,7 @@ import requests
 from requests.adapters import HTTPAdapter
 import requests_cache
 from . import __version__
-from .core import SourceError, MLNewsError, logger
+from .core import SourceError, MLNewsError
 
 # %% auto #0
 __all__ = ['DEFAULT_POLICIES', 'USER_AGENT', 'RETRY_STATUSES', 'user_dir', 'HostPolicy', 'Fetched', 'retry_after', 'BodyTooLarge',

@@ -6,20 +6,20 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/sources.html.md"""
 
 # %% ../nbs/09_sources.ipynb #d5c1f7fd
 from __future__ import annotations
-import os, re, sys, time, json, hashlib, tempfile, importlib, threading, dataclasses
+import re, sys, time, hashlib, importlib, threading, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
-from .core import empty_items, to_utc, SourceError, MLNewsError, HEALTH_STATUSES, logger, atomic_write
+from .core import empty_items, to_utc, SourceError, MLNewsError, FAULTS, logger, atomic_write, format_table
 from . import net
 from .feeds import parse_feed, discover_feeds, _looks_html
 
 # %% auto #0
-__all__ = ['FEED', 'STATUSES', 'DEFAULT_SOURCES', 'HEALTH_COLS', 'FAULTS', 'Source', 'sources_path', 'load_sources',
-           'save_sources', 'slug', 'add_source', 'remove_source', 'read_opml', 'sources_from_opml', 'import_opml',
-           'write_opml', 'follow', 'parse_since', 'resolve', 'fetch_all', 'cli_sources', 'cli_fetch']
+__all__ = ['FEED', 'STATUSES', 'DEFAULT_SOURCES', 'HEALTH_COLS', 'Source', 'sources_path', 'load_sources', 'save_sources', 'slug',
+           'add_source', 'remove_source', 'read_opml', 'sources_from_opml', 'import_opml', 'write_opml', 'follow',
+           'parse_since', 'resolve', 'fetch_all', 'cli_sources', 'cli_fetch']
 
 # %% ../nbs/09_sources.ipynb #ae6fdad1
 FEED = 'mlnews_nb.feeds:read_feed'
@@ -358,9 +358,6 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
     return items, health
 
 # %% ../nbs/09_sources.ipynb #ba992730
-def _print_table(df:pd.DataFrame, out) -> None:
-    with pd.option_context('display.max_rows', 500, 'display.max_colwidth', 70, 'display.width', 200): print(df.to_string(index=False), file=out)
-
 def cli_sources(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
     "`mlnews sources list|add|remove|import-opml|export-opml`: manage the user's source list"
     import argparse
@@ -377,7 +374,7 @@ def cli_sources(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
     try:
         if a.cmd == 'list':
             srcs = [s for s in load_sources(a.config) if (a.all or s.status != 'dead') and (not a.tag or a.tag in s.tags)]
-            _print_table(pd.DataFrame([dict(name=s.name, kind=s.kind, status=s.status, tags=','.join(s.tags), url=s.url) for s in srcs]), out)
+            print(format_table(pd.DataFrame([dict(name=s.name, kind=s.kind, status=s.status, tags=','.join(s.tags), url=s.url) for s in srcs]), 70), file=out)
         elif a.cmd == 'add':
             s = add_source(a.url, name=a.name, kind=a.kind, tags=a.tag, path=a.config); print(f'added {s.name}: {s.url}', file=out)
         elif a.cmd == 'remove': s = remove_source(a.name, path=a.config); print(f'removed {s.name}', file=out)
@@ -388,8 +385,6 @@ def cli_sources(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
             print(f'wrote {a.output}' if a.output else x, file=out)
     except (MLNewsError, OSError) as e: print(f'error: {e}', file=sys.stderr); return 1
     return 0
-
-FAULTS = ('stale', 'blocked', 'moved', 'broken', 'unreachable')
 
 def cli_fetch(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
     "`mlnews fetch`: refresh the sources, add the items to the store, print one health row per source (exit 1 if any source failed)"
@@ -404,6 +399,6 @@ def cli_fetch(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
         if a.source and (miss := set(a.source) - {s.name for s in srcs}): raise MLNewsError(f'no source named {", ".join(sorted(miss))}')
         items, health = fetch_all(srcs, since=None if a.since == 'all' else a.since, store=store, progress=a.progress)
     except (MLNewsError, ValueError) as e: print(f'error: {e}', file=sys.stderr); return 2
-    _print_table(health[['source', 'status', 'items', 'newest', 'http_status', 'message']].assign(newest=health.newest.dt.strftime('%Y-%m-%d')), out)
+    print(format_table(health[['source', 'status', 'items', 'newest', 'http_status', 'message']].assign(newest=health.newest.dt.strftime('%Y-%m-%d')), 70), file=out)
     print(f'{len(items)} items from {int((health["items"] > 0).sum())} sources; {int(health.status.isin(FAULTS).sum())} need attention', file=out)
     return 1 if health.status.isin(FAULTS).any() else 0

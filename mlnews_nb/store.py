@@ -6,13 +6,13 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/store.html.md"""
 
 # %% ../nbs/10_store.ipynb #b28e7fa9
 from __future__ import annotations
-import json, sqlite3, threading, time, uuid
+import json, sqlite3, threading, uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 import numpy as np, pandas as pd
 from fastcore.basics import patch
-from .core import ITEM_COLS, ITEM_DTYPES, LIST_COLS, empty_items, to_items, check_items, StoreError, to_utc, logger
+from .core import ITEM_COLS, ITEM_DTYPES, LIST_COLS, check_items, StoreError, to_utc
 from .net import user_dir
 
 # %% auto #0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib, threading, time, socket, re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 from urllib.parse import urlsplit, parse_qsl, urlencode
 
 # %% auto #0

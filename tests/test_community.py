@@ -1,5 +1,5 @@
 "Reddit, Hacker News and social feeds against the local server serving the real captures."
-import re, json
+import json
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -66,8 +66,8 @@ def test_hn_links_to_papers_and_code():
 def test_social_feed(fix, server, http):
     server.add('/profile/someone.bsky.social/rss', fix/'blog_feeds'/'lilianweng_tag_auto-ml.xml')
     from mlnews_nb import community
-    df = read = community.read_feed(community.bluesky_url('someone.bsky.social', base=server.base), kind='social', http=http)
-    assert len(df) >= 1 and df.kind.eq('social').all()
+    df = community.read_feed(community.bluesky_url('someone.bsky.social', base=server.base), kind='social', http=http)
+    assert len(df) == (fix/'blog_feeds'/'lilianweng_tag_auto-ml.xml').read_text().count('<item>') and df.kind.eq('social').all()
     with pytest.raises(ValueError): mastodon_url('not-a-handle')
 
 SOCIAL = Path(__file__).parent/'data'/'social'

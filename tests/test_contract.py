@@ -1,6 +1,5 @@
 "The promises every module keeps: fetchers answer in the item contract, and importing stays light."
 import subprocess, sys, json
-import pytest
 
 HEAVY = ['ipywidgets', 'matplotlib', 'sklearn', 'duckdb', 'ipyevents', 'bibtexparser']
 

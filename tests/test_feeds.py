@@ -1,10 +1,10 @@
 "read_feed and friends on every captured feed, on hostile input and over HTTP. Values are read from the files with lxml."
-import re, json
+import re
 from pathlib import Path
 import pytest, pandas as pd
 from lxml import etree
 from mlnews_nb.core import SourceError, check_items, to_utc
-from mlnews_nb.feeds import read_feed, parse_feed, sanitize_html, extract_links, discover_feeds
+from mlnews_nb.feeds import read_feed, parse_feed, extract_links, discover_feeds
 
 DATA = Path(__file__).parent/'data'/'feeds'
 FOLDERS = ('blog_feeds', 'newsletter_feeds_derived', 'feed_edge_cases')

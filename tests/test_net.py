@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 import pytest
 from mlnews_nb.core import SourceError
-from mlnews_nb.net import Http, HostPolicy, replay, record, http as default_http, retry_after
+from mlnews_nb.net import Http, HostPolicy, replay, record, http as default_http
 from mlnews_nb.testserver import FixtureServer
 
 def test_second_fetch_is_a_304_and_served_from_cache(server, http):

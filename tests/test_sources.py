@@ -1,10 +1,10 @@
 "The registry: default list, TOML config, OPML, fetch_all health, CLI verbs; all over the local server with real captures."
-import io, re, json, html, dataclasses
-import pytest, pandas as pd
-from mlnews_nb.core import HEALTH_STATUSES, check_items, MLNewsError
+import io, re, html
+import pytest
+from mlnews_nb.core import HEALTH_STATUSES, check_items
 from mlnews_nb.net import use_http
-from mlnews_nb.sources import (DEFAULT_SOURCES, Source, load_sources, save_sources, add_source, remove_source, read_opml,
-                               import_opml, write_opml, fetch_all, cli_sources, cli_fetch, sources_path, FEED)
+from mlnews_nb.sources import (DEFAULT_SOURCES, Source, load_sources, save_sources, read_opml,
+                               import_opml, write_opml, fetch_all, cli_sources, cli_fetch, sources_path)
 
 FEEDS = [('lilianweng', 'blog_feeds/lilianweng_index_2026.xml'), ('colah', 'blog_feeds/colah_rss_2019.xml'),
          ('deepmind', 'newsletter_feeds_derived/leontloveless_deepmind-blog.xml'), ('openai', 'newsletter_feeds_derived/mibuhand_openai_research.atom.xml'),

@@ -1,5 +1,5 @@
 "The store never loses a decision: re-fetches, concurrent writers, SIGKILL, migrations."
-import json, os, signal, sqlite3, subprocess, sys, textwrap, time
+import os, signal, sqlite3, subprocess, sys, textwrap
 import pandas as pd, pytest
 from mlnews_nb.core import to_items
 from mlnews_nb.store import Store, SCHEMA_VERSION, _SCHEMA_V1
