@@ -120,7 +120,7 @@ def cli_demo(argv:list[str], *, store=None, out:TextIO=sys.stdout) -> int:
     with ExitStack() as stack:
         if store is None: store = stack.enter_context(Store(Path(stack.enter_context(tempfile.TemporaryDirectory()))/'demo.sqlite'))
         items, health = run_demo(store)
-        print(f'mlnews demo: {len(items)} items from {len(health)} sample sources (offline, replayed from {samples_dir()})\n', file=out)
+        print(f'mlnews demo: {len(items)} items from {len(health)} sample sources (offline, replayed from the package samples, mlnews_nb/samples)\n', file=out)
         print(format_table(items[['source', 'kind', 'published', 'title', 'score', 'links_to']].sort_values('published', ascending=False), 50), file=out)
         print('\nhealth:', file=out)
         print(format_table(health[['source', 'status', 'items', 'message']]), file=out)
