@@ -3,8 +3,8 @@
 Baseline: the keyword-only profile score (str.contains per keyword), the cheapest ranking.
 Run: python bench/bench_rank.py [--n 50000] [--decisions 1000]
 """
-import argparse, glob, resource, time
-import numpy as np, pandas as pd
+import argparse, resource, time
+import pandas as pd
 from mlnews_nb.conferences import read_paperlist
 from mlnews_nb.testserver import fixtures_dir
 from mlnews_nb.store import Store

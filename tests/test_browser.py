@@ -8,7 +8,7 @@ focus on the card presses `s` (save) and `k` (skip). The store, opened from the 
 checks the rows; the hostile items in the queue must have run no script and opened no dialog. Screenshots go to tests/artifacts/.
 Recipe and pitfalls: shared/docs/TOOLCHAIN.md section 4.
 """
-import json, os, re, shutil, socket, subprocess, sys, time, urllib.request
+import json, os, re, socket, subprocess, sys, time, urllib.request
 from pathlib import Path
 import pandas as pd
 import pytest
@@ -197,53 +197,46 @@ def _browser(p, profile:Path):
                              lambda d: d.get_by_role('button', name='Select Kernel').click())
     return ctx, page, dialogs
 
-@pytest.mark.timeout(240)
-def test_triage_in_jupyterlab(jupyter, tmp_path):
+def _run_flow(jupyter, tmp_path, copy:str, shot:str, open_notebook):
+    "Serve a copy of the tutorial, open it with `open_notebook(page, url, name)`, run the user flow, screenshot, check the store"
     from playwright.sync_api import sync_playwright
     url, root = jupyter
     home = Path(os.environ['MLNEWS_HOME'])
-    name = _serve_copy(root, 'tutorial_lab.ipynb', home)
+    name = _serve_copy(root, copy, home)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         ctx, page, dialogs = _browser(p, tmp_path/'profile')
         try:
-            page.goto(f'{url}/lab/tree/{name}?reset&token={TOKEN}')
-            page.locator('.jp-StatusBar-TextItem', has_text=re.compile(r'\| Idle$')).wait_for()   # the kernel really exists
-            assert page.locator('.jp-LabShell').count() == 1
+            open_notebook(page, url, name)
             want = _flow(page, url, name)
             assert dialogs == [], dialogs
             page.locator('.mlnews-triage').first.scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS/'triage_jupyterlab.png'), full_page=True)
+            page.screenshot(path=str(ARTIFACTS/f'{shot}.png'), full_page=True)
         except Exception:
-            page.screenshot(path=str(ARTIFACTS/'triage_jupyterlab_failure.png'), full_page=True)
+            page.screenshot(path=str(ARTIFACTS/f'{shot}_failure.png'), full_page=True)
             raise
         finally:
             ctx.close()
     _check_store(home, want)
 
+def _open_lab(page, url:str, name:str):
+    page.goto(f'{url}/lab/tree/{name}?reset&token={TOKEN}')
+    page.locator('.jp-StatusBar-TextItem', has_text=re.compile(r'\| Idle$')).wait_for()   # the kernel really exists
+    assert page.locator('.jp-LabShell').count() == 1
+
+def _open_nb7(page, url:str, name:str):
+    from playwright.sync_api import expect
+    page.goto(f'{url}/tree?token={TOKEN}')
+    expect(page.locator('.jp-DirListing-itemText', has_text=name)).to_be_visible()   # Notebook 7's file browser
+    page.goto(f'{url}/notebooks/{name}?token={TOKEN}')
+    expect(page.locator('.jp-NotebookPanel')).to_be_visible()
+    assert '/notebooks/' in page.url and page.locator('.jp-LabShell').count() == 0     # not JupyterLab
+
+@pytest.mark.timeout(240)
+def test_triage_in_jupyterlab(jupyter, tmp_path):
+    _run_flow(jupyter, tmp_path, 'tutorial_lab.ipynb', 'triage_jupyterlab', _open_lab)
+
 @pytest.mark.timeout(240)
 def test_triage_in_notebook7(jupyter, tmp_path):
     "The same flow in the Notebook 7 interface: the file browser at /tree, the notebook at /notebooks/<file>"
-    from playwright.sync_api import sync_playwright, expect
-    url, root = jupyter
-    home = Path(os.environ['MLNEWS_HOME'])
-    name = _serve_copy(root, 'tutorial_nb7.ipynb', home)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        ctx, page, dialogs = _browser(p, tmp_path/'profile')
-        try:
-            page.goto(f'{url}/tree?token={TOKEN}')
-            expect(page.locator('.jp-DirListing-itemText', has_text=name)).to_be_visible()   # Notebook 7's file browser
-            page.goto(f'{url}/notebooks/{name}?token={TOKEN}')
-            expect(page.locator('.jp-NotebookPanel')).to_be_visible()
-            assert '/notebooks/' in page.url and page.locator('.jp-LabShell').count() == 0     # not JupyterLab
-            want = _flow(page, url, name)
-            assert dialogs == [], dialogs
-            page.locator('.mlnews-triage').first.scroll_into_view_if_needed()
-            page.screenshot(path=str(ARTIFACTS/'triage_notebook7.png'), full_page=True)
-        except Exception:
-            page.screenshot(path=str(ARTIFACTS/'triage_notebook7_failure.png'), full_page=True)
-            raise
-        finally:
-            ctx.close()
-    _check_store(home, want)
+    _run_flow(jupyter, tmp_path, 'tutorial_nb7.ipynb', 'triage_notebook7', _open_nb7)

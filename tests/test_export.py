@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from mlnews_nb.core import to_items
 from mlnews_nb.store import Store
+from captures_week import hf_items
 from mlnews_nb.export import to_csv, to_bibtex, to_markdown, to_opml, import_csv, import_bibtex, read_bibtex, cli_export, EXPORT_COLS
 
 @pytest.fixture
@@ -94,20 +95,11 @@ def _kaggle(fix):
                  published=r.update_date, categories=r.categories.split()) for r in df.itertuples()]
     return df, to_items(recs, source='arxiv', kind='paper')
 
-def _hf_all(fix):
-    recs = []
-    for f in sorted((fix/'hf_daily_papers').glob('*.json')):
-        for d in json.loads(f.read_text()):
-            if isinstance(d, dict) and 'paper' in d:
-                recs.append(dict(arxiv_id=d['paper']['id'], title=d['paper']['title'], published=d['publishedAt'],
-                                 authors=[a['name'] for a in d['paper']['authors']]))
-    return to_items(recs, source='hf_daily', kind='paper')
-
 def test_bibtex_round_trip_on_captures(fix, tmp_path):
     "Every captured arXiv/HF title and author list survives to_bibtex -> read_bibtex; Lil'Log's CJK summary survives as a note"
     from mlnews_nb.feeds import parse_feed
     raw, kag = _kaggle(fix)
-    hf = _hf_all(fix)
+    hf = hf_items(fix)          # every HF capture through papers.parse_daily_papers
     blog = parse_feed((fix/'blog_feeds/lilianweng_index_2026.xml').read_bytes(), source='lilianweng')
     cjk = blog[blog.summary.str.contains('爱吃猫的鱼', na=False)]
     assert len(cjk) >= 1 and kag.title.str.contains(r'\$', regex=True).sum() >= 5    # the hard cases are really in the data

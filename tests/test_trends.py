@@ -4,7 +4,7 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 import numpy as np, pandas as pd, pytest
-from mlnews_nb.trends import (TrendsError, compile_topics, topic_shares, tag_topics, wilson, emerging_topics, learned_topics,
+from mlnews_nb.trends import (TrendsError, compile_topics, topic_shares, wilson, emerging_topics, learned_topics,
                               compare_sources, plot_topic_trends, plot_small_multiples, plot_stacked_area, plot_heatmap,
                               cli_trends, SHARE_COLS)
 from mlnews_nb.conferences import read_paperlist as _read_paperlist

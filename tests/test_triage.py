@@ -1,16 +1,15 @@
 "Triage queue and widget without a browser, on real Hugging Face captures, checked against the capture files and the store."
 import json
-import pandas as pd
 import pytest
 from mlnews_nb.core import to_items
+from mlnews_nb.papers import parse_daily_papers
 from mlnews_nb.store import Store
-from mlnews_nb.triage import TriageQueue, triage, card_html, html_risks, filter_mask, queue_frame
+from mlnews_nb.triage import TriageQueue, triage, card_html, html_risks, queue_frame
 
 def hf(path):
+    "The capture and its items through the fetcher's own parser (`papers.parse_daily_papers`)"
     raw = json.loads(path.read_text())
-    recs = [dict(arxiv_id=d['paper']['id'], title=d['paper']['title'], summary=d['paper']['summary'], published=d['publishedAt'],
-                 authors=[a['name'] for a in d['paper']['authors']], score=d['paper'].get('upvotes')) for d in raw]
-    return raw, to_items(recs, source='hf_daily', kind='paper')
+    return raw, parse_daily_papers(raw, str(path))
 
 @pytest.fixture
 def week(fix):
