@@ -7,7 +7,7 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/all.html.md"""
 # %% auto #0
 __all__ = ['http', 'replay', 'record', 'offline']
 
-# %% ../nbs/99_all.ipynb #64104ca7
+# %% ../nbs/99_all.ipynb #9f6ba49f
 from .core import *
 from .net import *
 from .arxiv import *
@@ -23,7 +23,7 @@ from .rank import *
 from .trends import *
 from .triage import *
 from .export import *
-from .cli import samples_dir, demo_sources, run_demo, main as mlnews_main
+from .cli import run_demo, main as mlnews_main
 from . import net as _net
 http, replay, record, offline = _net.http, _net.replay, _net.record, _net.offline   # `http` and friends win over same-named module names
 

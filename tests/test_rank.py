@@ -2,7 +2,8 @@
 import io, json
 import numpy as np, pandas as pd, pytest
 from mlnews_nb.conferences import read_paperlist
-from mlnews_nb.cli import main, samples_dir
+from mlnews_nb.cli import main
+from mlnews_nb.sources import samples_dir
 from mlnews_nb import net
 from captures_week import week_items
 from mlnews_nb.store import Store
