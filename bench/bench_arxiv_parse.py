@@ -5,7 +5,7 @@ Ours is the whole path, bytes to the item-contract DataFrame (`parse_api_page`, 
 The API page is built from the recorded 100-entry page (entries repeated with new ids); the feed from the hand-written
 announcement feed in tests/data/arxiv_rss (items repeated with new ids). Usage: python bench/bench_arxiv_parse.py [--n 2000]
 """
-import argparse, re, resource, sys, time, tracemalloc
+import argparse, re, resource, time, tracemalloc
 from pathlib import Path
 import feedparser
 from mlnews_nb.testserver import fixtures_dir

@@ -3,7 +3,7 @@ json.loads loop into a DataFrame; peak memory of the conversion (in a child proc
 
 Usage: python bench/bench_bulk.py [--n 200000]   (the issue's full size: --n 1000000)
 """
-import argparse, json, os, random, resource, subprocess, sys, tempfile, time
+import argparse, json, random, subprocess, sys, tempfile, time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 import pandas as pd
@@ -26,7 +26,7 @@ def generate(n, out):
 
 def baseline(src, n):
     t = time.perf_counter()
-    with open(src, encoding='utf-8') as f: df = pd.DataFrame([json.loads(l) for _, l in zip(range(n), f)])
+    with open(src, encoding='utf-8') as f: pd.DataFrame([json.loads(l) for _, l in zip(range(n), f)])
     return n / (time.perf_counter() - t)
 
 CHILD = '''

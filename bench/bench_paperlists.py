@@ -10,7 +10,7 @@ memory figures do not mix. Methods:
     python bench/bench_paperlists.py            # about a minute
     python bench/bench_paperlists.py --n 0      # naive on all 16,831 records (several minutes)
 """
-import argparse, json, os, resource, subprocess, sys, time
+import argparse, json, resource, subprocess, sys, time
 from pathlib import Path
 
 def folder() -> Path:

@@ -7,14 +7,14 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/arxiv.html.md"""
 # %% ../nbs/02_arxiv.ipynb #78f0b794
 from __future__ import annotations
 import re, json
-from datetime import datetime, timezone, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlencode, urlsplit
 import numpy as np, pandas as pd
 import arxiv as _arxiv
 from lxml import etree
-from .core import (SourceError, MLNewsError, to_items, empty_items, to_utc, arxiv_id, arxiv_version,
+from .core import (SourceError, MLNewsError, empty_items, to_utc, arxiv_id, arxiv_version,
                             html_to_text, logger, ITEM_DTYPES, normalize_doi, item_key, atomic_write, _utc_series)
 from . import net
 
@@ -38,6 +38,11 @@ class _HttpSession:
     def __init__(self, h:net.Http): self.h = h
     def get(self, url:str, headers:dict|None=None, **kw) -> _Resp: return _Resp(self.h.get(url))
 
+def _polite(h:net.Http, base:str, delay:float=3.0) -> None:
+    "Give the host of `base` one connection and `delay` s between calls, unless `h` already has a policy for it"
+    host = urlsplit(base).hostname or ''
+    if host not in h.policies: h.set_policy(host, 1, delay)
+
 class ArxivClient(_arxiv.Client):
     "An `arxiv.Client` whose HTTP goes through our `Http` session, with a configurable endpoint"
     def __init__(self, http:net.Http|None=None, *, base:str=ARXIV_API, page_size:int=100, num_retries:int=3, delay:float=3.0):
@@ -45,8 +50,7 @@ class ArxivClient(_arxiv.Client):
         self.http, self.base = http or net.http(), base
         self.query_url_format = base + '?{}'
         self._session = _HttpSession(self.http)
-        host = urlsplit(base).hostname or ''
-        if host not in self.http.policies: self.http.set_policy(host, 1, delay)
+        _polite(self.http, base, delay)
 
 # %% ../nbs/02_arxiv.ipynb #a8387f02
 def _stamp(x:Any, end:bool=False) -> str:
@@ -180,7 +184,7 @@ _SORTS = {'relevance': _arxiv.SortCriterion.Relevance, 'submitted': _arxiv.SortC
 def api_total(query:str, *, http:net.Http|None=None, base:str=ARXIV_API) -> int:
     "How many results the API reports for `query` (one small request)"
     h = http or net.http()
-    ArxivClient(h, base=base)  # makes sure the host has its politeness policy
+    _polite(h, base)
     f = h.get(f'{base}?{urlencode(dict(search_query=query, start=0, max_results=1))}')
     try: tot = etree.fromstring(f.content).findtext('{http://a9.com/-/spec/opensearch/1.1/}totalResults')
     except etree.XMLSyntaxError as e: raise SourceError(f.url, f'not an Atom page: {e}', f.status, 'broken') from e

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlencode
 import pandas as pd
 from lxml import etree
-from .core import SourceError, MLNewsError, to_items, to_utc, logger
+from .core import SourceError, to_items, to_utc, arxiv_id
 from . import net
 
 # %% auto #0
@@ -26,11 +26,10 @@ def _layout():
     import pyarrow as pa
     s = pa.string()
     ts = pa.timestamp('s', tz='UTC')
-    out = pa.schema([('arxiv_id', s), ('version', pa.int16()), ('title', s), ('authors', s), ('authors_parsed', pa.list_(pa.list_(s))),
+    return pa.schema([('arxiv_id', s), ('version', pa.int16()), ('title', s), ('authors', s), ('authors_parsed', pa.list_(pa.list_(s))),
                      ('abstract', s), ('categories', pa.list_(s)), ('primary_category', s), ('doi', s), ('journal_ref', s),
                      ('comments', s), ('license', s), ('submitter', s), ('published', ts), ('updated', ts),
                      ('update_date', pa.date32()), ('n_versions', pa.int16())])
-    return out
 
 # %% ../nbs/02a_bulk.ipynb #3551b178
 _SNAP_COLS = {'id': 'VARCHAR', 'submitter': 'VARCHAR', 'authors': 'VARCHAR', 'title': 'VARCHAR', 'comments': 'VARCHAR',
@@ -112,26 +111,26 @@ def _txt(el, tag:str) -> str|None:
     v = el.findtext(tag)
     return ' '.join(v.split()) if tag.endswith('title') and v else (v.strip() if v and v.strip() else None)
 
-def _rfc_date(s:str|None):
-    return pd.Timestamp(pd.to_datetime(s, format='%a, %d %b %Y %H:%M:%S GMT', utc=True)) if s else None
+def _utc(s:str|None) -> pd.Timestamp|None:
+    "`core.to_utc` of an OAI date (RFC 822 in arXivRaw, ISO in arXiv and oai_dc), None for none: pyarrow takes no NaT"
+    return None if (t := to_utc(s)) is pd.NaT else t
 
 def _oai_record(md) -> dict|None:
     "One OAI metadata element (arXivRaw, arXiv or oai_dc) -> a row of the bulk layout"
     fmt, ns = etree.QName(md).localname, '{' + etree.QName(md).namespace + '}'
     if fmt == 'arXivRaw':
         vs = md.findall(ns + 'version')
-        dates = [_rfc_date(v.findtext(ns + 'date')) for v in vs]
+        dates = [_utc(v.findtext(ns + 'date')) for v in vs]
         r = dict(arxiv_id=_txt(md, ns+'id'), version=int(vs[-1].get('version', 'v1')[1:]) if vs else None, authors=_txt(md, ns+'authors'),
                  authors_parsed=None, published=dates[0] if dates else None, updated=dates[-1] if dates else None, n_versions=len(vs))
     elif fmt == 'arXiv':
         au = [[a.findtext(ns+'keyname') or '', a.findtext(ns+'forenames') or '', a.findtext(ns+'suffix') or ''] for a in md.iter(ns+'author')]
         r = dict(arxiv_id=_txt(md, ns+'id'), version=None, authors=', '.join(' '.join(x for x in (f, k, s) if x) for k, f, s in au),
-                 authors_parsed=au, published=to_utc(_txt(md, ns+'created')), updated=to_utc(_txt(md, ns+'updated') or _txt(md, ns+'created')), n_versions=None)
+                 authors_parsed=au, published=_utc(_txt(md, ns+'created')), updated=_utc(_txt(md, ns+'updated') or _txt(md, ns+'created')), n_versions=None)
     elif fmt == 'dc':
         dc = '{http://purl.org/dc/elements/1.1/}'
         ident = next((i.text for i in md.iter(dc+'identifier') if i.text and 'arxiv.org/abs/' in i.text), None)
-        dates = sorted(to_utc(d.text) for d in md.iter(dc+'date') if d.text)
-        from mlnews_nb.core import arxiv_id
+        dates = sorted(t for d in md.iter(dc+'date') if (t := _utc(d.text)) is not None)
         return dict(arxiv_id=arxiv_id(ident) if ident else None, version=len(dates) or None, title=_txt(md, dc+'title'),
                     authors=', '.join(c.text for c in md.iter(dc+'creator')), authors_parsed=[c.text.split(', ', 1) + [''] for c in md.iter(dc+'creator')],
                     abstract=_txt(md, dc+'description'), categories=[s.text for s in md.iter(dc+'subject')],

@@ -6,13 +6,13 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/conferences.html.md"""
 
 # %% ../nbs/06_conferences.ipynb #1edaaeb0
 from __future__ import annotations
-import re, sys, json, ast, argparse, logging, functools
+import re, sys, json, ast, argparse, functools
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit, urljoin
 import numpy as np, pandas as pd
-from .core import (to_items, empty_items, check_items, norm_title, arxiv_id, canonical_url, to_utc,
-                            html_to_text, SourceError, MLNewsError, DECISIONS, logger)
+from .core import (to_items, check_items, norm_title, arxiv_id, canonical_url, html_to_text, atomic_write,
+                            SourceError, MLNewsError, DECISIONS, logger)
 from .net import Http, http as default_http
 
 # %% auto #0
@@ -49,11 +49,13 @@ VENUE_NAMES:dict[str,str] = {
     'wacv':'WACV', 'uai':'UAI', 'tmlr':'TMLR', 'kdd':'KDD', 'www':'WWW', 'aaai':'AAAI', 'ijcai':'IJCAI', 'siggraph':'SIGGRAPH',
     'siggraphasia':'SIGGRAPH Asia', 'rss':'RSS', 'iros':'IROS', 'icra':'ICRA', 'interspeech':'Interspeech', 'mlsys':'MLSys'}
 
+def _venue_year(m:re.Match) -> tuple[str,int]: return VENUE_NAMES.get(m.group(1), m.group(1).upper()), int(m.group(2))
+
 def venue_year(path:str|Path) -> tuple[str,int]:
     "The venue name and year in a Paper Copilot file name (`nips2016.json` -> `('NeurIPS', 2016)`)"
     m = re.fullmatch(r'([a-z]+?)[-_]?(\d{4})', Path(path).stem.lower())
     if not m: raise ValueError(f'no venue and year in the file name {Path(path).name!r} (expected e.g. iclr2017.json)')
-    return VENUE_NAMES.get(m.group(1), m.group(1).upper()), int(m.group(2))
+    return _venue_year(m)
 
 # %% ../nbs/06_conferences.ipynb #0e8087c5
 def _split(v:Any) -> list[str]:
@@ -146,7 +148,7 @@ def read_openreview_csv(path:str|Path, *, venue:str|None=None, year:int|None=Non
     if venue is None or year is None:
         m = re.search(r'([a-z]+)[-_]?(\d{4})', path.stem.lower())
         if not m: raise ValueError(f'give venue= and year=: none in the file name {path.name!r}')
-        venue, year = venue or VENUE_NAMES.get(m.group(1), m.group(1).upper()), year or int(m.group(2))
+        v, y = _venue_year(m); venue, year = venue or v, year or y
     df = pd.read_csv(path, encoding='utf-8-sig', dtype=str, keep_default_na=False).rename(columns=str.lower)
     if 'id' not in df and 'link' not in df: raise SourceError(str(path), f'no id or link column (columns: {list(df.columns)})', None, 'broken')
     if 'id' not in df: df['id'] = df.link.str.extract(r'id=([^&#]+)', expand=False).fillna('')
@@ -199,7 +201,7 @@ def _decision_v2(content:dict, venue_id:str, reply_dec:str|None) -> str|None:
     vid, text = str(_v(content, 'venueid') or ''), str(_v(content, 'venue') or '')
     for suffix, d in (('Withdrawn_Submission', 'withdrawn'), ('Desk_Rejected_Submission', 'desk_reject'), ('Rejected_Submission', 'reject')):
         if vid.endswith(suffix): return d
-    if vid == venue_id: return to_decision(text) if to_decision(text) in ('oral', 'spotlight', 'poster') else to_decision(reply_dec) or 'accept'
+    if vid == venue_id: return d if (d := to_decision(text)) in ('oral', 'spotlight', 'poster') else to_decision(reply_dec) or 'accept'
     return to_decision(reply_dec) if reply_dec else 'pending'
 
 def _note_record(note:dict, venue:str, year:int, venue_id:str, api:int) -> dict:
@@ -434,8 +436,5 @@ def cli_conferences(argv:list[str], *, store=None, out=sys.stdout) -> int:
     if a.decision: df = df[df.decision.isin(a.decision)]
     counts = df.groupby(['venue', 'year', df.decision.fillna('(none)')]).size().rename('papers').reset_index()
     print(counts.to_string(index=False) if len(counts) else 'no papers match', file=out)
-    if a.csv:
-        import os
-        tmp = Path(a.csv).with_name(Path(a.csv).name + '.tmp')
-        df.drop(columns=['extra']).to_csv(tmp, index=False); os.replace(tmp, a.csv)
+    if a.csv: atomic_write(a.csv, df.drop(columns=['extra']).to_csv(index=False))
     return 0

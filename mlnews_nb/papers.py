@@ -6,12 +6,10 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/papers.html.md"""
 
 # %% ../nbs/02b_papers.ipynb #20df4a70
 from __future__ import annotations
-import re
-from datetime import date as _date, datetime, timezone
 from typing import Any
 from urllib.parse import urlencode
 import pandas as pd
-from .core import SourceError, to_items, empty_items, to_utc, arxiv_id
+from .core import SourceError, to_items, to_utc, arxiv_id
 from . import net
 
 # %% auto #0
@@ -48,11 +46,12 @@ def parse_daily_papers(data:Any, url:str='hf-daily-papers') -> pd.DataFrame:
 
 # %% ../nbs/02b_papers.ipynb #2be4e4e1
 def _period_args(d:Any, period:str) -> dict:
-    d = to_utc(d if d is not None else pd.Timestamp.now(tz='UTC'))
-    if d is pd.NaT: raise ValueError('date is not a date')
-    if period == 'day': return dict(date=d.strftime('%Y-%m-%d'))
-    if period == 'week': y, w, _ = d.isocalendar(); return dict(week=f'{y}-W{w:02d}')
-    if period == 'month': return dict(month=d.strftime('%Y-%m'))
+    "The API's `date`, `week` or `month` argument for the period containing `d` (today, UTC, by default)"
+    t = to_utc(d if d is not None else pd.Timestamp.now(tz='UTC'))
+    if t is pd.NaT: raise ValueError(f'not a date: {d!r}')
+    if period == 'day': return dict(date=t.strftime('%Y-%m-%d'))
+    if period == 'week': y, w, _ = t.isocalendar(); return dict(week=f'{y}-W{w:02d}')
+    if period == 'month': return dict(month=t.strftime('%Y-%m'))
     raise ValueError(f"period must be 'day', 'week' or 'month', not {period!r}")
 
 def hf_daily_papers(date:Any=None, *, period:str='day', sort:str='publishedAt', limit:int=50, max_pages:int=20,

@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd, pytest
 from mlnews_nb.core import SourceError, check_items, to_items
 from mlnews_nb.arxiv import (arxiv_search, arxiv_listing, parse_api_page, parse_listing, QueryTooBroad, ANNOUNCE_TYPES,
-                             listing_health, split_windows)
+                             listing_health)
 
 A = '{http://www.w3.org/2005/Atom}'
 OS = '{http://a9.com/-/spec/opensearch/1.1/}'
@@ -302,7 +302,6 @@ def test_state_write_is_atomic(tmp_path, monkeypatch):
     p = tmp_path/'state.json'
     listing_health('f', ['a'], dict(built='x'), state_path=p)
     before = p.read_text()
-    import mlnews_nb.arxiv as mod
     import os
     monkeypatch.setattr(os, 'fsync', lambda fd: (_ for _ in ()).throw(OSError('disk full')))   # fails inside core.atomic_write
     with pytest.raises(OSError, match='disk full'): listing_health('g', ['b'], dict(built='y'), state_path=p)

@@ -165,3 +165,22 @@ def test_bulk_sql(fix, tmp_path):
     p = snapshot_to_parquet(fix/'arxiv_metadata/kaggle_snapshot_head200_wanng-ide.jsonl', tmp_path/'s.parquet')
     n = bulk_sql('SELECT count(*) AS n FROM papers WHERE doi IS NOT NULL', p).n[0]
     assert n == sum(1 for r in snap_recs(fix) if r['doi'])
+
+def test_oai_arxiv_and_dc_formats_unreadable_date_keeps_the_record():
+    "Hand-written arXiv and oai_dc records (no capture of these formats): dates via core.to_utc; one that does not parse is left empty"
+    body = b'''<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>
+<record><header><identifier>oai:arXiv.org:0704.0001</identifier></header><metadata>
+<arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>0704.0001</id><created>2007-04-02</created><updated>not a date</updated>
+<authors><author><keyname>Balazs</keyname><forenames>C.</forenames></author></authors><title>A title</title><categories>hep-ph</categories></arXiv>
+</metadata></record>
+<record><header><identifier>oai:arXiv.org:0704.0002</identifier></header><metadata>
+<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>T</dc:title>
+<dc:creator>Doe, J.</dc:creator><dc:date>2007-04-03</dc:date><dc:date>garbage</dc:date><dc:date>2007-04-01</dc:date>
+<dc:identifier>http://arxiv.org/abs/0704.0002</dc:identifier></oai_dc:dc></metadata></record>
+</ListRecords></OAI-PMH>'''
+    recs, _, _ = parse_oai(body)
+    assert [r['arxiv_id'] for r in recs] == ['0704.0001', '0704.0002']
+    assert recs[0]['published'] == pd.Timestamp('2007-04-02', tz='UTC') and recs[0]['updated'] is None
+    assert (recs[1]['published'], recs[1]['updated']) == (pd.Timestamp('2007-04-01', tz='UTC'), pd.Timestamp('2007-04-03', tz='UTC'))
+    from mlnews_nb.bulk import _rows_table
+    assert _rows_table(recs).column('updated').to_pylist()[0] is None   # pyarrow takes the row (a NaT would stop the harvest)

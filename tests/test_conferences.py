@@ -3,7 +3,7 @@ import csv, io, json, re
 from collections import Counter
 from pathlib import Path
 import pandas as pd, pytest
-from mlnews_nb.core import check_items, SourceError, DECISIONS, norm_title, to_items, arxiv_id
+from mlnews_nb.core import check_items, SourceError, DECISIONS, to_items, arxiv_id
 from mlnews_nb import conferences as C
 
 DATA = Path(__file__).parent/'data'

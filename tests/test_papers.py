@@ -3,7 +3,7 @@ import json
 from urllib.parse import urlsplit, parse_qs
 import pandas as pd, pytest
 from mlnews_nb.core import SourceError, check_items
-from mlnews_nb.papers import hf_daily_papers, hf_trending_papers, parse_daily_papers
+from mlnews_nb.papers import hf_daily_papers, hf_trending_papers
 
 BROKEN = 'daily_papers_2025-01-02.json'   # the archiving bot wrote Python reprs as strings
 
