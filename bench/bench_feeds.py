@@ -41,6 +41,7 @@ def refresh(fix, latency, n, hosts, interval, conns=4):
         t0 = time.perf_counter()
         serial = sum(len(feedparser.parse(requests.get(s.url, timeout=30).content).entries) for s in srcs)
         best['serial'] = min(best['serial'], time.perf_counter() - t0)
+        assert sum(map(len, after)) == serial == len(items), (sum(map(len, after)), serial, len(items))   # the same items every way
     h = new(); fetch_all(srcs, since=None, http=h)
     t0 = time.perf_counter(); _, h2 = fetch_all(srcs, since=None, http=h); second = time.perf_counter() - t0
     for s in servers: s.stop()
