@@ -1,9 +1,49 @@
-"Shared pytest fixtures: the local replay server, the shared captures, an isolated MLNEWS_HOME, no real sleeping."
+"""Shared pytest fixtures: the local replay server, the captures, an isolated MLNEWS_HOME, no real sleeping.
+
+Captures: `fix` is the captures folder. Where `../shared/fixtures` exists (every developer machine and CI) it is that folder;
+in a fresh clone without it, `fix` is `tests/data/captures`, the captures whose licence lets us copy them (MIT, BSD, Apache,
+CC; see the README in each folder). A test that asks `fix` for a capture that is not committed (its origin states no licence,
+or it is GPL) is skipped there, and the run ends with one line saying how many were not run and why. Every test that uses
+`fix` carries the `captures` marker (added here, so new tests get it too): `pytest -m 'not captures'` runs the rest.
+"""
 import os, pytest
 from pathlib import Path
-from mlnews_nb.testserver import FixtureServer, fixtures_dir
+from mlnews_nb.testserver import FixtureServer
 
 ROOT = Path(__file__).resolve().parents[1]
+CAPTURES = ROOT/'tests'/'data'/'captures'
+NOT_COMMITTED = 'needs a capture kept outside the repository (its origin states no licence, or it is GPL)'
+
+def shared_captures() -> Path|None:
+    "The shared captures: `$MLNEWS_FIXTURES` if set, else `shared/fixtures` beside the project root; None if missing"
+    env = os.environ.get('MLNEWS_FIXTURES')
+    p = Path(env) if env else ROOT.parent/'shared'/'fixtures'
+    return p if p.is_dir() and p.resolve() != CAPTURES.resolve() else None
+
+SHARED = shared_captures()
+# notebooks and helpers read captures through `mlnews_nb.testserver.fixtures_dir()`, which only reads this variable
+os.environ['MLNEWS_FIXTURES'] = str(SHARED or CAPTURES)
+
+class Committed(type(Path())):
+    "`tests/data/captures` as a path that skips the test when asked for a capture that is not committed"
+    def __truediv__(self, key):
+        p = Path(self, key)
+        if p.is_dir(): return Committed(p)
+        if p.exists(): return p
+        pytest.skip(f'{NOT_COMMITTED}: {p.relative_to(CAPTURES)}')
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'captures: reads captures through `fix`; skipped in a fresh clone when the capture is not committed')
+
+def pytest_collection_modifyitems(config, items):
+    for it in items:
+        if 'fix' in getattr(it, 'fixturenames', ()): it.add_marker('captures')
+
+def pytest_terminal_summary(terminalreporter):
+    if SHARED is not None: return
+    n = sum(1 for r in terminalreporter.stats.get('skipped', []) if 'captures' in r.keywords)
+    if n: terminalreporter.write_line(f'{n} tests not run: they need captures whose origin states no licence (or GPL), kept '
+                                      'outside the repository in ../shared/fixtures (CI has them; set MLNEWS_FIXTURES to run them here)')
 
 @pytest.fixture(autouse=True)
 def _home(tmp_path, monkeypatch):
@@ -13,13 +53,10 @@ def _home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope='session')
 def fix() -> Path:
-    "The shared captures folder; skips when missing, fails under CI=true."
-    p = fixtures_dir(required=False)
-    if p is None:
-        msg = 'shared fixtures not found (set MLNEWS_FIXTURES or put shared/ beside the project)'
-        if os.environ.get('CI') == 'true': pytest.fail(msg)
-        pytest.skip(msg)
-    return p
+    "The captures folder: ../shared/fixtures if present, else the committed copies (missing ones skip); fails under CI=true"
+    if SHARED is not None: return SHARED
+    if os.environ.get('CI') == 'true': pytest.fail('shared captures not found (set MLNEWS_FIXTURES or put shared/ beside the project)')
+    return Committed(CAPTURES)
 
 @pytest.fixture
 def server():
