@@ -200,6 +200,16 @@ def _shares(hits:pd.DataFrame, periods:pd.Series, groups:pd.Series, z:float=1.96
     order = out.topic.map({t: i for i, t in enumerate(hits.columns)})   # topics in the order given
     return out.assign(_o=order).sort_values(['_o', 'group', 'period'], kind='stable')[SHARE_COLS].reset_index(drop=True)
 
+def _mix_note(papers:pd.DataFrame, periods:pd.Series) -> str:
+    "A warning when the venues present change from period to period: a pooled share can move because the mix moved"
+    if 'venue' not in papers: return ''
+    v = pd.DataFrame({'p': periods.to_numpy(), 'v': papers['venue'].to_numpy()}).dropna()
+    if v.v.nunique() < 2 or v.groupby('p').v.agg(frozenset).nunique() < 2: return ''
+    span = v.groupby('v').p.agg(['min', 'max']).sort_values(['min', 'max'])
+    parts = [f'{n} {a}' + (f'-{b}' if b != a else '') for n, (a, b) in span.iterrows()]
+    listed = ', '.join(parts[:5]) + (f', and {len(parts) - 5} more' if len(parts) > 5 else '')
+    return f'Venues differ across periods ({listed}): a share can move because the mix moved; split with by="venue"'
+
 def _note(papers:pd.DataFrame, periods:pd.Series) -> str:
     src = ', '.join(sorted(map(str, papers['source'].dropna().unique()))) if 'source' in papers else 'papers frame'
     ven = ', '.join(sorted(map(str, papers['venue'].dropna().unique()))) if 'venue' in papers else ''
@@ -218,7 +228,8 @@ def topic_shares(papers:pd.DataFrame, topics:Mapping|TopicMatcher, *, freq:str='
     if len(papers) == 0: raise TrendsError('no papers to count')
     periods = paper_periods(papers, freq, date=date)
     out = _shares(tag_topics(papers, topics, cols=cols), periods, _group_labels(papers, by), z)
-    out.attrs.update(freq=FREQS[str(freq).upper()[:1]], note=_note(papers, periods))
+    mix = _mix_note(papers, periods) if by is None or (isinstance(by, str) and by != 'venue') else ''
+    out.attrs.update(freq=FREQS[str(freq).upper()[:1]], note=_note(papers, periods), mix=mix)
     return out
 
 # %% ../nbs/30_trends.ipynb #442addb0
@@ -226,10 +237,49 @@ def _x(periods:pd.Series, freq:str) -> np.ndarray:
     if freq == 'Y': return periods.astype(int).to_numpy()
     return pd.PeriodIndex(periods.astype(str), freq=freq).to_timestamp().to_numpy()
 
+def _grid(periods:pd.Series, freq:str) -> pd.Index:
+    "Every period from the first to the last, so that a period without papers is a gap and not a straight line across"
+    if freq == 'Y': return pd.Index(range(int(periods.min()), int(periods.max()) + 1))
+    pi = pd.PeriodIndex(periods.astype(str), freq=freq)
+    return pd.Index(pd.period_range(pi.min(), pi.max(), freq=freq).astype(str))
+
+def _on_grid(d:pd.DataFrame, grid:pd.Index, cols:Sequence[str]) -> pd.DataFrame:
+    "Rows of one series reindexed on the period grid (NaN where the period has no papers)"
+    key = d.period.astype(int) if grid.dtype.kind == 'i' else d.period.astype(str)
+    return d.assign(period=key).set_index('period')[list(cols)].reindex(grid)
+
+def _styles(n:int) -> list[dict]:
+    "n distinct looks: ten colours, then the next line style and marker with the ten colours again"
+    import matplotlib as mpl
+    cols, ls, mk = mpl.colormaps['tab10'].colors, ['-', '--', ':', '-.'], ['o', 's', '^', 'D']
+    return [dict(color=cols[i % 10], ls=ls[i // 10 % 4], marker=mk[i // 10 % 4]) for i in range(n)]
+
+def _gaps(grid:pd.Index, present:pd.Series, freq:str) -> str:
+    "A sentence naming the periods of the grid without papers, if any"
+    miss = [str(p) for p in grid.difference(pd.Index(present.astype(int) if grid.dtype.kind == 'i' else present.astype(str)))]
+    if not miss: return ''
+    shown = ', '.join(miss[:8]) + (', ...' if len(miss) > 8 else '')
+    return f'No papers in {len(miss)} of the {len(grid)} {_XLABEL[freq]}s ({shown}): left empty.'
+
+def _caption(shares:pd.DataFrame, note:str|None, bands:bool, gaps:str='') -> str:
+    "The caption: the data note (without the bands sentence where no band is drawn), the gaps, the mix warning if any"
+    if note is not None: return note
+    n = shares.attrs.get('note') or ''
+    if not bands: n = re.sub(r';\s*bands:[^;]*', '', n)
+    return '\n'.join(s for s in (n, gaps, shares.attrs.get('mix')) if s)
+
+_CAPTION = dict(xytext=(0, -6), textcoords='offset points', fontsize=8, color='0.35', va='top', ha='left')
+
+def _wrap(note:str, fig) -> str:
+    "The caption wrapped to the figure's width (about 4.6 points per character at 8 points)"
+    import textwrap
+    w = max(40, int(fig.get_figwidth() * 72 * 0.85 / 4.6))
+    return '\n'.join(textwrap.fill(line, w) for line in note.splitlines())
+
 def _finish(ax, title:str, xlabel:str, ylabel:str, note:str|None):
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    if note: ax.annotate(note, xy=(0, 0), xycoords='axes fraction', xytext=(0, -30), textcoords='offset points',
-                         fontsize=7, color='0.4', va='top')
+    # anchored under the x label (whatever the tick labels' height), so it never overlaps them; wrapped to the figure's width
+    if note: ax.annotate(_wrap(note, ax.figure), xy=(0, 0), xycoords=('axes fraction', ax.xaxis.label), **_CAPTION)
     return ax
 
 def _axes(ax, figsize=(8, 4.5)):
@@ -242,35 +292,41 @@ _XLABEL = {'Y': 'year', 'Q': 'quarter', 'M': 'month'}
 # %% ../nbs/30_trends.ipynb #430550c5
 def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, groups:Sequence[str]|None=None, ax=None,
                       bands:bool=True, title:str|None=None, note:str|None=None):
-    "Lines of each topic's share over time (one per topic and group), with interval bands; returns the Axes"
+    "Lines of each topic's share over time (one per topic and group), with interval bands and gaps where a period has no papers"
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
     df = shares[shares.topic.isin(topics or shares.topic.unique()) & shares.group.isin(groups or shares.group.unique())]
     if df.empty: raise TrendsError('nothing to plot: no rows for these topics and groups')
-    many = df.group.nunique() > 1
-    for (t, g), d in df.groupby(['topic', 'group'], sort=False):
-        x = _x(d.period, freq)
-        line, = ax.plot(x, d.share * 100, marker='o', ms=3, label=f'{t} · {g}' if many else t)
-        if bands: ax.fill_between(x, d.lo * 100, d.hi * 100, color=line.get_color(), alpha=0.15, lw=0)
-    ax.legend(fontsize=8, frameon=False)
-    return _finish(ax, title or 'Share of papers mentioning each topic', _XLABEL[freq], 'share of papers (%)',
-                   note if note is not None else shares.attrs.get('note'))
+    many, grid = df.group.nunique() > 1, _grid(df.period, freq)
+    x = _x(grid.to_series(), freq)
+    series = list(df.groupby(['topic', 'group'], sort=False))
+    for ((t, g), d), st in zip(series, _styles(len(series))):
+        d = _on_grid(d, grid, ['share', 'lo', 'hi']) * 100
+        ax.plot(x, d.share.to_numpy(float), ms=3, lw=1.3, label=f'{t} · {g}' if many else t, **st)
+        if bands: ax.fill_between(x, d.lo.to_numpy(float), d.hi.to_numpy(float), color=st['color'], alpha=0.12, lw=0)
+    if len(series) > 6: ax.legend(fontsize=7, frameon=False, loc='upper left', bbox_to_anchor=(1.01, 1))
+    else: ax.legend(fontsize=8, frameon=False)
+    cap = _caption(shares, note, bands, _gaps(grid, df.period, freq))
+    if note is None and not df.group.astype(str).str.startswith('arXiv').any(): cap = re.sub(r'^arXiv [\d,]+ records; ', '', cap)
+    return _finish(ax, title or 'Share of papers mentioning each topic', _XLABEL[freq], 'share of papers (%)', cap)
 
 # %% ../nbs/30_trends.ipynb #f1a1f2d9
 def plot_small_multiples(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, ncols:int=2, sharey:bool=True,
                          title:str|None=None, note:str|None=None):
-    "One panel per topic, a line (with band) per group; returns the Figure"
+    "One panel per topic, a line (with band) per group, the caption under the figure; returns the Figure"
     import matplotlib.pyplot as plt
     topics = list(topics or shares.topic.unique())
     nrows = -(-len(topics) // ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=(4 * ncols, 2.8 * nrows), sharex=True, sharey=sharey, squeeze=False, layout='constrained')
     for ax, t in zip(axs.flat, topics):
-        plot_topic_trends(shares, [t], ax=ax, title=t, note='')
+        plot_topic_trends(shares, [t], ax=ax, title=t, note='')     # the caption is the figure's, once
         ax.set_xlabel(''); ax.set_ylabel('')
         if shares.group.nunique() == 1 and ax.get_legend(): ax.get_legend().remove()
     for ax in axs.flat[len(topics):]: ax.set_visible(False)
-    fig.supxlabel(_XLABEL[shares.attrs.get('freq', 'Y')]); fig.supylabel('share of papers (%)')
+    sx = fig.supxlabel(_XLABEL[shares.attrs.get('freq', 'Y')]); fig.supylabel('share of papers (%)')
     fig.suptitle(title or 'Share of papers per topic')
-    if (n := note if note is not None else shares.attrs.get('note')): fig.text(0.01, 0.0, n, fontsize=7, color='0.4', va='bottom')
+    if n := _caption(shares, note, True, _gaps(_grid(shares.period, f := shares.attrs.get('freq', 'Y')), shares.period, f)):       # under the figure's x label, never on it
+        from matplotlib.text import Annotation
+        fig.add_artist(Annotation(_wrap(n, fig), xy=(0.01, 0), xycoords=('figure fraction', sx), **_CAPTION))
     return fig
 
 # %% ../nbs/30_trends.ipynb #d882dff4
@@ -280,24 +336,30 @@ def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
     df = shares[shares.group == (group or shares.group.iloc[0])]
     wide = df.pivot(index='period', columns='topic', values='share')[list(topics or df.topic.unique())]
-    ax.stackplot(_x(wide.index.to_series(), freq), (wide.fillna(0) * 100).T.to_numpy(), labels=list(wide.columns), alpha=0.8)
+    grid = _grid(wide.index.to_series(), freq)
+    wide = wide.set_axis(wide.index.astype(int) if grid.dtype.kind == 'i' else wide.index.astype(str)).reindex(grid)
+    ax.stackplot(_x(grid.to_series(), freq), (wide * 100).T.to_numpy(float), labels=list(wide.columns), alpha=0.8,
+                 colors=[s['color'] for s in _styles(wide.shape[1])])   # NaN (a period without papers) leaves a gap
     ax.legend(fontsize=8, frameon=False, loc='upper left')
     return _finish(ax, title or 'Topic mix over time', _XLABEL[freq], 'share of papers, stacked (%; topics overlap)',
-                   note if note is not None else shares.attrs.get('note'))
+                   _caption(shares, note, False, _gaps(grid, df.period, freq)))
 
 def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax=None,
                  title:str|None=None, note:str|None=None):
     "A topic by period heatmap of shares (%) for one group; returns the Axes"
-    ax = _axes(ax, figsize=(10, 0.45 * shares.topic.nunique() + 2))
+    ax, freq = _axes(ax, figsize=(10, 0.45 * shares.topic.nunique() + 2)), shares.attrs.get('freq', 'Y')
     df = shares[shares.group == (group or shares.group.iloc[0])]
     wide = df.pivot(index='topic', columns='period', values='share').loc[list(topics or df.topic.unique())] * 100
+    grid = _grid(wide.columns.to_series(), freq)
+    wide = wide.set_axis(wide.columns.astype(int) if grid.dtype.kind == 'i' else wide.columns.astype(str), axis=1)
+    wide = wide.reindex(columns=grid)              # a period without papers: an empty (white) column
     im = ax.imshow(wide.to_numpy(float), aspect='auto', cmap='viridis')
     ax.set_yticks(range(len(wide)), wide.index)
     step = max(1, len(wide.columns) // 15)
     ax.set_xticks(range(0, len(wide.columns), step), [str(p) for p in wide.columns[::step]], rotation=45)
     ax.figure.colorbar(im, ax=ax, label='share of papers (%)')
-    return _finish(ax, title or 'Share of papers by topic and period', _XLABEL[shares.attrs.get('freq', 'Y')], 'topic',
-                   note if note is not None else shares.attrs.get('note'))
+    return _finish(ax, title or 'Share of papers by topic and period', _XLABEL[freq], 'topic',
+                   _caption(shares, note, False, _gaps(grid, df.period, freq)))
 
 # %% ../nbs/30_trends.ipynb #c8267ab7
 def emerging_topics(papers:pd.DataFrame, *, window:int=1, baseline:int|None=None, freq:str='Y', min_count:int=10,
@@ -427,7 +489,7 @@ def cli_trends(argv:list[str], *, store=None, out=sys.stdout) -> int:
     res = plot(shares, title=a.title)
     fig = res if hasattr(res, 'savefig') else res.figure
     png = Path(a.output); csv = png.with_suffix('.csv')
-    buf = io.BytesIO(); fig.savefig(buf, dpi=120, format='png')
+    buf = io.BytesIO(); fig.savefig(buf, dpi=120, format='png', bbox_inches='tight')
     atomic_write(png, buf.getvalue()); atomic_write(csv, shares.to_csv(index=False))
     plt.close(fig)
     print(f'wrote {png} and {csv}: {shares.topic.nunique()} topics, {shares.period.nunique()} periods, {len(papers):,} papers', file=out)

@@ -46,7 +46,8 @@ def test_digest_within_budget_with_reasons(works, minutes, explore):
 def test_digest_reading_minutes_adjustable(works):
     d = digest(works, profile=Profile(keywords=['diffusion']), minutes=60, reading_minutes={'paper': 30})
     assert (d.minutes[d.kind == 'paper'] == 30).all() and d.minutes.sum() <= 60
-    assert 'diffusion' in digest_markdown(d).lower() or len(d)
+    md = digest_markdown(d)
+    assert len(d) > 0 and md.count(' min · ') == len(d) and all(f']({u})' in md for u in d.url)   # one line per pick, linked
 
 def test_weekly_and_cli_offline(fix, tmp_path):
     items = week_items(fix)
