@@ -99,7 +99,7 @@ def test_emerging_terms_counted_by_hand(fix):
     with pytest.raises(TrendsError, match='need at least'): emerging_topics(papers[papers.year == 2016])
 
 def test_learned_topics_one_dominant_topic_per_paper(fix):
-    papers = _read_paperlist(pc(fix, 'nips2016.json'))
+    papers = pd.read_json(fix/'arxiv_metadata'/'kaggle_snapshot_head200_wanng-ide.jsonl', lines=True)   # 200 abstracts, one year
     topics, sh = learned_topics(papers, n_topics=5)
     assert len(topics) == 5 and sh.groupby('period').n.sum().iloc[0] <= len(papers) == sh.total.iloc[0]
     assert topics.papers.sum() == sh.n.sum()
@@ -110,10 +110,13 @@ def test_plot_topic_trends_content(fix):
     ax = plot_topic_trends(sh, title='T')
     lines = ax.get_lines()
     assert [l.get_label() for l in lines] == ['kernel', 'deep']
-    assert list(lines[0].get_xdata()) == [1995, 2005, 2015]
+    assert list(lines[0].get_xdata()) == list(range(1995, 2016))       # every year: the 18 without papers are gaps
+    y = dict(zip(lines[0].get_xdata(), lines[0].get_ydata()))
+    assert np.isnan([v for k, v in y.items() if k not in (1995, 2005, 2015)]).all()
     want = [100 * sum(bool(re.search(r'\bkernels?\b', text(r), re.I)) for r in raw(fix, f'nips{y}.json')) / len(raw(fix, f'nips{y}.json'))
             for y in (1995, 2005, 2015)]
-    assert np.allclose(lines[0].get_ydata(), want)
+    assert np.allclose([y[1995], y[2005], y[2015]], want)
+    assert 'No papers in 18 of the 21 years' in ax.texts[0].get_text()
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ('T', 'year', 'share of papers (%)')
     assert len(ax.collections) == 2                                  # one interval band per line
     assert any('papercopilot' in t.get_text() and 'Wilson' in t.get_text() for t in ax.texts)
@@ -148,7 +151,8 @@ def test_cli_trends_writes_png_and_csv(fix, tmp_path):
 def test_cli_trends_errors(fix, tmp_path, capsys):
     assert cli_trends([], out=io.StringIO()) == 2
     assert 'no input' in capsys.readouterr().err
-    assert cli_trends([str(pc(fix, 'nips1987.json')), '-t', 'nonsense', '-o', str(tmp_path/'a.png')], out=io.StringIO()) == 2
+    snap = fix/'arxiv_metadata'/'kaggle_snapshot_head200_wanng-ide.jsonl'
+    assert cli_trends([str(snap), '-t', 'nonsense', '-o', str(tmp_path/'a.png')], out=io.StringIO()) == 2
     assert 'NAME=rule' in capsys.readouterr().err
     assert not (tmp_path/'a.png').exists()
 
@@ -161,3 +165,66 @@ def test_bad_input_errors():
 def test_import_stays_light():
     code = "import sys, mlnews_nb.trends; print(sorted(m for m in ('matplotlib', 'sklearn', 'ahocorasick') if m in sys.modules))"
     assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.strip() == '[]'
+
+# Hand-written papers for the plots' honesty (no capture needed): venue A meets every year 2000-2005, venue B only in 2000 and
+# 2004, so B's line has gaps and the pooled mix of venues changes from year to year.
+def _two_venues() -> pd.DataFrame:
+    rows = [dict(title=f'deep net {v}{y}{i}' if (i + y) % 3 == 0 else f'kernel machine {v}{y}{i}', year=y, venue=v)
+            for v, years in (('A', range(2000, 2006)), ('B', (2000, 2004))) for y in years for i in range(4 + y % 3)]
+    return pd.DataFrame(rows)
+
+def test_lines_break_where_a_period_has_no_papers():
+    df = _two_venues()
+    sh = topic_shares(df, {'deep': 'deep'}, by='venue')
+    ax = plot_topic_trends(sh, groups=['B'])
+    (line,) = ax.get_lines()
+    y = dict(zip(line.get_xdata(), line.get_ydata()))
+    assert list(y) == [2000, 2001, 2002, 2003, 2004]
+    assert np.isnan([y[2001], y[2002], y[2003]]).all()
+    for yr in (2000, 2004):
+        b = df[(df.venue == 'B') & (df.year == yr)]
+        assert y[yr] == pytest.approx(100 * b.title.str.startswith('deep').mean())
+    assert 'No papers in 3 of the 5 years (2001, 2002, 2003)' in ax.texts[0].get_text()
+    ax = plot_heatmap(sh.assign(group='all')[sh.group == 'B'])
+    assert np.isnan(np.asarray(ax.images[0].get_array(), float)[0, 1:4]).all()   # empty columns, not neighbours glued
+    assert [t.get_text() for t in ax.get_xticklabels()] == ['2000', '2001', '2002', '2003', '2004']
+
+def test_a_changing_mix_of_venues_is_said():
+    df = _two_venues()
+    pooled = topic_shares(df, {'deep': 'deep'})
+    assert pooled.attrs['mix'].startswith('Venues differ across periods (B 2000-2004, A 2000-2005)')
+    assert 'by="venue"' in plot_topic_trends(pooled).texts[0].get_text()
+    assert topic_shares(df, {'deep': 'deep'}, by='venue').attrs['mix'] == ''
+    assert topic_shares(df[df.venue == 'A'], {'deep': 'deep'}).attrs['mix'] == ''          # one venue: no mix to change
+    both = df[df.year.isin([2000, 2004])]
+    assert topic_shares(both, {'deep': 'deep'}).attrs['mix'] == ''                          # the same venues every year
+
+def test_many_series_look_different():
+    df = pd.DataFrame([dict(title='deep' if i % 2 else 'x y', year=y, venue=f'V{v:02d}') for v in range(15) for y in (2020, 2021)
+                       for i in range(3)])
+    ax = plot_topic_trends(topic_shares(df, {'deep': 'deep'}, by='venue'))
+    looks = [(l.get_color(), l.get_linestyle(), l.get_marker()) for l in ax.get_lines()]
+    assert len(looks) == 15 and len(set(looks)) == 15
+    assert ax.get_legend()._bbox_to_anchor is not None                                      # outside the axes, beside them
+
+def _below(cap, texts) -> bool:
+    "Does the caption's box lie wholly under every one of these (non-empty) texts?"
+    boxes = [t.get_window_extent() for t in texts if t.get_text()]
+    return bool(boxes) and all(cap.y1 < b.y0 for b in boxes)
+
+def test_captions_never_overlap_labels_and_name_only_what_is_drawn():
+    df = pd.concat([_two_venues().assign(year=lambda d: d.year + k * 6) for k in range(4)], ignore_index=True)   # 24 years
+    sh = topic_shares(df, {'deep': 'deep', 'kernel': 'kernel'})
+    ax = plot_topic_trends(sh); ax.figure.draw_without_rendering()
+    assert 'bands: 95% Wilson' in ax.texts[0].get_text() and _below(ax.texts[0].get_window_extent(), [ax.xaxis.label, *ax.get_xticklabels()])
+    ax = plot_heatmap(sh); ax.figure.draw_without_rendering()                   # rotated tick labels
+    cap = ax.texts[0]
+    assert 'bands' not in cap.get_text() and 'Data:' in cap.get_text()
+    assert _below(cap.get_window_extent(), [ax.xaxis.label, *ax.get_xticklabels()])
+    ax = plot_stacked_area(sh); ax.figure.draw_without_rendering()
+    assert 'bands' not in ax.texts[0].get_text() and _below(ax.texts[0].get_window_extent(), [ax.xaxis.label])
+    fig = plot_small_multiples(sh, ncols=2); fig.draw_without_rendering()
+    (cap,) = [a for a in fig.artists if hasattr(a, 'get_text')]
+    ticks = [t for a in fig.axes for t in a.get_xticklabels()]
+    assert 'bands: 95% Wilson' in cap.get_text() and _below(cap.get_window_extent(), [fig._supxlabel, *ticks])
+    assert not any(a.texts for a in fig.axes)                                  # the caption once, not per panel
