@@ -135,17 +135,18 @@ def test_other_plots_content(fix):
     assert np.allclose(np.asarray(ax.images[0].get_array())[0], sh[sh.topic == 'kernel'].share * 100)
 
 def test_cli_trends_writes_png_and_csv(fix, tmp_path):
+    snap = fix/'arxiv_metadata'/'kaggle_snapshot_head200_wanng-ide.jsonl'      # 200 arXiv records of April 2007
     out = io.StringIO()
-    rc = cli_trends([str(pc(fix, 'nips1987.json')), str(pc(fix, 'nips2016.json')), '-t', 'nn=neural network',
-                     '--kind', 'multiples', '-o', str(tmp_path/'x'/'nn.png')], out=out)
-    assert rc == 0 and 'nn.png' in out.getvalue()
-    assert (tmp_path/'x'/'nn.png').read_bytes()[:4] == b'\x89PNG'
-    csv = pd.read_csv(tmp_path/'x'/'nn.csv')
+    rc = cli_trends([str(snap), '-t', 'q=quantum', '-t', 'field=field', '--kind', 'multiples', '-o', str(tmp_path/'x'/'q.png')], out=out)
+    assert rc == 0 and 'q.png' in out.getvalue()
+    assert (tmp_path/'x'/'q.png').read_bytes()[:4] == b'\x89PNG'
+    csv = pd.read_csv(tmp_path/'x'/'q.csv')
     assert list(csv.columns) == SHARE_COLS
-    for y in (1987, 2016):
-        recs = raw(fix, f'nips{y}.json')
-        row = csv[csv.period == y].iloc[0]
-        assert (row.n, row.total) == (sum(bool(re.search(r'\bneural\W+networks?\b', text(r), re.I)) for r in recs), len(recs))
+    recs = [json.loads(l) for l in snap.read_text(encoding='utf-8').splitlines()]
+    for topic, rx in (('q', r'\bquantums?\b'), ('field', r'\bfields?\b')):
+        row = csv[csv.topic == topic].iloc[0]
+        want = sum(bool(re.search(rx, f"{r['title']} {r['abstract']}", re.I)) for r in recs)
+        assert (row.period, row.n, row.total) == (2007, want, len(recs)) and want > 0
     assert not list((tmp_path/'x').glob('.*'))                       # no temporary files left behind
 
 def test_cli_trends_errors(fix, tmp_path, capsys):
