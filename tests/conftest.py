@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_terminal_summary(terminalreporter):
     if SHARED is not None: return
-    n = sum(1 for r in terminalreporter.stats.get('skipped', []) if 'captures' in r.keywords)
+    n = sum(1 for r in terminalreporter.stats.get('skipped', []) if 'captures' in r.keywords or NOT_COMMITTED in str(r.longrepr))
     if n: terminalreporter.write_line(f'{n} tests not run: they need captures whose origin states no licence (or GPL), kept '
                                       'outside the repository in ../shared/fixtures (CI has them; set MLNEWS_FIXTURES to run them here)')
 

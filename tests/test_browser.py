@@ -40,9 +40,9 @@ def _get(url:str, timeout:float=2):
 def jupyter(tmp_path_factory):
     "One `jupyter notebook` server on 127.0.0.1 for the module (it serves /lab too); yields (url, root dir)"
     _need_browser()
-    from mlnews_nb.testserver import fixtures_dir
-    fix = fixtures_dir()
-    if not fix.exists(): pytest.skip(f'fixtures not found at {fix}')
+    from conftest import SHARED, NOT_COMMITTED
+    if SHARED is None: pytest.skip(f'{NOT_COMMITTED}: the tutorial replays a week of captures')
+    fix = SHARED
     tmp = tmp_path_factory.mktemp('jupyter')
     root, cfg = tmp/'root', tmp/'cfg'
     root.mkdir()

@@ -206,7 +206,8 @@ def test_many_series_look_different():
     ax = plot_topic_trends(topic_shares(df, {'deep': 'deep'}, by='venue'))
     looks = [(l.get_color(), l.get_linestyle(), l.get_marker()) for l in ax.get_lines()]
     assert len(looks) == 15 and len(set(looks)) == 15
-    assert ax.get_legend()._bbox_to_anchor is not None                                      # outside the axes, beside them
+    ax.figure.draw_without_rendering()
+    assert ax.get_legend().get_window_extent().x0 > ax.get_window_extent().x1               # beside the axes, not on the lines
 
 def _below(cap, texts) -> bool:
     "Does the caption's box lie wholly under every one of these (non-empty) texts?"
