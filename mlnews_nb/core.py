@@ -7,6 +7,7 @@ Docs: https://mlnews-nb.github.io/mlnews_nb/core.html.md"""
 # %% ../nbs/00_core.ipynb #2e081268
 from __future__ import annotations
 import re, html, logging
+from functools import lru_cache
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -90,10 +91,12 @@ _ARXIV_RE = re.compile(r'''(?ix)(?<![\w.])(?:arxiv:\s*)?
     (?P<id>(?:\d{4}\.\d{4,5})|(?:[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7}))
     (?:v(?P<v>\d+))?(?:\.pdf)?(?![\d])''')
 
+_ARXIV_URL = re.compile(r'arxiv\.org/(?:abs|pdf|html|format|src)/(.+?)(?:[?#]|$)', re.I)
+
 def _arxiv_match(s:str):
     s = unquote(str(s)).strip()
     if '://' in s or s.startswith(('arxiv.org','www.arxiv')):
-        m = re.search(r'arxiv\.org/(?:abs|pdf|html|format|src)/(.+?)(?:[?#]|$)', s, re.I)
+        m = _ARXIV_URL.search(s)
         if not m: return None
         s = m.group(1)
     return _ARXIV_RE.search(s)
@@ -115,6 +118,10 @@ _TRACKING = re.compile(r'^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ref|ref_src|
 def canonical_url(url:str) -> str:
     "A normal form of `url`: https, lower-case host without www, no fragment, tracking parameters or trailing slash"
     s = str(url).strip()
+    return _canonical(s) if len(s) < 2048 else _canonical.__wrapped__(s)   # the same URL comes back many times (dedupe, keys, links)
+
+@lru_cache(maxsize=8192)
+def _canonical(s:str) -> str:
     try:
         u = urlsplit(s)
         if not u.scheme and not u.netloc: u = urlsplit('https://' + s)
@@ -136,8 +143,9 @@ def safe_url(url:Any) -> str|None:
     "`url` stripped, if it may be stored as an item's link (http(s), other harmless schemes, relative); None for script, data and file URLs and unparseable ones"
     if not isinstance(url, str) or not (s := url.strip()): return None
     if (m := _SCHEME.match(_URL_JUNK.sub('', s[:64]).lower())) and m.group(1) in _BAD_SCHEMES: return None
-    try: urlsplit(s).port   # raises on a bad IPv6 literal or port
-    except ValueError: return None
+    if '[' in s or ']' in s or s.count(':') > 1:
+        try: urlsplit(s).port   # raises on a bad IPv6 literal or port
+        except ValueError: return None
     return _URL_JUNK.sub('', s) if _URL_JUNK.search(s) else s   # no control characters or spaces inside a stored URL
 
 # %% ../nbs/00_core.ipynb #d662a7b1
@@ -331,6 +339,9 @@ _ALLOWED_ATTRS = {'a': {'href', 'title'}, 'img': {'src', 'alt', 'title', 'width'
                   'td': {'colspan', 'rowspan'}, 'th': {'colspan', 'rowspan'}}
 _NO_CONTENT = {'script', 'style', 'iframe', 'object', 'noscript', 'template'}
 
+_RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|["\'>])''')   # a link with no scheme
+_CLEANER = None
+
 def sanitize_html(s:Any, base_url:str|None=None) -> str:
     "HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or styles"
     import nh3
@@ -339,9 +350,12 @@ def sanitize_html(s:Any, base_url:str|None=None) -> str:
               link_rel='noopener noreferrer nofollow', strip_comments=True)
     s = clean_text(str(s))
     try:
-        if base_url and urlsplit(base_url).scheme in ('http', 'https'): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
+        if base_url and _RELATIVE.search(s) and urlsplit(base_url).scheme in ('http', 'https'):
+            return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
     except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative
-    return nh3.clean(s, **kw)
+    global _CLEANER
+    if _CLEANER is None: _CLEANER = nh3.Cleaner(**kw).clean if hasattr(nh3, 'Cleaner') else (lambda x: nh3.clean(x, **kw))
+    return _CLEANER(s)   # no relative link to resolve: one prepared cleaner (converting the allow-lists on every call costs as much as cleaning)
 
 # %% ../nbs/00_core.ipynb #a6e80285
 def _umask() -> int:

@@ -49,9 +49,12 @@ def _blurb(a, max_len:int=400) -> str:
 
 _HINTS = ('arxiv', 'openreview', 'doi.org', 'huggingface.co', 'hf.co')   # a paper host named somewhere: worth an HTML parse
 
+_HREF = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in _HINTS))
+_HREF_CODE = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in (*_HINTS, 'github')))
+
 def _join(base:str|None, u:str|None) -> str|None:
     "`u` resolved against `base`; `u` as it is when either is missing or the pair does not parse (a bad IPv6 literal)"
-    if not (base and u): return u
+    if not (base and u) or u.startswith(('https://', 'http://')) and '/.' not in u: return u   # already absolute: urljoin would only cost time
     try: return urljoin(base, u)
     except ValueError: return u
 
@@ -61,13 +64,15 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     hints = (*_HINTS, 'github') if code else _HINTS
     low, blow = str(html).lower(), (base_url or '').lower()
     if not any(h in low or h in blow for h in hints): return []  # no paper host named: skip the HTML parse
+    if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []   # named in prose only, no link to it
     from lxml import html as lhtml
     try: root = lhtml.fragment_fromstring(clean_text(str(html)), create_parent='div')
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
+    check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
     for a in root.iter('a'):
         href = (a.get('href') or '').strip()
-        if not href: continue
+        if not href or not check_all and not any(h in href.lower() for h in hints): continue
         url = _join(base_url, href)
         try: k = link_key(url, code=code)
         except ValueError: k = None   # an href that does not parse names no work
@@ -155,6 +160,7 @@ def _dedupe(recs:list[dict]) -> list[dict]:
     return out
 
 _STR = pd.StringDtype(na_value=np.nan)   # the contract's 'str' dtype (Arrow-backed when pyarrow is installed)
+_COLS = pd.Index(list(ITEM_DTYPES))
 _NULLS:dict = {}
 
 def _strs(values:list) -> Any:
@@ -171,10 +177,20 @@ def _null(t:str, n:int) -> Any:
         _NULLS[k] = _strs([None]*n) if t == 'str' else pd.arrays.IntegerArray(np.zeros(n, 'int64'), np.ones(n, bool))
     return _NULLS[k]
 
+def _same(v:str, n:int) -> Any:
+    "A 'str' column holding `v` n times, shared between frames like `_null`"
+    if (k := ('=', v, n)) not in _NULLS:
+        if len(_NULLS) > 64: _NULLS.clear()
+        _NULLS[k] = _strs([v]*n)
+    return _NULLS[k]
+
+_UTC, _NAT = pd.DatetimeTZDtype('ns', 'UTC'), np.iinfo('int64').min
+
 def _times(ds:list) -> Any:
     "A datetime64[ns, UTC] column from aware datetimes and Nones"
-    ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else np.iinfo('int64').min for d in ds), 'int64', len(ds))
-    return pd.DatetimeIndex(ns.view('M8[ns]')).tz_localize('UTC').array
+    ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for d in ds), 'int64', len(ds)).view('M8[ns]')
+    try: return pd.arrays.DatetimeArray._simple_new(ns, dtype=_UTC)   # the values are UTC already: no conversion pass
+    except (AttributeError, TypeError): return pd.DatetimeIndex(ns).tz_localize('UTC').array
 
 def _objs(values:list) -> np.ndarray:
     a = np.empty(len(values), dtype=object)
@@ -195,23 +211,30 @@ def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
         titles.append(t)
     aid = [arxiv_id(u) if u else None for u in urls]
     keys = [bound_key(str(r['key'])) if r.get('key') else item_key(dict(r, url=u, title=t, arxiv_id=a)) for r, u, t, a in zip(recs, urls, titles, aid)]
+    if len(set(keys)) < n:   # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it
+        first = {}
+        for i, k in enumerate(keys): first.setdefault(k, i)
+        keep = sorted(first.values())
+        recs, notes, urls, titles, aid, keys = ([x[i] for i in keep] for x in (recs, notes, urls, titles, aid, keys))
+        n = len(recs)
     txt = lambda c: _strs([clean_text(r.get(c)) for r in recs])
     lst = lambda c: _objs([[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs])
-    cols = dict(key=_strs(keys), source=_strs([source]*n), kind=_strs([kind]*n), title=_strs([t or None for t in titles]), url=_strs(urls),
+    cols = dict(key=_strs(keys), source=_same(source, n), kind=_same(kind, n), title=_strs([t or None for t in titles]), url=_strs(urls),
                 authors=lst('authors'), published=_times([r.get('published') for r in recs]), updated=_times([r.get('updated') for r in recs]),
                 summary=txt('summary'), summary_html=txt('summary_html'), arxiv_id=_strs(aid), categories=lst('categories'),
                 keywords=lst('keywords'), links_to=lst('links_to'),
                 extra=_objs([{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {}) for r, nt in zip(recs, notes)]),
                 fetched_at=_times([datetime.now(timezone.utc)]*n))
-    return pd.DataFrame({c: cols[c] if c in cols else _null(t, n) for c, t in ITEM_DTYPES.items()}, copy=False)
+    arrays = [cols[c] if c in cols else _null(t, n) for c, t in ITEM_DTYPES.items()]
+    try: return pd.DataFrame._from_arrays(arrays, columns=_COLS, index=pd.RangeIndex(n), verify_integrity=False)
+    except (AttributeError, TypeError): return pd.DataFrame(dict(zip(ITEM_DTYPES, arrays)), copy=False)   # pandas without the fast constructor
 
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> pd.DataFrame:
     recs = _dedupe(recs)
     for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not r.get('url') and not r.get('title'): r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
+        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')): r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
     df = _frame(recs, source=source or info.get('title') or 'feed', kind=kind) if recs else empty_items()
-    if df.key.duplicated().any(): df = df.drop_duplicates('key', ignore_index=True)
     df.attrs['feed'] = info
     return df
 
@@ -389,6 +412,25 @@ def _looks_html(content:bytes) -> bool:
     head = content[:2048].lstrip().lower()
     return head.startswith((b'<!doctype html', b'<html')) or (b'<html' in head and b'<rss' not in head and b'<feed' not in head)
 
+_CHARREF = re.compile(rb'&(amp;)?#(x[0-9a-f]{1,8}|[0-9]{1,10})', re.I)
+_XMLDECL_ENC = re.compile(rb'^(\s*<\?xml[^>]{0,200}?)\sencoding\s*=\s*["\'][^"\']*["\']')
+
+def _charrefs_fixed(content:bytes) -> bytes:
+    "Character references to no character (past U+10FFFF, surrogates, NUL) as U+FFFD: feedparser's `chr()` would raise on them"
+    def fix(m):
+        v = m.group(2); n = int(v[1:], 16) if v[:1] in b'xX' else int(v)
+        return m.group(0) if 0 < n < 0x110000 and not 0xD800 <= n <= 0xDFFF else b'&' + (m.group(1) or b'') + b'#xFFFD'
+    return _CHARREF.sub(fix, content) if b'&#' in content or b'&amp;#' in content else content
+
+def _feedparser(content:bytes, hdrs:dict, where:str):
+    "feedparser's reading of bytes lxml refused; its own faults on hostile bytes become this source's `broken`"
+    content = _charrefs_fixed(content)
+    try: return feedparser.parse(content, response_headers=hdrs)
+    except UnicodeDecodeError:   # an XML declaration whose encoding name is not text: read the bytes without it
+        try: return feedparser.parse(_XMLDECL_ENC.sub(rb'\1', content, count=1), response_headers=hdrs)
+        except (ValueError, LookupError) as e: raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
+    except (ValueError, LookupError) as e: raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
+
 def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:dict|None) -> pd.DataFrame:
     where = url or '<bytes>'
     if content.lstrip()[:1] in (b'{', b'['): return _finish(*_parse_json_feed(content, url), source, kind)
@@ -397,7 +439,7 @@ def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:
         return _finish(_fast_records(raw, info['link'] or url), info, source, kind)
     hdrs = {str(k).lower(): v for k,v in (headers or {}).items()}
     if url: hdrs.setdefault('content-location', url)
-    d = feedparser.parse(content, response_headers=hdrs)
+    d = _feedparser(content, hdrs, where)
     exc = d.get('bozo_exception') if d.get('bozo') else None
     problem = None if exc is None or isinstance(exc, _BENIGN) else f'{type(exc).__name__}: {exc}'
     base = d.feed.get('link') or url
