@@ -340,6 +340,7 @@ _ALLOWED_ATTRS = {'a': {'href', 'title'}, 'img': {'src', 'alt', 'title', 'width'
 _NO_CONTENT = {'script', 'style', 'iframe', 'object', 'noscript', 'template'}
 
 _RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|["\'>])''')   # a link with no scheme
+_REL_ATTR = re.compile(r'''(\b(?:href|src)\s*=\s*)(["\'])(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#)([^"\'<>]*)\2''')
 _CLEANER = None
 
 def sanitize_html(s:Any, base_url:str|None=None) -> str:
@@ -351,7 +352,10 @@ def sanitize_html(s:Any, base_url:str|None=None) -> str:
     s = clean_text(str(s))
     try:
         if base_url and _RELATIVE.search(s) and urlsplit(base_url).scheme in ('http', 'https'):
-            return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
+            from urllib.parse import urljoin   # quoted relative links made absolute here, so the prepared cleaner can take the rest
+            s2 = _REL_ATTR.sub(lambda m: m.group(1) + m.group(2) + html.escape(urljoin(base_url, html.unescape(m.group(3)))) + m.group(2), s)
+            if _RELATIVE.search(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
+            s = s2
     except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative
     global _CLEANER
     if _CLEANER is None: _CLEANER = nh3.Cleaner(**kw).clean if hasattr(nh3, 'Cleaner') else (lambda x: nh3.clean(x, **kw))
