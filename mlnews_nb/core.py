@@ -193,7 +193,8 @@ def html_to_text(s:Any) -> str:
     s = html.unescape(_TAG.sub('', s))
     return ' '.join(s.split())
 
-_CTRL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]')   # C0 (but tab, newline, return), DEL, C1, lone surrogates
+_CTRL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]')   # C0 (but tab, newline, return), DEL, lone surrogates
+# C1 points (U+0080-U+009F) stay: in real feeds they are mojibake of a real character (arXiv's '$Ï\x80$' is a π), not terminal codes
 MAX_TITLE = 1000   # characters; a longer title is cut (with …) and its length noted in `extra['title_cut']`
 
 def clean_text(s:Any) -> Any:
