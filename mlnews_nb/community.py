@@ -5,6 +5,7 @@
 # %% ../nbs/04_community.ipynb #efc899f8
 from __future__ import annotations
 import os, re
+from collections import Counter
 from html import unescape
 from typing import Any, Iterable
 from urllib.parse import quote
@@ -39,7 +40,8 @@ def _reddit_from_feed(df:pd.DataFrame, sub:str) -> pd.DataFrame:
         links = list(r['links_to'])
         if link and (k := link_key(link, code=True)) and k not in links: links.insert(0, k)
         ex.update(subreddit=sub, flair=flair(r['title']), permalink=r['url'], link_url=link)
-        recs.append({**r, 'key': f'reddit:{rid}' if rid else r['key'], 'comments': n, 'links_to': links, 'extra': ex})
+        who = list(r['authors']) or ([m.group(1)] if (m := re.search(r'submitted by\s*<a href="[^"]*/user/([^"/]+)/?"', r['summary_html'] or '')) else [])
+        recs.append({**r, 'key': f'reddit:{rid}' if rid else r['key'], 'comments': n, 'links_to': links, 'extra': ex, 'authors': who})
     return to_items(recs, kind='discussion') if recs else df
 
 def _reddit_creds(creds:dict|None) -> dict|None:
@@ -56,6 +58,8 @@ def _reddit_token(h:net.Http, base:str, c:dict) -> str:
     try: return r.json()['access_token']
     except (ValueError, KeyError): raise SourceError(f'{base}/api/v1/access_token', 'token response without access_token', r.status_code, 'broken') from None
 
+_KIND_NAMES = {'t1': 'comments', 't2': 'accounts', 't4': 'messages', 't5': 'subreddits', 'more': 'more-stubs'}
+
 def _reddit_listing(d:dict, source:str) -> pd.DataFrame:
     "Items from a Reddit Listing JSON (API field names)"
     if not isinstance(d, dict) or d.get('kind') != 'Listing': raise SourceError('reddit listing', 'not a Reddit Listing', None, 'broken')
@@ -71,6 +75,9 @@ def _reddit_listing(d:dict, source:str) -> pd.DataFrame:
                          comments=p.get('num_comments'), summary=html_to_text(html), summary_html=sanitize_html(html, REDDIT),
                          links_to=links, extra=dict(subreddit=p.get('subreddit'), flair=(p.get('link_flair_text') or flair(p.get('title'))),
                                                     link_url=None if p.get('is_self') else p.get('url'))))
+    if not recs and (kinds := Counter(ch.get('kind') for ch in d['data'].get('children', []))):   # a listing of something else says so
+        what = ', '.join(f"{n} {_KIND_NAMES.get(k, 'things')} ({k})" for k, n in kinds.items())
+        raise SourceError('reddit listing', f'a Reddit listing of {what}, no posts (t3): not a subreddit or front page listing', None, 'broken')
     return to_items(recs, source=source, kind='discussion') if recs else empty_items()
 
 # %% ../nbs/04_community.ipynb #99435ca5

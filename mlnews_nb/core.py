@@ -5,6 +5,7 @@
 # %% ../nbs/00_core.ipynb #2e081268
 from __future__ import annotations
 import re, html, logging
+from functools import lru_cache
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -13,10 +14,11 @@ from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode, unquote
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'MLNewsError',
-           'SourceError', 'ContractError', 'StoreError', 'empty_items', 'to_utc', 'arxiv_id', 'arxiv_version',
-           'canonical_url', 'normalize_doi', 'item_key', 'norm_title', 'html_to_text', 'utc_series', 'to_items',
-           'check_items', 'sanitize_html', 'atomic_write', 'format_table']
+__all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'MAX_KEY',
+           'MAX_TITLE', 'MLNewsError', 'SourceError', 'ContractError', 'StoreError', 'empty_items', 'to_utc',
+           'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url', 'normalize_doi', 'bound_key', 'item_key',
+           'norm_title', 'html_to_text', 'clean_text', 'bound_title', 'utc_series', 'to_items', 'check_items',
+           'sanitize_html', 'atomic_write', 'format_table']
 
 # %% ../nbs/00_core.ipynb #275b4b2b
 logger = logging.getLogger('mlnews_nb')
@@ -87,10 +89,12 @@ _ARXIV_RE = re.compile(r'''(?ix)(?<![\w.])(?:arxiv:\s*)?
     (?P<id>(?:\d{4}\.\d{4,5})|(?:[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7}))
     (?:v(?P<v>\d+))?(?:\.pdf)?(?![\d])''')
 
+_ARXIV_URL = re.compile(r'arxiv\.org/(?:abs|pdf|html|format|src)/(.+?)(?:[?#]|$)', re.I)
+
 def _arxiv_match(s:str):
     s = unquote(str(s)).strip()
     if '://' in s or s.startswith(('arxiv.org','www.arxiv')):
-        m = re.search(r'arxiv\.org/(?:abs|pdf|html|format|src)/(.+?)(?:[?#]|$)', s, re.I)
+        m = _ARXIV_URL.search(s)
         if not m: return None
         s = m.group(1)
     return _ARXIV_RE.search(s)
@@ -111,15 +115,36 @@ _TRACKING = re.compile(r'^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ref|ref_src|
 
 def canonical_url(url:str) -> str:
     "A normal form of `url`: https, lower-case host without www, no fragment, tracking parameters or trailing slash"
-    u = urlsplit(str(url).strip())
-    if not u.scheme and not u.netloc: u = urlsplit('https://' + str(url).strip())
-    host = (u.hostname or '').lower().rstrip('.')
+    s = str(url).strip()
+    return _canonical(s) if len(s) < 2048 else _canonical.__wrapped__(s)   # the same URL comes back many times (dedupe, keys, links)
+
+@lru_cache(maxsize=8192)
+def _canonical(s:str) -> str:
+    try:
+        u = urlsplit(s)
+        if not u.scheme and not u.netloc: u = urlsplit('https://' + s)
+        host = (u.hostname or '').lower().rstrip('.')
+        port = f':{u.port}' if u.port and u.port not in (80, 443) else ''
+    except ValueError: return s.split('#', 1)[0]   # a bad IPv6 literal or port: the URL as written is still a key
     if host.startswith('www.'): host = host[4:]
-    port = f':{u.port}' if u.port and u.port not in (80, 443) else ''
     q = sorted((k,v) for k,v in parse_qsl(u.query, keep_blank_values=True) if not _TRACKING.match(k))
     path = re.sub(r'/{2,}', '/', u.path or '/').rstrip('/')
     scheme = 'https' if u.scheme in ('http','https','') else u.scheme.lower()
     return urlunsplit((scheme, host+port, path, urlencode(q), ''))
+
+# %% ../nbs/00_core.ipynb #c0a1e002
+_BAD_SCHEMES = frozenset({'javascript', 'vbscript', 'data', 'file', 'about', 'blob', 'filesystem', 'jar', 'view-source'})
+_SCHEME = re.compile(r'([a-z][a-z0-9+.\-]*):')
+_URL_JUNK = re.compile('[\x00-\x20\x7f\ud800-\udfff]')
+
+def safe_url(url:Any) -> str|None:
+    "`url` stripped, if it may be stored as an item's link (http(s), other harmless schemes, relative); None for script, data and file URLs and unparseable ones"
+    if not isinstance(url, str) or not (s := url.strip()): return None
+    if (m := _SCHEME.match(_URL_JUNK.sub('', s[:64]).lower())) and m.group(1) in _BAD_SCHEMES: return None
+    if '[' in s or ']' in s or s.count(':') > 1:
+        try: urlsplit(s).port   # raises on a bad IPv6 literal or port
+        except ValueError: return None
+    return _URL_JUNK.sub('', s) if _URL_JUNK.search(s) else s   # no control characters or spaces inside a stored URL
 
 # %% ../nbs/00_core.ipynb #d662a7b1
 def normalize_doi(doi:str|None) -> str|None:
@@ -128,15 +153,23 @@ def normalize_doi(doi:str|None) -> str|None:
     m = re.search(r'(10\.\d{4,9}/\S+)', unquote(doi.strip()))
     return m.group(1).rstrip('.').lower() if m else None
 
+MAX_KEY = 300   # a key longer than this keeps its head and a hash of the whole: a 5 MB URL or title never becomes a 5 MB key
+
+def bound_key(k:str) -> str:
+    "`k` itself, or when longer than `MAX_KEY` its first 280 characters and a hash of the whole"
+    if len(k) <= MAX_KEY: return k
+    import hashlib
+    return k[:MAX_KEY-20] + '~' + hashlib.sha1(k.encode('utf-8', 'surrogatepass')).hexdigest()[:19]
+
 def item_key(rec:Mapping[str,Any]) -> str:
     "The stable key of a record: arxiv, doi, openreview, hn, reddit or canonical url"
-    if k := rec.get('key'): return str(k)
+    if k := rec.get('key'): return bound_key(str(k))
     aid = rec.get('arxiv_id') or (arxiv_id(rec['url']) if rec.get('url') else None)
     if aid: return f'arxiv:{arxiv_id(aid) or aid}'
-    if d := normalize_doi(rec.get('doi')): return f'doi:{d}'
-    if f := rec.get('openreview_id'): return f'openreview:{f}'
-    if rec.get('url'): return f'url:{canonical_url(rec["url"])}'
-    if rec.get('title'): return 'title:' + norm_title(rec['title'])
+    if d := normalize_doi(rec.get('doi')): return bound_key(f'doi:{d}')
+    if f := rec.get('openreview_id'): return bound_key(f'openreview:{f}')
+    if rec.get('url'): return bound_key(f'url:{canonical_url(rec["url"])}')
+    if rec.get('title'): return bound_key('title:' + norm_title(rec['title']))
     raise ContractError(f'record has no key, id, url or title: {dict(rec)!r:.200}')
 
 def norm_title(t:str) -> str:
@@ -158,6 +191,19 @@ def html_to_text(s:Any) -> str:
     s = html.unescape(_TAG.sub('', s))
     return ' '.join(s.split())
 
+_CTRL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]')   # C0 (but tab, newline, return), DEL, lone surrogates
+# C1 points (U+0080-U+009F) stay: in real feeds they are mojibake of a real character (arXiv's '$Ï\x80$' is a π), not terminal codes
+MAX_TITLE = 1000   # characters; a longer title is cut (with …) and its length noted in `extra['title_cut']`
+
+def clean_text(s:Any) -> Any:
+    "`s` without control characters (and lone surrogates); anything that is not a string comes back as it is"
+    return _CTRL.sub('', s) if isinstance(s, str) and _CTRL.search(s) else s
+
+def bound_title(t:Any) -> tuple[Any, int|None]:
+    "A title without control characters, cut to `MAX_TITLE` characters; and its original length when it was cut"
+    t = clean_text(t)
+    return (t[:MAX_TITLE-1] + '…', len(t)) if isinstance(t, str) and len(t) > MAX_TITLE else (t, None)
+
 # %% ../nbs/00_core.ipynb #df322e9d
 def _as_list(v:Any) -> list:
     if v is None or (isinstance(v, float) and np.isnan(v)): return []
@@ -169,7 +215,8 @@ def _col(df:pd.DataFrame, c:str) -> pd.Series:
     return df[c].astype(object) if c in df else pd.Series([None]*len(df), index=df.index, dtype=object)
 
 def _present(s:pd.Series) -> pd.Series:
-    return s.map(lambda x: x is not None and x is not pd.NaT and not (isinstance(x, float) and np.isnan(x)) and x != '').astype(bool)
+    return s.map(lambda x: x is not None and x is not pd.NaT and x is not pd.NA and not (isinstance(x, float) and np.isnan(x))
+                 and not (isinstance(x, str) and x == '')).astype(bool)
 
 _LO, _HI = pd.Timestamp.min.tz_localize('UTC'), pd.Timestamp.max.tz_localize('UTC')
 
@@ -204,14 +251,39 @@ def _keys(df:pd.DataFrame) -> pd.Series:
     "The item key of each row, column-wise (see `item_key`)"
     key = _col(df, 'key').copy()
     todo = ~_present(key)
+    if (~todo).any(): key[~todo] = key[~todo].map(lambda k: bound_key(str(k)))
     for col, pre, f in [('arxiv_id', 'arxiv:', str), ('doi', 'doi:', str), ('openreview_id', 'openreview:', str),
                         ('url', 'url:', canonical_url), ('title', 'title:', norm_title)]:
         if not todo.any(): break
         v = _col(df, col); m = todo & _present(v)
-        if m.any(): key[m] = pre + v[m].map(f)
+        if m.any(): key[m] = (pre + v[m].map(f)).map(bound_key)
         todo &= ~m
     if todo.any(): raise ContractError(f'record has no key, id, url or title: {df[todo].iloc[0].to_dict()!r:.200}')
     return key
+
+_TEXT_COLS = ('title', 'summary', 'summary_html', 'venue', 'decision')
+
+def _residue(df:pd.DataFrame) -> dict[int, dict]:
+    "Strip hostile residue from `df` in place (refused URLs, control characters, overlong titles); the notes for `extra`, by row position"
+    notes = {}
+    if 'url' in df:
+        new = []
+        for i, x in enumerate(df['url'].astype(object).tolist()):
+            if isinstance(x, str) and x.strip():
+                if (s := safe_url(x)) is None: notes.setdefault(i, {})['url_refused'] = x[:200]
+                x = s
+            new.append(x)
+        df['url'] = pd.Series(new, index=df.index, dtype=object)
+    for c in _TEXT_COLS:
+        if c not in df: continue
+        if c != 'title': df[c] = df[c].astype(object).map(clean_text); continue
+        titles = []
+        for i, t in enumerate(df[c].astype(object).tolist()):
+            t, n = bound_title(t)
+            if n: notes.setdefault(i, {})['title_cut'] = n
+            titles.append(t)
+        df[c] = pd.Series(titles, index=df.index, dtype=object)
+    return notes
 
 def to_items(records:Iterable[Mapping[str,Any]]|pd.DataFrame, *, source:str|None=None, kind:str|None=None,
              fetched_at:Any=None) -> pd.DataFrame:
@@ -221,6 +293,7 @@ def to_items(records:Iterable[Mapping[str,Any]]|pd.DataFrame, *, source:str|None
     for c,v in (('source', source), ('kind', kind)):
         if v: df[c] = _col(df, c).where(_present(_col(df, c)), v)
     if not _present(_col(df, 'source')).all(): raise ContractError(f'record without a source: {df[~_present(_col(df, "source"))].iloc[0].to_dict()!r:.200}')
+    notes = _residue(df)
     aid, url = _col(df, 'arxiv_id'), _col(df, 'url')
     has = _present(aid)
     if has.any(): aid[has] = aid[has].map(lambda v: arxiv_id(str(v)) or str(v))
@@ -236,8 +309,9 @@ def to_items(records:Iterable[Mapping[str,Any]]|pd.DataFrame, *, source:str|None
         try:
             if t.startswith('datetime'): out[c] = utc_series(s)
             elif t == 'Int64': out[c] = np.trunc(pd.to_numeric(s.where(_present(s), None), errors='coerce')).astype('Int64')
-            elif c in LIST_COLS: out[c] = pd.Series([_as_list(x) for x in s], dtype=object)
-            elif c == 'extra': out[c] = pd.Series([x if isinstance(x, dict) else {} for x in s], dtype=object)
+            elif c in LIST_COLS: out[c] = pd.Series([[clean_text(v) for v in _as_list(x)] for x in s], dtype=object)
+            elif c == 'extra': out[c] = pd.Series([{**(x if isinstance(x, dict) else {}), **notes[i]} if i in notes else (x if isinstance(x, dict) else {})
+                                                   for i, x in enumerate(s)], dtype=object)
             else: out[c] = s.astype('str')
         except Exception as e: raise ContractError(f'column {c!r} could not be coerced to {t}: {e}') from e
     out['fetched_at'] = out['fetched_at'].fillna(now)
@@ -264,23 +338,45 @@ _ALLOWED_ATTRS = {'a': {'href', 'title'}, 'img': {'src', 'alt', 'title', 'width'
                   'td': {'colspan', 'rowspan'}, 'th': {'colspan', 'rowspan'}}
 _NO_CONTENT = {'script', 'style', 'iframe', 'object', 'noscript', 'template'}
 
+_RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|["\'>])''')   # a link with no scheme
+_REL_ATTR = re.compile(r'''(\b(?:href|src)\s*=\s*)(["\'])(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#)([^"\'<>]*)\2''')
+_CLEANER = None
+
 def sanitize_html(s:Any, base_url:str|None=None) -> str:
     "HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or styles"
     import nh3
     if s is None or (isinstance(s, float) and np.isnan(s)) or s == '': return ''
-    rel = ('rewrite_with_base', base_url) if base_url and urlsplit(base_url).scheme in ('http', 'https') else None
-    return nh3.clean(str(s), tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT,
-                     url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer nofollow', url_relative=rel, strip_comments=True)
+    kw = dict(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT, url_schemes={'http', 'https', 'mailto'},
+              link_rel='noopener noreferrer nofollow', strip_comments=True)
+    s = clean_text(str(s))
+    try:
+        if base_url and _RELATIVE.search(s) and urlsplit(base_url).scheme in ('http', 'https'):
+            from urllib.parse import urljoin   # quoted relative links made absolute here, so the prepared cleaner can take the rest
+            s2 = _REL_ATTR.sub(lambda m: m.group(1) + m.group(2) + html.escape(urljoin(base_url, html.unescape(m.group(3)))) + m.group(2), s)
+            if _RELATIVE.search(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
+            s = s2
+    except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative
+    global _CLEANER
+    if _CLEANER is None: _CLEANER = nh3.Cleaner(**kw).clean if hasattr(nh3, 'Cleaner') else (lambda x: nh3.clean(x, **kw))
+    return _CLEANER(s)   # no relative link to resolve: one prepared cleaner (converting the allow-lists on every call costs as much as cleaning)
 
 # %% ../nbs/00_core.ipynb #a6e80285
+def _umask() -> int:
+    import os
+    try: return int(next(l for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('Umask:')).split()[1], 8)
+    except (OSError, StopIteration, ValueError, IndexError):
+        m = os.umask(0o022); os.umask(m); return m   # no /proc (macOS): the classic read-by-setting
+
 def atomic_write(path:str|Path, data:str|bytes, encoding:str='utf-8') -> Path:
-    "Write `data` to `path` atomically (temp file in the same folder, fsync, rename)"
-    import os, tempfile
+    "Write `data` to `path` atomically (temp file in the same folder, fsync, rename), with the mode a plain `open` would give"
+    import os, stat, tempfile
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    try: mode = stat.S_IMODE(path.stat().st_mode)   # replacing a file keeps its mode
+    except OSError: mode = 0o666 & ~_umask()       # a new file gets the user's umask, not mkstemp's 0600
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(data.encode(encoding) if isinstance(data, str) else data); f.flush(); os.fsync(f.fileno())
+            f.write(data.encode(encoding) if isinstance(data, str) else data); f.flush(); os.fchmod(f.fileno(), mode); os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise

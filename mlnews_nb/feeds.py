@@ -5,17 +5,18 @@
 # %% ../nbs/03_feeds.ipynb #8e39b2f0
 from __future__ import annotations
 import re, json, calendar, hashlib
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, parse_qs
-import pandas as pd
+import numpy as np, pandas as pd
 import feedparser
 from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc, item_key,
-                            ITEM_DTYPES, KINDS, SourceError, ContractError)
+                            ITEM_DTYPES, KINDS, MLNewsError, SourceError, ContractError, safe_url, clean_text, bound_title, bound_key)
 from . import net
 
 # %% auto #0
-__all__ = ['COMMON_FEED_PATHS', 'link_key', 'extract_links', 'parse_feed', 'read_feed', 'discover_feeds']
+__all__ = ['COMMON_FEED_PATHS', 'link_key', 'extract_links', 'feed_date', 'parse_feed', 'read_feed', 'discover_feeds']
 
 # %% ../nbs/03_feeds.ipynb #fc712a14
 def link_key(url:str, *, code:bool=False) -> str|None:
@@ -44,55 +45,95 @@ def _blurb(a, max_len:int=400) -> str:
     hit = next((s for s in sents if anchor and anchor in s), sents[0])
     return hit if len(hit) <= max_len else hit[:max_len-1].rstrip() + '…'
 
-_CITES = re.compile(r'arxiv|openreview|doi\.org|huggingface\.co|hf\.co', re.I)
-_CITES_CODE = re.compile(_CITES.pattern + '|github', re.I)
+_HINTS = ('arxiv', 'openreview', 'doi.org', 'huggingface.co', 'hf.co')   # a paper host named somewhere: worth an HTML parse
+
+_HREF = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in _HINTS))
+_HREF_CODE = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in (*_HINTS, 'github')))
+
+def _join(base:str|None, u:str|None) -> str|None:
+    "`u` resolved against `base`; `u` as it is when either is missing or the pair does not parse (a bad IPv6 literal)"
+    if not (base and u) or u.startswith(('https://', 'http://')) and '/.' not in u: return u   # already absolute: urljoin would only cost time
+    try: return urljoin(base, u)
+    except ValueError: return u
 
 def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> list[dict]:
     "The works an HTML fragment cites: one dict per work (key, url, text, blurb), in order of first mention"
     if not html or not str(html).strip(): return []
-    hint = _CITES_CODE if code else _CITES
-    if not hint.search(html) and not (base_url and hint.search(base_url)): return []  # no paper host named: skip the HTML parse
+    hints = (*_HINTS, 'github') if code else _HINTS
+    low, blow = str(html).lower(), (base_url or '').lower()
+    if not any(h in low or h in blow for h in hints): return []  # no paper host named: skip the HTML parse
+    if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []   # named in prose only, no link to it
     from lxml import html as lhtml
-    try: root = lhtml.fragment_fromstring(str(html), create_parent='div')
-    except Exception: return []
+    try: root = lhtml.fragment_fromstring(clean_text(str(html)), create_parent='div')
+    except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
+    check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
     for a in root.iter('a'):
         href = (a.get('href') or '').strip()
-        if not href: continue
-        url = urljoin(base_url, href) if base_url else href
-        if not (k := link_key(url, code=code)) or k in seen: continue
+        if not href or not check_all and not any(h in href.lower() for h in hints): continue
+        url = _join(base_url, href)
+        try: k = link_key(url, code=code)
+        except ValueError: k = None   # an href that does not parse names no work
+        if not k or k in seen: continue
         seen.add(k)
         out.append(dict(key=k, url=url, text=' '.join(a.text_content().split()), blurb=_blurb(a)))
     return out
 
 # %% ../nbs/03_feeds.ipynb #b9ff513b
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_EPOCH, _US = datetime(1970, 1, 1, tzinfo=timezone.utc), timedelta(microseconds=1)
+_LO, _HI = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(2262, 4, 11, tzinfo=timezone.utc)   # before 1900: a placeholder; after 2262: no ns
+_MON = {m: i for i, m in enumerate('jan feb mar apr may jun jul aug sep oct nov dec'.split(), 1)}
+_ZONES = {'ut': 0, 'utc': 0, 'gmt': 0, 'z': 0, 'est': -5, 'edt': -4, 'cst': -6, 'cdt': -5, 'mst': -7, 'mdt': -6, 'pst': -8, 'pdt': -7}
+_RFC822 = re.compile(r'(?:[a-z]+\.?,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{4}|\d{2})(?:[\sT,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?'
+                     r'\s*(?:([+-])(\d{2}):?(\d{2})|([a-z]{1,5}))?\s*$', re.I)
 
-def _ts(entry, *names) -> Any:
-    "The first readable date among `names`; Go's and Hugo's zero time (year 1) and other pre-1900 dates count as missing"
+def _in_range(d:datetime|None) -> datetime|None: return d if d is not None and _LO <= d < _HI else None
+
+def feed_date(s:Any) -> datetime|None:
+    "A feed's date string (ISO 8601 or RFC 822, the forms feeds use) as an aware UTC datetime; None when unreadable, before 1900 or past 2262"
+    if not isinstance(s, str) or not (s := s.strip()): return None
+    try:
+        d = datetime.fromisoformat(s)
+        return _in_range(d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc))
+    except (ValueError, OverflowError): pass
+    if not (m := _RFC822.match(s)) or (mon := _MON.get(m.group(2).lower())) is None: return None
+    y = int(m.group(3)); y += (2000 if y < 50 else 1900) if len(m.group(3)) == 2 else 0
+    off = ((-1 if m.group(7) == '-' else 1) * timedelta(hours=int(m.group(8)), minutes=int(m.group(9))) if m.group(7)
+           else timedelta(hours=_ZONES.get((m.group(10) or 'utc').lower(), 0)))
+    try: d = datetime(y, mon, int(m.group(1)), int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0), tzinfo=timezone.utc) - off
+    except (ValueError, OverflowError): return None
+    return _in_range(d)
+
+def _from_struct(t) -> datetime|None:
+    "feedparser's parsed date (a UTC struct_time) as a datetime, None when out of range"
+    try: return _in_range(_EPOCH + timedelta(seconds=calendar.timegm(t)))
+    except (OverflowError, ValueError, TypeError): return None
+
+def _ts(entry, *names) -> tuple[datetime|None, str|None]:
+    "The first usable date among `names` of a feedparser entry, and the first raw date string seen (for the note when none is usable)"
+    raw = next((v for n in names if isinstance(v := dict.get(entry, n), str) and v.strip()), None)
     for n in names:
-        if (t := dict.get(entry, f'{n}_parsed')) and t.tm_year >= 1900: return pd.Timestamp(calendar.timegm(t), unit='s', tz='UTC').as_unit('ns')
+        if (t := dict.get(entry, f'{n}_parsed')) and (d := _from_struct(t)): return d, raw
     for n in names:
         if dict.get(entry, f'{n}_parsed') is not None: continue   # read by feedparser, and out of range: missing, not 2001
-        try: ts = to_utc(v) if (v := dict.get(entry, n)) else pd.NaT
-        except (ValueError, OverflowError): ts = pd.NaT
-        if ts is not pd.NaT and ts.year >= 1900: return ts
-    return pd.NaT
+        if d := feed_date(dict.get(entry, n)): return d, raw
+    return None, raw
 
 def _authors(e) -> list[str]:
     names = [a.get('name') for a in e.get('authors', []) if a.get('name')]
     return names or ([e.author] if e.get('author') else [])
 
-def _join(base:str|None, u:str|None) -> str|None: return urljoin(base, u) if base and u else u
-
-def _record(*, title:str|None, link:str|None, authors:list, pub, upd, summ:str|None, content:str|None, guid:str|None,
-            tags:list, base:str|None) -> dict:
+def _record(*, title:str|None, link:str|None, authors:list, pub:datetime|None, upd:datetime|None, summ:str|None, content:str|None,
+            guid:str|None, tags:list, base:str|None, raw_date:str|None=None) -> dict:
     "One item record from an entry's parts, whichever parser read them: the same fields from feedparser and from the lxml fast path"
     link = _join(base, link) or ''
     summ = summ or content or ''
     links = extract_links('\n'.join(x for x in (summ, content) if x), base_url=link or base)
     extra = {'guid': guid or None}
-    if pub is pd.NaT: extra['date_missing'] = True
+    if pub is None:
+        extra['date_missing'] = True
+        if raw_date: extra['date_unreadable'] = raw_date.strip()[:100]   # the item stays; its date is missing, and why
     if links: extra['blurbs'] = {l['key']: l['blurb'] for l in links}
     if content and content != summ: extra['has_content'] = True
     return dict(title=html_to_text(title or '') or None, url=link or None, authors=authors, published=pub, updated=upd,
@@ -101,8 +142,9 @@ def _record(*, title:str|None, link:str|None, authors:list, pub, upd, summ:str|N
 
 def _entry(e, base:str|None) -> dict:
     "The record of a feedparser entry"
-    return _record(title=e.get('title'), link=e.get('link'), authors=_authors(e), pub=_ts(e, 'published', 'created', 'updated'),
-                   upd=_ts(e, 'updated'), summ=e.get('summary'), content=next((c.get('value') for c in e.get('content', []) if c.get('value')), None),
+    pub, raw = _ts(e, 'published', 'created', 'updated')
+    return _record(title=e.get('title'), link=e.get('link'), authors=_authors(e), pub=pub, upd=_ts(e, 'updated')[0], raw_date=raw,
+                   summ=e.get('summary'), content=next((c.get('value') for c in e.get('content', []) if c.get('value')), None),
                    guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
@@ -115,55 +157,110 @@ def _dedupe(recs:list[dict]) -> list[dict]:
         seen |= ids; out.append(r)
     return out
 
-_STR_COLS = [c for c,t in ITEM_DTYPES.items() if t == 'str']
+_STR = pd.StringDtype(na_value=np.nan)   # the contract's 'str' dtype (Arrow-backed when pyarrow is installed)
+_COLS = pd.Index(list(ITEM_DTYPES))
+_NULLS:dict = {}
+
+def _strs(values:list) -> Any:
+    "A 'str' column from Python strings and Nones, built in one Arrow call when Arrow backs the dtype"
+    if _STR.storage == 'pyarrow':
+        import pyarrow as pa
+        return pd.arrays.ArrowStringArray(pa.array(values, pa.large_string()), dtype=_STR)
+    return pd.array(values, dtype=_STR)
+
+def _null(t:str, n:int) -> Any:
+    "An all-missing column of dtype `t`, shared between frames (copy-on-write makes that safe)"
+    if (k := (t, n)) not in _NULLS:
+        if len(_NULLS) > 64: _NULLS.clear()
+        _NULLS[k] = _strs([None]*n) if t == 'str' else pd.arrays.IntegerArray(np.zeros(n, 'int64'), np.ones(n, bool))
+    return _NULLS[k]
+
+def _same(v:str, n:int) -> Any:
+    "A 'str' column holding `v` n times, shared between frames like `_null`"
+    if (k := ('=', v, n)) not in _NULLS:
+        if len(_NULLS) > 64: _NULLS.clear()
+        _NULLS[k] = _strs([v]*n)
+    return _NULLS[k]
+
+_UTC, _NAT = pd.DatetimeTZDtype('ns', 'UTC'), np.iinfo('int64').min
+
+def _times(ds:list) -> Any:
+    "A datetime64[ns, UTC] column from aware datetimes and Nones"
+    ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for d in ds), 'int64', len(ds)).view('M8[ns]')
+    try: return pd.arrays.DatetimeArray._simple_new(ns, dtype=_UTC)   # the values are UTC already: no conversion pass
+    except (AttributeError, TypeError): return pd.DatetimeIndex(ns).tz_localize('UTC').array
+
+def _objs(values:list) -> np.ndarray:
+    a = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values): a[i] = v
+    return a
 
 def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
-    "The item-contract frame of feed records, built a column at a time (what `to_items` makes of them, without its per-column checks)"
+    "The item-contract frame of feed records, built a column at a time: what `to_items` makes of them, residue rules included, without its per-column checks"
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
-    n, aid = len(recs), [arxiv_id(r['url']) if r.get('url') else None for r in recs]
-    col = lambda c: [r.get(c) for r in recs]
-    cols = dict(key=[r.get('key') or item_key(dict(r, arxiv_id=a)) for r,a in zip(recs, aid)], source=[source]*n, kind=[kind]*n,
-                title=col('title'), url=col('url'), summary=col('summary'), summary_html=col('summary_html'), arxiv_id=aid)
-    out = {}
-    for c,t in ITEM_DTYPES.items():
-        if t == 'str': out[c] = pd.array(cols.get(c, [None]*n), dtype='str')
-        elif t == 'Int64': out[c] = pd.array([None]*n, dtype='Int64')
-        elif c in ('published', 'updated'): out[c] = pd.array([r.get(c, pd.NaT) for r in recs], dtype='datetime64[ns, UTC]')
-        elif c == 'fetched_at': out[c] = pd.array([pd.Timestamp.now(tz='UTC')]*n, dtype='datetime64[ns, UTC]')
-        elif c == 'extra': out[c] = [r.get('extra') or {} for r in recs]
-        else: out[c] = [[str(x) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs]
-    return pd.DataFrame(out)
+    n, notes = len(recs), [{} for _ in recs]
+    urls, titles = [], []
+    for r, nt in zip(recs, notes):
+        u = r.get('url')
+        if isinstance(u, str) and u.strip() and (u := safe_url(u)) is None: nt['url_refused'] = r['url'][:200]
+        urls.append(u or None)
+        t, cut = bound_title(r.get('title'))
+        if cut: nt['title_cut'] = cut
+        titles.append(t)
+    aid = [arxiv_id(u) if u else None for u in urls]
+    keys = [bound_key(str(r['key'])) if r.get('key') else item_key(dict(r, url=u, title=t, arxiv_id=a)) for r, u, t, a in zip(recs, urls, titles, aid)]
+    if len(set(keys)) < n:   # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it
+        first = {}
+        for i, k in enumerate(keys): first.setdefault(k, i)
+        keep = sorted(first.values())
+        recs, notes, urls, titles, aid, keys = ([x[i] for i in keep] for x in (recs, notes, urls, titles, aid, keys))
+        n = len(recs)
+    txt = lambda c: _strs([clean_text(r.get(c)) for r in recs])
+    lst = lambda c: _objs([[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs])
+    cols = dict(key=_strs(keys), source=_same(source, n), kind=_same(kind, n), title=_strs([t or None for t in titles]), url=_strs(urls),
+                authors=lst('authors'), published=_times([r.get('published') for r in recs]), updated=_times([r.get('updated') for r in recs]),
+                summary=txt('summary'), summary_html=txt('summary_html'), arxiv_id=_strs(aid), categories=lst('categories'),
+                keywords=lst('keywords'), links_to=lst('links_to'),
+                extra=_objs([{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {}) for r, nt in zip(recs, notes)]),
+                fetched_at=_times([datetime.now(timezone.utc)]*n))
+    arrays = [cols[c] if c in cols else _null(t, n) for c, t in ITEM_DTYPES.items()]
+    try: return pd.DataFrame._from_arrays(arrays, columns=_COLS, index=pd.RangeIndex(n), verify_integrity=False)
+    except (AttributeError, TypeError): return pd.DataFrame(dict(zip(ITEM_DTYPES, arrays)), copy=False)   # pandas without the fast constructor
 
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> pd.DataFrame:
     recs = _dedupe(recs)
     for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not r.get('url') and not r.get('title'): r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|{r['summary']}".encode()).hexdigest()[:16]
+        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')): r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
     df = _frame(recs, source=source or info.get('title') or 'feed', kind=kind) if recs else empty_items()
-    df = df.drop_duplicates('key', ignore_index=True)
     df.attrs['feed'] = info
     return df
 
 # %% ../nbs/03_feeds.ipynb #24d356f9
 def _parse_json_feed(content:bytes, url:str|None) -> tuple[list[dict], dict]:
     try: d = json.loads(content)
-    except ValueError as e: raise SourceError(url or '<bytes>', f'JSON Feed does not parse: {e}', None, 'broken') from e
+    except (ValueError, RecursionError) as e: raise SourceError(url or '<bytes>', f'JSON Feed does not parse: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
     if not isinstance(d, dict) or 'jsonfeed.org' not in str(d.get('version', '')):
         raise SourceError(url or '<bytes>', 'JSON, but not a JSON Feed (no jsonfeed.org version)', None, 'broken')
-    base = d.get('home_page_url') or url
+    s = lambda v: v if isinstance(v, str) else None   # a JSON Feed is written by strangers: a field of the wrong type counts as absent
+    base = s(d.get('home_page_url')) or url
     recs = []
-    for it in d.get('items') or []:
-        link = urljoin(base, it.get('url') or it.get('external_url') or '') if base else (it.get('url') or '')
-        html = it.get('content_html') or it.get('summary') or it.get('content_text') or ''
+    for it in d.get('items') if isinstance(d.get('items'), list) else []:
+        if not isinstance(it, dict): continue
+        link = _join(base, s(it.get('url')) or s(it.get('external_url')) or '') or ''
+        html = s(it.get('content_html')) or s(it.get('summary')) or s(it.get('content_text')) or ''
         links = extract_links(html, base_url=link or base)
-        pub = to_utc(it.get('date_published'))
-        extra = {'guid': str(it['id']) if it.get('id') is not None else None, **({'date_missing': True} if pub is pd.NaT else {})}
+        pub = feed_date(s(it.get('date_published')))
+        extra = {'guid': str(it['id']) if it.get('id') is not None else None, **({'date_missing': True} if pub is None else {})}
+        if pub is None and s(it.get('date_published')): extra['date_unreadable'] = it['date_published'][:100]
         if links: extra['blurbs'] = {l['key']: l['blurb'] for l in links}
-        authors = [a.get('name') for a in (it.get('authors') or ([it['author']] if it.get('author') else [])) if a.get('name')]
-        recs.append(dict(title=it.get('title'), url=link or None, authors=authors, published=pub, updated=to_utc(it.get('date_modified')),
-                         summary=html_to_text(it.get('summary') or html), summary_html=sanitize_html(html, link or base),
-                         categories=it.get('tags') or [], links_to=[l['key'] for l in links], extra=extra))
-    return recs, dict(title=d.get('title'), link=d.get('home_page_url'), format='json1', entries=len(recs), bozo=False, problem=None)
+        people = it.get('authors') if isinstance(it.get('authors'), list) else [it['author']] if isinstance(it.get('author'), dict) else []
+        authors = [a['name'] for a in people if isinstance(a, dict) and s(a.get('name'))]
+        recs.append(dict(title=s(it.get('title')), url=link or None, authors=authors, published=pub, updated=feed_date(s(it.get('date_modified'))),
+                         summary=html_to_text(s(it.get('summary')) or html), summary_html=sanitize_html(html, link or base),
+                         categories=[t for t in it.get('tags') or [] if isinstance(t, str)] if isinstance(it.get('tags'), list) else [],
+                         links_to=[l['key'] for l in links], extra=extra))
+    return recs, dict(title=s(d.get('title')), link=s(d.get('home_page_url')), format='json1', entries=len(recs), bozo=False, problem=None)
 
 # %% ../nbs/03_feeds.ipynb #d66128dc
 from lxml import etree
@@ -174,6 +271,7 @@ _CONTENT, _MEDIA = 'http://purl.org/rss/1.0/modules/content/', 'http://search.ya
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
 _XP = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True, load_dtd=False)
 _EMAIL = re.compile(r'[\w.+-]+@[\w-]+(\.[\w-]+)+')
+_NSDECL = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 def _q(ns:str|None, tag:str) -> str: return f'{{{ns}}}{tag}' if ns else tag
 
@@ -182,13 +280,20 @@ def _text(el) -> str|None:
     if el is None: return None
     return ''.join(el.itertext()) if len(el) else (el.text or '')
 
+def _markup(el) -> str|None:
+    "An element's content as markup: its text when it is text (escaped HTML, CDATA), the markup inside it when it holds raw HTML elements"
+    if el is None: return None
+    if not len(el): return el.text or ''
+    inner = (el.text or '') + ''.join(etree.tostring(c, encoding='unicode', with_tail=True) for c in el)
+    return _NSDECL.sub('', inner)
+
 def _atom_text(el) -> str|None:
     "An Atom text construct as feedparser gives it: html and text as their text, xhtml as the markup inside its div"
     if el is None or el.get('type') != 'xhtml': return _text(el)
     kids = list(el)
     div = kids[0] if len(kids) == 1 and etree.QName(kids[0]).localname == 'div' else el
     inner = (div.text or '') + ''.join(etree.tostring(c, encoding='unicode', with_tail=True) for c in div)
-    return re.sub(r'\s+xmlns(:\w+)?="[^"]*"', '', inner)
+    return _NSDECL.sub('', inner)
 
 def _person(s:str) -> str:
     "feedparser's reading of an RSS author: 'jo@x.org (Jo)' -> 'Jo'; a bare e-mail address stays as it is"
@@ -214,28 +319,48 @@ def _uniq(tags) -> list[str]:
         if t not in seen: seen.append(t)
     return [t[0] for t in seen]
 
+def _base(el, base:str|None) -> str|None:
+    "An element's xml:base resolved against `base` (lxml's `.base` raises on some malformed values)"
+    try: return el.base or base
+    except ValueError: return base
+
 # %% ../nbs/03_feeds.ipynb #8add8481
+def _rss_fields(ns:str|None) -> dict:
+    "Tag -> field of the children an RSS 2.0 (`ns=None`) or RSS 1.0 item may have"
+    return {_q(ns, 'title'): 'title', _q(ns, 'link'): 'link', _q(ns, 'guid'): 'guid', _q(ns, 'description'): 'description',
+            _q(ns, 'author'): 'author', _q(_DC, 'creator'): 'creator', _q(ns, 'category'): 'category', _q(_DC, 'subject'): 'subject',
+            _q(ns, 'pubDate'): 'pubDate', _q(_DCT, 'issued'): 'issued', _q(_DCT, 'created'): 'created', _q(_DC, 'date'): 'date',
+            _q(_DCT, 'modified'): 'modified', _q(_CONTENT, 'encoded'): 'encoded'}
+_RSS_FIELDS = {None: _rss_fields(None), 'http://purl.org/rss/1.0/': _rss_fields('http://purl.org/rss/1.0/')}
+_MANY = ('author', 'creator', 'category', 'subject')
+
 def _rss_item(it, ns:str|None, base:str|None) -> dict:
-    "One RSS 2.0 (`ns=None`) or RSS 1.0 item as a raw entry"
-    f = lambda tag, n=ns: _text(it.find(_q(n, tag)))
-    link, g = (f('link') or '').strip() or _alt_link(it), it.find(_q(ns, 'guid'))
+    "One RSS 2.0 (`ns=None`) or RSS 1.0 item as a raw entry, read in one pass over its children (the first of each kind counts)"
+    fields, el = _RSS_FIELDS[ns], {}
+    many = {k: [] for k in _MANY}
+    for c in it:
+        if (k := fields.get(c.tag)) is None: continue
+        if k in many: many[k].append(c)
+        elif k not in el: el[k] = c
+    f = lambda k: _text(el.get(k))
+    link, g = (f('link') or '').strip() or _alt_link(it), el.get('guid')
     gid = (_text(g) or '').strip() or None if g is not None else (it.get(_q(_RDF, 'about')) if ns == _RSS1 else None)
     if not link and gid and g is not None and g.get('isPermaLink', 'true') == 'true': link = gid
-    b = it.base or base
-    summ, title = f('description'), f('title')
+    b = _base(it, base)
+    summ, title = _markup(el.get('description')), f('title')   # a description holding raw HTML elements keeps them (Reddit's shape)
     return dict(title=title if title is not None else _text(it.find(f'.//{{{_MEDIA}}}title')), link=_join(b, link),
                 id=_join(b, gid) if ns is None else gid,
-                authors=[_person(t) for e in (*it.iterfind(_q(ns, 'author')), *it.iterfind(_q(_DC, 'creator'))) if (t := _text(e)) and t.strip()],
-                summary=summ if summ is not None else _text(it.find(f'.//{{{_MEDIA}}}description')), content=f('encoded', _CONTENT),
-                published=f('pubDate') or f('issued', _DCT), created=f('created', _DCT), updated=f('date', _DC) or f('modified', _DCT),
-                tags=_uniq((t.strip(), e.get('domain')) for e in (*it.iterfind(_q(ns, 'category')), *it.iterfind(_q(_DC, 'subject'))) if (t := _text(e)) and t.strip()))
+                authors=[_person(t) for e in (*many['author'], *many['creator']) if (t := _text(e)) and t.strip()],
+                summary=summ if summ is not None else _text(it.find(f'.//{{{_MEDIA}}}description')), content=_markup(el.get('encoded')),
+                published=f('pubDate') or f('issued'), created=f('created'), updated=f('date') or f('modified'),
+                tags=_uniq((t.strip(), e.get('domain')) for e in (*many['category'], *many['subject']) if (t := _text(e)) and t.strip()))
 
 def _atom_entry(e, base:str|None) -> dict:
     "One Atom 1.0 entry as a raw entry"
     f = lambda tag, n=_ATOM: _text(e.find(_q(n, tag)))
-    b = e.base or base
+    b = _base(e, base)
     gid = (f('id') or '').strip() or None
-    link = _join(a.base or b, a.get('href').strip()) if (a := _alt(e)) is not None else None
+    link = _join(_base(a, b), a.get('href').strip()) if (a := _alt(e)) is not None else None
     gid = _join(b, gid)
     summ, title = _atom_text(e.find(_q(_ATOM, 'summary'))), _atom_text(e.find(_q(_ATOM, 'title')))
     return dict(title=title if title is not None else _text(e.find(f'.//{{{_MEDIA}}}title')), link=link or gid, id=gid,
@@ -247,32 +372,33 @@ def _atom_entry(e, base:str|None) -> dict:
 
 # %% ../nbs/03_feeds.ipynb #b94a93d1
 _XMLISH = re.compile(r'xml|rss|atom|rdf', re.I)
-_C1 = re.compile(rb'\xc2[\x80-\x9f]|&#(12[89]|1[3-5]\d);|&#x[89][0-9a-f];', re.I)   # Windows-1252 points or double-encoded UTF-8
+_C1 = (re.compile(rb'\xc2[\x80-\x9f]'), re.compile(rb'&#(?:12[89]|1[3-5]\d|[xX][89][0-9a-fA-F]);'))   # double-encoded UTF-8, Windows-1252 points
+_c1 = lambda b: any(r.search(b) for r in _C1)   # two searches with a literal head: a tenth of one alternation's time
 
 def _fast_parse(content:bytes, url:str|None=None, headers:dict|None=None) -> tuple[list[dict], dict]|None:
     "Raw entries and feed info of a well-formed RSS 2.0, Atom 1.0 or RSS 1.0 feed read with lxml; None hands it to feedparser"
-    head = content[:2048]
-    if b'<!DOCTYPE' in head or b'<!ENTITY' in head or _C1.search(content): return None
-    ctype = {k.lower(): v for k,v in (headers or {}).items()}.get('content-type', '')
+    if _c1(content): return None
+    ctype = {str(k).lower(): v for k,v in (headers or {}).items()}.get('content-type', '')
     if ctype and not _XMLISH.search(ctype.split(';')[0]): return None
     try: root = etree.fromstring(content, _XP, base_url=url)
     except (etree.XMLSyntaxError, ValueError): return None
+    if b'<!DOCTYPE' in content[:4096] and next(root.iter(etree.Entity), None) is not None: return None   # entities used: feedparser's rules
     enc = (root.getroottree().docinfo.encoding or 'utf-8').lower()
     if enc not in ('utf-8', 'utf8', 'us-ascii', 'ascii'): return None   # feedparser's encoding rules (and its repairs) apply
     if (m := re.search(r'charset=["\']?([\w-]+)', ctype, re.I)) and m.group(1).lower() != enc: return None
     if root.tag == 'rss' and root.get('version') in ('2.0', '2.0.1'):
         if (ch := root.find('channel')) is None: return None
-        b = ch.base or url
+        b = _base(ch, url)
         items = [_rss_item(it, None, b) for it in ch.iterfind('item')]
         info = dict(title=_text(ch.find('title')), link=_join(b, (_text(ch.find('link')) or '').strip() or _alt_link(ch)), format='rss20',
                     updated=_text(ch.find('lastBuildDate')) or _text(ch.find(_q(_DC, 'date'))) or _text(ch.find('pubDate')))
     elif root.tag == _q(_ATOM, 'feed'):
-        b = root.base or url
+        b = _base(root, url)
         items = [_atom_entry(e, b) for e in root.iterfind(_q(_ATOM, 'entry'))]
         info = dict(title=_atom_text(root.find(_q(_ATOM, 'title'))), link=_join(b, _alt_link(root) or (_text(root.find(_q(_ATOM, 'id'))) or '').strip() or None),
                     format='atom10', updated=_text(root.find(_q(_ATOM, 'updated'))))
     elif root.tag == _q(_RDF, 'RDF') and (ch := root.find(_q(_RSS1, 'channel'))) is not None:
-        b = root.base or url
+        b = _base(root, url)
         items = [_rss_item(it, _RSS1, b) for it in root.iterfind(_q(_RSS1, 'item'))]
         info = dict(title=_text(ch.find(_q(_RSS1, 'title'))), link=_join(b, (_text(ch.find(_q(_RSS1, 'link'))) or '').strip() or None),
                     format='rss10', updated=_text(ch.find(_q(_DC, 'date'))))
@@ -281,48 +407,53 @@ def _fast_parse(content:bytes, url:str|None=None, headers:dict|None=None) -> tup
     return items, info
 
 # %% ../nbs/03_feeds.ipynb #ba41f49c
-def _in_range(r:pd.Series) -> pd.Series:
-    "Timestamps before 1900 (Go's and Hugo's zero time is year 1) as NaT, in nanoseconds"
-    return r.where(r.dt.year >= 1900).astype('datetime64[ns, UTC]')
-
-def _dates(values:list) -> pd.Series:
-    "UTC Timestamps for date strings (NaT where missing, unreadable or before 1900)"
-    s = pd.Series(values, dtype=object).map(lambda x: x.strip() if isinstance(x, str) and x.strip() else None)
-    out = pd.Series(pd.NaT, index=s.index, dtype='datetime64[ns, UTC]')
-    if not (has := s.notna()).any(): return out
-    out[has] = _in_range(pd.to_datetime(s[has], utc=True, format='ISO8601', errors='coerce'))
-    if (rest := has & out.isna()).any():
-        v = s[rest].str.replace(r'\s(GMT|UTC?|Z)$', ' +0000', regex=True)
-        out[rest] = _in_range(pd.to_datetime(v, format='%a, %d %b %Y %H:%M:%S %z', utc=True, errors='coerce'))
-    if (rest := has & out.isna()).any():
-        from feedparser.datetimes import _parse_date   # the odd formats, read as feedparser reads them
-        out[rest] = [pd.Timestamp(calendar.timegm(t), unit='s', tz='UTC') if (t := _parse_date(x)) and t.tm_year >= 1900 else pd.NaT for x in s[rest]]
-    return out
-
 def _fast_records(raw:list[dict], base:str|None) -> list[dict]:
-    "Item records from raw entries: the same fields `_entry` makes from feedparser's, with dates parsed column-wise"
-    c = {k: _dates([r[k] for r in raw]) for k in ('published', 'created', 'updated')}
-    pub, upd = c['published'].fillna(c['created']).fillna(c['updated']), c['updated']
-    # feedparser strips text values; so do we, for the same output
-    return [_record(title=r['title'], link=r['link'], authors=r['authors'], pub=p, upd=u, summ=(r['summary'] or '').strip(),
-                    content=(r['content'] or '').strip() or None, guid=r['id'], tags=r['tags'], base=base)
-            for r, p, u in zip(raw, pub, upd)]
+    "Item records from raw entries: the same fields `_entry` makes from feedparser's, each distinct date string parsed once"
+    memo = {}
+    def d(s):
+        if s not in memo: memo[s] = feed_date(s)
+        return memo[s]
+    out = []
+    for r in raw:
+        pub = d(r['published']) or d(r['created']) or d(r['updated'])
+        out.append(_record(title=r['title'], link=r['link'], authors=r['authors'], pub=pub, upd=d(r['updated']),   # feedparser strips text values; so do we
+                           summ=(r['summary'] or '').strip(), content=(r['content'] or '').strip() or None, guid=r['id'], tags=r['tags'], base=base,
+                           raw_date=next((x for x in (r['published'], r['created'], r['updated']) if x and x.strip()), None)))
+    return out
 
 # %% ../nbs/03_feeds.ipynb #3f7e4f5a
 def _looks_html(content:bytes) -> bool:
     head = content[:2048].lstrip().lower()
     return head.startswith((b'<!doctype html', b'<html')) or (b'<html' in head and b'<rss' not in head and b'<feed' not in head)
 
-def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:str='post', headers:dict|None=None) -> pd.DataFrame:
-    "Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises SourceError when nothing is recoverable"
+_CHARREF = re.compile(rb'&(amp;)?#(x[0-9a-f]{1,8}|[0-9]{1,10})', re.I)
+_XMLDECL_ENC = re.compile(rb'^(\s*<\?xml[^>]{0,200}?)\sencoding\s*=\s*["\'][^"\']*["\']')
+
+def _charrefs_fixed(content:bytes) -> bytes:
+    "Character references to no character (past U+10FFFF, surrogates, NUL) as U+FFFD: feedparser's `chr()` would raise on them"
+    def fix(m):
+        v = m.group(2); n = int(v[1:], 16) if v[:1] in b'xX' else int(v)
+        return m.group(0) if 0 < n < 0x110000 and not 0xD800 <= n <= 0xDFFF else b'&' + (m.group(1) or b'') + b'#xFFFD'
+    return _CHARREF.sub(fix, content) if b'&#' in content or b'&amp;#' in content else content
+
+def _feedparser(content:bytes, hdrs:dict, where:str):
+    "feedparser's reading of bytes lxml refused; its own faults on hostile bytes become this source's `broken`"
+    content = _charrefs_fixed(content)
+    try: return feedparser.parse(content, response_headers=hdrs)
+    except UnicodeDecodeError:   # an XML declaration whose encoding name is not text: read the bytes without it
+        try: return feedparser.parse(_XMLDECL_ENC.sub(rb'\1', content, count=1), response_headers=hdrs)
+        except (ValueError, LookupError) as e: raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
+    except (ValueError, LookupError) as e: raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
+
+def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:dict|None) -> pd.DataFrame:
     where = url or '<bytes>'
     if content.lstrip()[:1] in (b'{', b'['): return _finish(*_parse_json_feed(content, url), source, kind)
     if (fast := _fast_parse(content, url, headers)) is not None:
         raw, info = fast
         return _finish(_fast_records(raw, info['link'] or url), info, source, kind)
-    hdrs = {k.lower(): v for k,v in (headers or {}).items()}
+    hdrs = {str(k).lower(): v for k,v in (headers or {}).items()}
     if url: hdrs.setdefault('content-location', url)
-    d = feedparser.parse(content, response_headers=hdrs)
+    d = _feedparser(content, hdrs, where)
     exc = d.get('bozo_exception') if d.get('bozo') else None
     problem = None if exc is None or isinstance(exc, _BENIGN) else f'{type(exc).__name__}: {exc}'
     base = d.feed.get('link') or url
@@ -336,6 +467,14 @@ def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:s
         what = 'an HTML page, not a feed (add it by its home page to discover its feed)' if _looks_html(content) else 'not a feed: no RSS, Atom or JSON Feed found in the body'
         raise SourceError(where, what, None, 'broken')
     return _finish([_entry(e, base) for e in d.entries], info, source, kind)
+
+def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:str='post', headers:dict|None=None) -> pd.DataFrame:
+    "Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises SourceError when nothing is recoverable"
+    try: return _parse_feed(content, url, source, kind, headers)
+    except MLNewsError: raise
+    except (RecursionError, MemoryError) as e: raise SourceError(url or '<bytes>', f'feed too deep or too large to parse: {type(e).__name__}', None, 'broken') from e
+    except Exception as e:   # the last guard: a parser fault on hostile bytes is this source's `broken`, never a crash of the refresh
+        raise SourceError(url or '<bytes>', f'parser fault on this feed: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
 
 # %% ../nbs/03_feeds.ipynb #0211d2d9
 def read_feed(url_or_path:str|Path, *, source:str|None=None, kind:str='post', http:net.Http|None=None) -> pd.DataFrame:
@@ -375,6 +514,13 @@ def _links_in(page:bytes, base_url:str|None) -> list[dict]:
             if u not in [o['url'] for o in out]: out.append(dict(url=u, title=l.get('title'), type=_FEED_TYPES[typ]))
     return out
 
+def _guesses(page_url:str) -> list[str]:
+    "Feed URLs to try for a page that announces none: the usual names under the page's own path first (a blog under a sub-path), then at the site root"
+    path = urlsplit(page_url).path or '/'
+    if not path.endswith('/'): path = path.rsplit('/', 1)[0] + '/' if '.' in path.rsplit('/', 1)[-1] else path + '/'
+    dirs = [path, '/'] if path != '/' else ['/']
+    return list(dict.fromkeys(urljoin(page_url, d + p.lstrip('/')) for d in dirs for p in COMMON_FEED_PATHS))
+
 def discover_feeds(page_or_url:str|bytes, *, base_url:str|None=None, http:net.Http|None=None, guess:bool=True) -> list[dict]:
     "Feeds a site announces (`<link rel=alternate>`), from a page's bytes or by fetching a home page URL: dicts of url, title, type"
     if isinstance(page_or_url, bytes): return _links_in(page_or_url, base_url)
@@ -384,8 +530,7 @@ def discover_feeds(page_or_url:str|bytes, *, base_url:str|None=None, http:net.Ht
         try: parse_feed(r.content, url=r.url); return [dict(url=r.url, title=None, type='feed')]
         except SourceError: pass
     if (found := _links_in(r.content, r.url)) or not guess: return found
-    for p in COMMON_FEED_PATHS:
-        u = urljoin(r.url, p)
+    for u in _guesses(r.url):
         try: parse_feed(h.get(u).content, url=u); return [dict(url=u, title=None, type='guessed')]
         except SourceError: continue
     return []
