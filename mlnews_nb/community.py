@@ -282,15 +282,29 @@ def bluesky_posts(handle:str, *, limit:int=50, replies:bool=False, reposts:bool=
         actor=actor, limit=min(limit, 100), filter='posts_with_replies' if replies else 'posts_no_replies'))
     return bluesky_items(r.json(), source=source or actor, replies=replies, reposts=reposts, url=r.url)
 
-def mastodon_posts(handle:str, *, limit:int=40, replies:bool=False, reposts:bool=False, source:str|None=None, base:str|None=None,
-                   http:net.Http|None=None) -> pd.DataFrame:
+def _max_id(headers:dict) -> str|None:
+    "The `max_id` of the next (older) page in a Mastodon `Link` header, or None"
+    link = next((v for k, v in (headers or {}).items() if k.lower() == 'link'), '') or ''
+    m = re.search(r'<[^>]*[?&]max_id=(\w+)[^>]*>\s*;\s*rel="next"', link)
+    return m.group(1) if m else None
+
+def mastodon_posts(handle:str, *, limit:int=40, pages:int=1, replies:bool=False, reposts:bool=False, source:str|None=None,
+                   base:str|None=None, http:net.Http|None=None) -> pd.DataFrame:
     "Statuses of `@user@instance` (account lookup, then its statuses) or `#tag@instance` with favourites, boosts and replies"
     kind, name, root = _masto_parts(handle, base)
     h, n = http or net.http(), min(limit, 40)
-    if kind == '#': r = h.get(f'{root}/api/v1/timelines/tag/{quote(name)}', params=dict(limit=n))
+    if kind == '#': url, params = f'{root}/api/v1/timelines/tag/{quote(name)}', dict(limit=n)
     else:
         acct = (l := h.get(f'{root}/api/v1/accounts/lookup', params=dict(acct=name))).json()
         if not isinstance(acct, dict) or not acct.get('id'): raise SourceError(l.url, 'account lookup answered without an id', l.status, 'broken')
-        r = h.get(f'{root}/api/v1/accounts/{acct["id"]}/statuses', params=dict(
-            limit=n, exclude_replies=str(not replies).lower(), exclude_reblogs=str(not reposts).lower()))
-    return mastodon_items(r.json(), source=source or handle.strip(), replies=replies, reposts=reposts, url=r.url)
+        url, params = f'{root}/api/v1/accounts/{acct["id"]}/statuses', dict(limit=n, exclude_replies=str(not replies).lower(),
+                                                                             exclude_reblogs=str(not reposts).lower())
+    data = []
+    for _ in range(max(pages, 1)):   # older pages through the Link header's max_id (the RSS has the newest 20, no more)
+        r = h.get(url, params=params)
+        page = r.json()
+        if not isinstance(page, list): raise SourceError(r.url, 'not a list of Mastodon statuses', r.status, 'broken')
+        data += page
+        if not page or not (mx := _max_id(r.headers)): break
+        params = dict(params, max_id=mx)
+    return mastodon_items(data, source=source or handle.strip(), replies=replies, reposts=reposts, url=r.url)

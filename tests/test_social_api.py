@@ -1,7 +1,7 @@
 """Bluesky and Mastodon: the API parsers and fetchers on the real API answers in shared/fixtures/social, and the RSS paths'
 assumptions checked against them. Two small hand-written inputs, each saying so: a Bluesky profile RSS item in the shape
 bskyweb's WebProfileRSS writes, for a post of the real capture; a link facet and a link card added to a real post."""
-import copy, json
+import copy, json, re
 import pandas as pd, pytest
 from mlnews_nb.core import SourceError, check_items
 from mlnews_nb.community import bluesky_items, mastodon_items, bluesky_posts, mastodon_posts, social_feed, _post_fields
@@ -111,3 +111,16 @@ def test_fetchers_through_http(fix, server, http):
     server.add('/api/v1/timelines/tag/machinelearning', vcr['body']['string'], ctype='application/json')
     assert len(mastodon_posts('#machinelearning@sigmoid.social', base=server.base, http=http)) == len(m)
     assert server.log[-1]['path'].startswith('/api/v1/timelines/tag/machinelearning?limit=40')
+
+def test_mastodon_older_pages_through_the_link_header(fix, server, http):
+    "The recorded Link header's rel=next max_id asks for the next (older) page; an empty page ends it"
+    vcr = masto_vcr(fix)
+    nxt = re.search(r'max_id=(\d+)>; *rel="next"', ' '.join(vcr['headers']['link'].split())).group(1)
+    server.add('/api/v1/accounts/lookup', json.dumps(dict(id='42')), ctype='application/json')
+    def page(q):
+        if q.get('max_id') == nxt: return 200, {'Content-Type': 'application/json'}, b'[]'
+        return 200, {'Content-Type': 'application/json', 'Link': ' '.join(vcr['headers']['link'].split())}, vcr['body']['string'].encode()
+    server.add('/api/v1/accounts/42/statuses', handler=page)
+    m = mastodon_posts('@schochastics@fosstodon.org', pages=3, base=server.base, http=http)
+    paths = [e['path'] for e in server.log if '/statuses' in e['path']]
+    assert len(paths) == 2 and f'max_id={nxt}' in paths[1] and len(m) == sum(not is_reply_to_other(s) for s in masto(fix))
