@@ -17,9 +17,9 @@ from .core import (SourceError, MLNewsError, empty_items, to_utc, arxiv_id, arxi
 from . import net
 
 # %% auto #0
-__all__ = ['ARXIV_API', 'ARXIV_RSS', 'API_CEILING', 'MAX_PAGE', 'ID_PAGE', 'ANNOUNCE_TYPES', 'ArxivClient', 'arxiv_query',
-           'parse_api_page', 'QueryTooBroad', 'api_total', 'split_windows', 'arxiv_search', 'parse_listing',
-           'listing_health', 'arxiv_listing']
+__all__ = ['ARXIV_API', 'ARXIV_RSS', 'API_CEILING', 'MAX_PAGE', 'ID_PAGE', 'ANNOUNCE_TYPES', 'LISTING_STATE', 'ArxivClient',
+           'arxiv_query', 'parse_api_page', 'QueryTooBroad', 'api_total', 'split_windows', 'arxiv_search',
+           'parse_listing', 'JsonState', 'listing_health', 'listing_state', 'judge_listing', 'arxiv_listing']
 
 # %% ../nbs/02_arxiv.ipynb #8d09f8e1
 ARXIV_API = 'https://export.arxiv.org/api/query'
@@ -131,43 +131,27 @@ def _paper_frame(cols:dict[str,list], *, source:str, year_from_published:bool=Fa
     return pd.DataFrame(out, copy=False)
 
 # %% ../nbs/02_arxiv.ipynb #424f6d86
-_ERRORS = 'arxiv.org/api/errors'
+_ERRORS = b'arxiv.org/api/errors'
+_ATOM_TOP = re.compile(rb'<feed\b[^>]*\bxmlns\s*=\s*["\']http://www\.w3\.org/2005/Atom["\']')
+_ERROR_SUMMARY = re.compile(rb'<id>[^<]*arxiv\.org/api/errors[^<]*</id>.*?<summary[^>]*>([^<]*)</summary>', re.S)
 
-def _api_columns(root) -> dict[str,list]:
-    "Contract columns of the entries of an arXiv API Atom page (the fields `arxiv.Result` has), a field at a time"
-    entries = root.findall(_A + 'entry')
-    def col(tag):   # raw text, as arxiv.Result keeps it; the feed's own <id>, <title>, <updated> fall out in _aligned
-        els = list(root.iter(tag)); return _aligned(entries, els, [e.text for e in els])
-    ids, pub, upd = col(_A + 'id'), col(_A + 'published'), col(_A + 'updated')
-    keep = [i for i, (e, p, u) in enumerate(zip(ids, pub, upd)) if e and p and u]   # arxiv.Result skips entries without them
-    if len(keep) < len(entries):
-        entries = [entries[i] for i in keep]; ids, pub, upd = ([c[i] for i in keep] for c in (ids, pub, upd))
-    names = list(root.iter(_A + 'name'))
-    authors = _aligned(entries, names, [e.text or '' for e in names], many=True, up=2)
-    cels = list(root.iter(_A + 'category'))
-    cats = _aligned(entries, cels, [c.get('term') for c in cels], many=True)
-    prim = list(root.iter(_AX + 'primary_category'))
-    pdfs = root.xpath('a:entry/a:link[@title="pdf"][@href]', namespaces=_NS)
-    pdf = _aligned(entries, pdfs[::-1], [l.get('href') for l in pdfs[::-1]])   # reversed: the first pdf link wins
-    aid, ver = [], []
-    for e in ids:
-        if v := _VID.fullmatch(e.rsplit('/abs/', 1)[-1]): aid.append(v.group(1)); ver.append(int(v.group(2)))
-        else: aid.append(arxiv_id(e)); ver.append(arxiv_version(e))
-    return dict(title=[' '.join(t.split()) if t else '' for t in col(_A + 'title')], url=[f'https://arxiv.org/abs/{a}' for a in aid],
-                authors=authors, published=pub, updated=upd, summary=[' '.join(s.split()) if s else '' for s in col(_A + 'summary')],
-                arxiv_id=aid, version=ver, doi=col(_AX + 'doi'), categories=cats,
-                extra=[dict(primary_category=p or '', comment=c, journal_ref=j, pdf_url=f) for p, c, j, f in
-                       zip(_aligned(entries, prim, [p.get('term') for p in prim]), col(_AX + 'comment'), col(_AX + 'journal_ref'), pdf)])
+def _check_api_page(body:bytes, url:str) -> None:
+    "What the `arxiv` package's forgiving parser lets through, as a `SourceError`: not an Atom feed, cut short, an error entry"
+    if not _ATOM_TOP.search(body[:4096]):
+        top = re.search(rb'<([A-Za-z][\w:.-]*)', re.sub(rb'<\?.*?\?>|<!--.*?-->', b'', body[:4096], flags=re.S))
+        raise SourceError(url, f'not an arXiv API Atom page (root <{top.group(1).decode() if top else "?"}>, not an Atom <feed>)', None, 'broken')
+    if not body.rstrip().endswith(b'</feed>'):
+        raise SourceError(url, f'the arXiv API page is cut short: {len(body):,} bytes and no closing </feed>', None, 'broken')
+    if _ERRORS in body and (m := _ERROR_SUMMARY.search(body)):
+        raise SourceError(url, f'the arXiv API answered with an error: {m.group(1).decode("utf-8", "replace").strip()}', None, 'broken')
 
 def parse_api_page(body:bytes, source:str='arxiv', url:str='arxiv-api-page') -> pd.DataFrame:
-    "Items from one Atom page of the arXiv API; its error entry (a malformed id) as a `SourceError`"
-    try: root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    except etree.XMLSyntaxError as e: raise SourceError(url, f'not an arXiv API Atom page ({e})', None, 'broken') from e
-    if root.tag != _A + 'feed': raise SourceError(url, f'not an arXiv API Atom page (root <{etree.QName(root).localname}>)', None, 'broken')
-    for e in root.iterfind(_A + 'entry'):
-        if _ERRORS in (e.findtext(_A + 'id') or ''):
-            raise SourceError(url, f'the arXiv API answered with an error: {(e.findtext(_A + "summary") or "").strip()}', None, 'broken')
-    return _paper_frame(_api_columns(root), source=source, year_from_published=True)
+    "Items from one Atom page of the arXiv API, parsed by the `arxiv` package as `arxiv_search` does; faults as `SourceError`"
+    _check_api_page(body, url)
+    feed = _arxiv._feed.parse(body)
+    if feed.malformed: raise SourceError(url, f'not an arXiv API Atom page ({feed.error})', None, 'broken')
+    recs = [_result_record(r) for r in feed.results]
+    return _paper_frame({k: [r[k] for r in recs] for k in recs[0]}, source=source) if recs else empty_items()
 
 # %% ../nbs/02_arxiv.ipynb #f07539fe
 class QueryTooBroad(MLNewsError, ValueError):
@@ -328,44 +312,104 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
                 extra=[dict(announce_type=k, comment=c, guid=g or '', journal_ref=j, license=l)
                        for k, c, g, j, l in zip(kinds, comment, guid, jref, lic)])
 
+_FEED_ERROR = 'Feed error for query'
+
+def _channel_info(chan, atom:bool) -> dict:
+    "The channel's own facts: title, description, skipDays, build date and announcement day"
+    t = lambda rss, a: _t(chan, a if atom else rss)
+    return dict(title=t('title', 'a:title'), description=t('description', 'a:subtitle'),
+                skip_days=[d.strip() for d in chan.xpath('skipDays/day/text()')],
+                built=t('lastBuildDate', 'a:updated') or _t(chan, 'pubDate'), day=t('pubDate', 'a:updated'),
+                format='atom' if atom else 'rss')
+
 def parse_listing(body:bytes, url:str='arxiv-listing', source:str='arxiv_listing') -> tuple[pd.DataFrame, dict]:
-    "The announcements of an arXiv RSS or Atom feed in the item contract, and the channel's facts (build date, skipDays, title)"
+    "The announcements of an arXiv RSS or Atom feed in the item contract, and the channel's facts; arXiv's error feed as a `SourceError`"
     try: root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, collect_ids=False, remove_blank_text=True))
     except etree.XMLSyntaxError as e: raise SourceError(url, f'the announcement feed is not XML: {e}', None, 'broken') from e
     atom = root.tag == _A + 'feed'
     chan = root if atom else root.find('channel')
     if chan is None: raise SourceError(url, f'not an RSS or Atom feed (root <{etree.QName(root).localname}>)', None, 'broken')
-    info = dict(title=_t(chan, 'a:title' if atom else 'title'), skip_days=[d.strip() for d in chan.xpath('skipDays/day/text()')],
-                built=_t(chan, 'a:updated' if atom else 'lastBuildDate') or _t(chan, 'pubDate'), format='atom' if atom else 'rss')
+    info = _channel_info(chan, atom)
+    if (info['title'] or '').startswith(_FEED_ERROR):   # arXiv's answer to a query it cannot serve (a misspelled category)
+        raise SourceError(url, f'arXiv refused the feed query ({info["title"]}): {info["description"] or "no reason given"}', None, 'broken')
     return _paper_frame(_listing_columns(chan, atom), source=source), info
 
 # %% ../nbs/02_arxiv.ipynb #d0c2a31b
-def _state_path() -> Path: return net.user_dir('data')/'arxiv_listing_state.json'
+LISTING_STATE = 'arxiv_listing'   # the state namespace; one key per feed URL
+_ET = 'America/New_York'          # arXiv's clock: announcements Sun-Thu 20:00, feeds rebuilt at midnight
+_ARXIV_SKIP = ['Saturday', 'Sunday']
 
-def _load_state(p:Path) -> dict:
-    try: return json.loads(p.read_text(encoding='utf-8'))
-    except FileNotFoundError: return {}
-    except ValueError: logger.warning('ignoring unreadable state file %s', p); return {}
+class JsonState:
+    "`Store.get_state`/`set_state` over one JSON file written atomically (one file per namespace): the listing state until a store keeps it"
+    def __init__(self, path:str|Path|None=None): self.path = Path(path) if path else net.user_dir('data')/'arxiv_listing_state.json'
+    def _all(self) -> dict:
+        try: return json.loads(self.path.read_text(encoding='utf-8'))
+        except FileNotFoundError: return {}
+        except ValueError: logger.warning('ignoring unreadable state file %s', self.path); return {}
+    def get_state(self, namespace:str, key:str, default:Any=None) -> Any: return self._all().get(key, default)
+    def set_state(self, namespace:str, key:str, value:Any) -> None: atomic_write(self.path, json.dumps({**self._all(), key: value}))
 
-def listing_health(feed:str, guids:list[str], info:dict, *, state_path:str|Path|None=None, stale_share:float=0.5) -> dict:
-    "Compare a batch with the last one seen for `feed`: ok, unchanged, quiet or stale; remembers a good batch"
-    p = Path(state_path) if state_path else _state_path()
-    state = _load_state(p); prev = state.get(feed)
-    built = info.get('built')
-    if not guids:
-        day = to_utc(built).tz_convert('America/New_York') if built else None
-        why = (f'arXiv does not announce on {day:%A}s' if day is not None and f'{day:%A}' in info.get('skip_days', [])
-               else 'an arXiv holiday?')
-        return dict(status='quiet', message=f'no announcement{f" on {day:%a %Y-%m-%d}" if day is not None else ""} ({why})', items=0, built=built)
-    if prev and set(guids) == set(prev['ids']) and prev.get('built') == built:
-        return dict(status='unchanged', message='same batch as the last fetch', items=len(guids), built=built)
-    seen = len(set(guids) & set(prev['ids'])) if prev else 0
-    if prev and prev.get('built') != built and seen >= stale_share * len(guids):
-        return dict(status='stale', items=len(guids), built=built,
-                    message=f'{seen} of {len(guids)} announcements repeat the batch built {prev.get("built")}, though the feed says it was rebuilt {built}')
-    state[feed] = dict(ids=sorted(set(guids)), built=built, checked=pd.Timestamp.now(tz='UTC').isoformat())
-    atomic_write(p, json.dumps(state))
-    return dict(status='ok', message=f'{len(guids)} announcements', items=len(guids), built=built)
+def _et(x:Any) -> pd.Timestamp|None:
+    "A date as US Eastern time, or None"
+    ts = to_utc(x) if x is not None else pd.NaT
+    return None if pd.isna(ts) else ts.tz_convert(_ET)
+
+def _fmt(ts:pd.Timestamp) -> str: return f'{ts:%a %Y-%m-%d %H:%M} ET'
+
+def _next_due(built:pd.Timestamp, skip:list[str]) -> pd.Timestamp:
+    "The first midnight (US Eastern) after `built` that starts a day the feed announces on"
+    d = built.date() + pd.Timedelta(days=1)
+    while f'{d:%A}' in skip: d += pd.Timedelta(days=1)
+    return pd.Timestamp(d, tz=_ET)
+
+
+# %% ../nbs/02_arxiv.ipynb #5e7a1d02
+def _quiet(info:dict, day:pd.Timestamp|None, built:pd.Timestamp|None, skip:list[str]) -> str:
+    "Why an empty feed is empty, in what the feed itself says"
+    if day is None: return 'no announcements in the feed, and no date in it to tell which day it is for'
+    wk, when = f'{day:%A}', f'the feed for {day:%a %Y-%m-%d}' + (f' (built {_fmt(built)})' if built is not None else '')
+    if wk in skip: return f'no announcements: {when} is empty, and its channel lists {wk} in skipDays (arXiv announces Sun-Thu evenings ET)'
+    return (f'no announcements: {when} is empty, though {wk} is not one of its skipDays ({", ".join(skip)}); arXiv announces '
+            'Sun-Thu at 20:00 ET, so this is a day without a mailing (an arXiv holiday) or a fault at arXiv: '
+            'the listing page arxiv.org/list/<category>/new tells which')
+
+def listing_health(guids:list[str], info:dict, prev:dict|None=None, *, now:Any=None, stale_share:float=0.5,
+                   grace:float=12.0) -> tuple[str,str]:
+    "Health word and message of an announcement feed from its ids, its channel facts (`parse_listing`) and the last fetch's state"
+    if info.get('error'): return 'broken', f'arXiv refused the feed query: {info["error"]}'
+    built, day = _et(info.get('built')), _et(info.get('day') or info.get('built'))
+    now, skip, prev = _et(now) or pd.Timestamp.now(tz=_ET), info.get('skip_days') or _ARXIV_SKIP, prev or {}
+    pb = _et(prev.get('built'))
+    if built is not None and pb is not None:
+        if built < pb: return 'stale', f'the feed says it was built {_fmt(built)}, before the build seen at the last fetch ({_fmt(pb)})'
+        if built == pb and now >= (due := _next_due(built, skip)) + pd.Timedelta(hours=grace):
+            return 'stale', (f'the feed still says it was built {_fmt(built)}, as at the last fetch; a new build was due {_fmt(due)} '
+                             f'(arXiv announces Sun-Thu at 20:00 ET, shown from midnight) and it is now {_fmt(now)}')
+    if not guids: return 'quiet', _quiet(info, day, built, skip)
+    ids = set(prev.get('ids') or [])
+    if ids and set(guids) == ids and built == pb:
+        return 'unchanged', f'the same {len(guids)} announcements as at the last fetch (feed built {_fmt(built) if built is not None else "?"})'
+    seen = len(set(guids) & ids)
+    if ids and built != _et(prev.get('batch_built', prev.get('built'))) and seen >= stale_share * len(guids):
+        return 'stale', (f'{seen} of {len(guids)} announcements repeat the batch built {prev.get("batch_built", prev.get("built"))}, '
+                         f'though the feed says it was rebuilt {info.get("built")}')
+    return 'ok', f'{len(guids)} announcements'
+
+def listing_state(guids:list[str], info:dict, prev:dict|None, word:str, *, now:Any=None) -> dict|None:
+    "The state to remember after verdict `word` (None: keep the old one, so a stale feed is compared with the last good batch)"
+    at = (to_utc(now) if now is not None else pd.Timestamp.now(tz='UTC')).isoformat()
+    if word == 'ok': return dict(ids=sorted(set(guids)), batch_built=info.get('built'), built=info.get('built'), checked=at)
+    if word in ('quiet', 'unchanged'): return dict(prev or {}, built=info.get('built'), checked=at)
+    return None
+
+def judge_listing(feed:str, guids:list[str], info:dict, *, state:Any=None, state_path:str|Path|None=None, now:Any=None,
+                  **kw) -> dict:
+    "Judge a feed against the last fetch's state (a `Store`, or `JsonState(state_path)`) and remember the new state"
+    st = state if state is not None else JsonState(state_path)
+    prev = st.get_state(LISTING_STATE, feed)
+    word, msg = listing_health(guids, info, prev, now=now, **kw)
+    if (new := listing_state(guids, info, prev, word, now=now)) is not None: st.set_state(LISTING_STATE, feed, new)
+    return dict(status=word, message=msg, items=len(guids), built=info.get('built'))
 
 # %% ../nbs/02_arxiv.ipynb #fc8bdc59
 def arxiv_listing(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[str]=('new', 'cross'), fmt:str='rss',
@@ -377,7 +421,7 @@ def arxiv_listing(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[
     url = f'{base}/{fmt}/{cats}'
     f = (http or net.http()).get(url)
     df, info = parse_listing(f.content, f.url)
-    health = listing_health(url, [x['guid'] for x in df.extra], info, state_path=state_path)
+    health = judge_listing(url, [x['guid'] for x in df.extra], info, state_path=state_path)
     for x in df.extra: x['feed'] = cats
     n, df = len(df), df.loc[np.array([x['announce_type'] in announce for x in df.extra], dtype=bool)].reset_index(drop=True)
     if n and df.empty and health['status'] == 'ok':

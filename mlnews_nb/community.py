@@ -15,8 +15,9 @@ from .feeds import parse_feed, read_feed, extract_links, link_key
 from . import net
 
 # %% auto #0
-__all__ = ['REDDIT', 'REDDIT_OAUTH', 'ALGOLIA', 'FIREBASE', 'HN_ML_QUERIES', 'BLUESKY', 'flair', 'reddit_top', 'hn_items',
-           'hn_stories', 'hn_list', 'bluesky_url', 'mastodon_url', 'social_feed']
+__all__ = ['REDDIT', 'REDDIT_OAUTH', 'ALGOLIA', 'FIREBASE', 'HN_ML_QUERIES', 'BLUESKY', 'BSKY_API', 'flair', 'reddit_top',
+           'hn_items', 'hn_stories', 'hn_list', 'bluesky_url', 'mastodon_url', 'social_feed', 'bluesky_items',
+           'mastodon_items', 'bluesky_posts', 'mastodon_posts']
 
 # %% ../nbs/04_community.ipynb #c16feaf0
 REDDIT = 'https://www.reddit.com'
@@ -163,23 +164,34 @@ def bluesky_url(handle:str, *, base:str=BLUESKY) -> str:
     if not h: raise ValueError('empty Bluesky handle')
     return f'{base}/profile/{quote(h, safe=":.")}/rss'
 
-def mastodon_url(handle:str, *, base:str|None=None) -> str:
-    "The RSS feed of a Mastodon user (`@user@instance`) or hashtag (`#tag@instance`); `base` replaces `https://<instance>`"
+def _masto_parts(handle:str, base:str|None=None) -> tuple[str,str,str]:
+    "(kind '@' or '#', name, root URL) of a Mastodon handle `@user@instance` or `#tag@instance`"
     m = re.fullmatch(r'\s*([@#])?([\w.-]+)@([\w.-]+\.[a-z]{2,})\s*', handle or '')
     if not m: raise ValueError(f'not a Mastodon handle (@user@instance or #tag@instance): {handle!r}')
     kind, name, inst = m.groups()
-    root = base or f'https://{inst}'
+    return kind or '@', name, base or f'https://{inst}'
+
+def mastodon_url(handle:str, *, base:str|None=None) -> str:
+    "The RSS feed of a Mastodon user (`@user@instance`) or hashtag (`#tag@instance`); `base` replaces `https://<instance>`"
+    kind, name, root = _masto_parts(handle, base)
     return f'{root}/tags/{name}.rss' if kind == '#' else f'{root}/@{name}.rss'
 
 _PAPER_TEXT = re.compile(r'(?:https?://)?(?:www\.)?((?:arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}(?:v\d+)?)|(?:huggingface\.co/papers/\d{4}\.\d{4,5})'
                          r'|(?:openreview\.net/forum\?id=[\w-]+)|(?:doi\.org/10\.\d{4,9}/[^\s<>"]+))')
 
+_AT_POST = re.compile(r'at://([^/]+)/app\.bsky\.feed\.post/([^/?#]+)')
+
+def _bsky_key(uri:str|None) -> str|None:
+    "A Bluesky post's key from its at:// URI, by DID: a handle can change, the DID and the record key never do"
+    m = _AT_POST.fullmatch(uri or '')
+    return f'url:{BLUESKY}/profile/{m.group(1)}/post/{m.group(2)}' if m else None
+
 def _post_fields(df:pd.DataFrame, handle:str) -> pd.DataFrame:
     "Social posts have no titles and often cite papers as bare text: a title from the text, authors from the handle or status URL, text links"
     if not len(df): return df
-    masto = [f'@{m.group(2)}@{m.group(1)}' if (m := re.match(r'https?://([^/]+)/@([\w.]+)/', u or '')) else None for u in df.url]
+    masto = [f'@{m.group(2)}@{m.group(1)}' if (m := re.match(r'https?://([^/]+)/@([\w.-]+)/', u or '')) else None for u in df.url]
     short = lambda t: t if len(t) <= 100 else t[:99].rstrip() + '…'
-    df = df.assign(title=[t if isinstance(t, str) and t else (short(s) if s else None) for t, s in zip(df.title, df.summary)],
+    df = df.assign(key=[_bsky_key(e.get('guid')) or k for k, e in zip(df.key, df.extra)], title=[t if isinstance(t, str) and t else (short(s) if s else None) for t, s in zip(df.title, df.summary)],
                    authors=[a or ([m] if m else [handle] if not handle.startswith('#') else []) for a, m in zip(df.authors, masto)],
                    links_to=[list(dict.fromkeys([*l, *(k for x in _PAPER_TEXT.findall(s or '') if (k := link_key('https://' + x.rstrip('.,;)'))))]))
                              for l, s in zip(df.links_to, df.summary)])
@@ -192,3 +204,112 @@ def social_feed(handle:str, *, http:net.Http|None=None, source:str|None=None, ba
     df = read_feed(url, source=source or handle, kind='social', http=http)
     attrs = df.attrs; df = _post_fields(df, handle.strip() if masto else '@' + handle.strip().lstrip('@')); df.attrs = attrs
     return df
+
+# %% ../nbs/04_community.ipynb #896a3569
+BSKY_API = 'https://public.api.bsky.app/xrpc'
+
+def _bsky_text(rec:dict) -> tuple[str, list[str]]:
+    "A post's text with each link facet's shortened text replaced by its full URL, and those URLs"
+    text, b, out, urls, at = rec.get('text') or '', (rec.get('text') or '').encode('utf-8'), [], [], 0
+    for f in sorted(rec.get('facets') or [], key=lambda f: (f.get('index') or {}).get('byteStart') or 0):
+        uri = next((x.get('uri') for x in f.get('features') or [] if str(x.get('$type', '')).endswith('#link') and x.get('uri')), None)
+        s, e = (f.get('index') or {}).get('byteStart'), (f.get('index') or {}).get('byteEnd')
+        if not uri or not isinstance(s, int) or not isinstance(e, int) or not at <= s <= e <= len(b): continue
+        out += [b[at:s].decode('utf-8', 'replace'), uri]; urls.append(uri); at = e   # offsets count UTF-8 bytes
+    return ''.join(out) + b[at:].decode('utf-8', 'replace'), urls
+
+def _bsky_rec(item:dict, replies:bool, reposts:bool) -> dict|None:
+    "One feed item of getAuthorFeed as a record, or None for what is left out (replies, reposts, not a post)"
+    p = item.get('post') or {}; rec, a = p.get('record') or {}, p.get('author') or {}
+    repost = str((item.get('reason') or {}).get('$type', '')).endswith('reasonRepost')
+    if not (m := _AT_POST.fullmatch(p.get('uri') or '')) or (rec.get('reply') and not replies) or (repost and not reposts): return None
+    text, urls = _bsky_text(rec)
+    e = p.get('embed') or {}
+    card = (e.get('external') or (e.get('media') or {}).get('external') or {}).get('uri')   # a link card, also beside a quote
+    urls += [card] if card and card not in urls else []
+    handle = a.get('handle') or m.group(1)
+    return dict(key=_bsky_key(p['uri']), url=f'{BLUESKY}/profile/{handle}/post/{m.group(2)}', authors=[f'@{handle}'],
+                published=rec.get('createdAt'), summary=text, score=p.get('likeCount'), comments=p.get('replyCount'),
+                links_to=list(dict.fromkeys(k for u in urls if (k := link_key(u, code=True)))),
+                extra=dict(guid=p['uri'], likes=p.get('likeCount'), reposts=p.get('repostCount'), quotes=p.get('quoteCount'),
+                           replies=p.get('replyCount'), reply_to=((rec.get('reply') or {}).get('parent') or {}).get('uri'),
+                           reposted_by=((item.get('reason') or {}).get('by') or {}).get('handle') if repost else None,
+                           langs=rec.get('langs') or [], links=urls))
+
+def bluesky_items(data:Any, *, source:str='bluesky', replies:bool=False, reposts:bool=False, url:str='bluesky getAuthorFeed') -> pd.DataFrame:
+    "Items with likes, reposts and replies from an `app.bsky.feed.getAuthorFeed` answer; own top-level posts unless asked"
+    feed = data.get('feed') if isinstance(data, dict) else None
+    if not isinstance(feed, list): raise SourceError(url, 'not a getAuthorFeed answer (no "feed" list)', None, 'broken')
+    recs = [r for x in feed if isinstance(x, dict) and (r := _bsky_rec(x, replies, reposts))]
+    return _post_fields(to_items(recs, source=source, kind='social'), '') if recs else empty_items()
+
+# %% ../nbs/04_community.ipynb #41aa9856
+from urllib.parse import urlsplit
+
+def _masto_author(a:dict, url:str|None) -> list[str]:
+    "`@user@instance` of a status's account (the instance from the account URL: `acct` omits it for local accounts)"
+    host, user = urlsplit(a.get('url') or url or '').hostname, a.get('username') or (a.get('acct') or '').split('@')[0]
+    return [f'@{user}@{host}'] if user and host else []
+
+def _masto_rec(s:dict, replies:bool, reposts:bool) -> dict|None:
+    "One status as a record (a boost as the boosted status), or None for what is left out"
+    booster = None
+    if isinstance(s.get('reblog'), dict):
+        if not reposts: return None
+        booster, s = _masto_author(s.get('account') or {}, s.get('url')), s['reblog']
+    a = s.get('account') or {}
+    to = s.get('in_reply_to_account_id')
+    if (s.get('in_reply_to_id') or to) and to != a.get('id') and not replies: return None   # self-replies (threads) stay, as in the RSS
+    url, html, card = s.get('url') or s.get('uri'), s.get('content') or '', (s.get('card') or {}).get('url')
+    links = [l['key'] for l in extract_links(html, code=True)]
+    if card and (k := link_key(card, code=True)) and k not in links: links.append(k)
+    return dict(url=url, authors=_masto_author(a, url), published=s.get('created_at'), updated=s.get('edited_at'),
+                summary=html_to_text(html), summary_html=sanitize_html(html, url), score=s.get('favourites_count'),
+                comments=s.get('replies_count'), categories=[t['name'].lower() for t in s.get('tags') or [] if t.get('name')], links_to=links,
+                extra=dict(guid=url, id=s.get('id'), favourites=s.get('favourites_count'), boosts=s.get('reblogs_count'),
+                           replies=s.get('replies_count'), visibility=s.get('visibility'), language=s.get('language'),
+                           content_warning=s.get('spoiler_text') or None, card_url=card, media=len(s.get('media_attachments') or []),
+                           reply_to=s.get('in_reply_to_id'), boosted_by=booster[0] if booster else None))
+
+def mastodon_items(data:Any, *, source:str='mastodon', replies:bool=False, reposts:bool=False, url:str='mastodon statuses') -> pd.DataFrame:
+    "Items with favourites, boosts and replies from a list of Mastodon statuses; like the RSS: no boosts, no replies to others"
+    if not isinstance(data, list): raise SourceError(url, 'not a list of Mastodon statuses', None, 'broken')
+    recs = [r for s in data if isinstance(s, dict) and (r := _masto_rec(s, replies, reposts))]
+    return _post_fields(to_items(recs, source=source, kind='social'), '') if recs else empty_items()
+
+# %% ../nbs/04_community.ipynb #e3a6d1f9
+def bluesky_posts(handle:str, *, limit:int=50, replies:bool=False, reposts:bool=False, source:str|None=None, base:str=BSKY_API,
+                  http:net.Http|None=None) -> pd.DataFrame:
+    "A Bluesky profile's posts with likes, reposts and replies, from the public AppView API (no login)"
+    actor = handle.strip().lstrip('@')
+    if not actor: raise ValueError('empty Bluesky handle')
+    r = (http or net.http()).get(f'{base}/app.bsky.feed.getAuthorFeed', params=dict(
+        actor=actor, limit=min(limit, 100), filter='posts_with_replies' if replies else 'posts_no_replies'))
+    return bluesky_items(r.json(), source=source or actor, replies=replies, reposts=reposts, url=r.url)
+
+def _max_id(headers:dict) -> str|None:
+    "The `max_id` of the next (older) page in a Mastodon `Link` header, or None"
+    link = next((v for k, v in (headers or {}).items() if k.lower() == 'link'), '') or ''
+    m = re.search(r'<[^>]*[?&]max_id=(\w+)[^>]*>\s*;\s*rel="next"', link)
+    return m.group(1) if m else None
+
+def mastodon_posts(handle:str, *, limit:int=40, pages:int=1, replies:bool=False, reposts:bool=False, source:str|None=None,
+                   base:str|None=None, http:net.Http|None=None) -> pd.DataFrame:
+    "Statuses of `@user@instance` (account lookup, then its statuses) or `#tag@instance` with favourites, boosts and replies"
+    kind, name, root = _masto_parts(handle, base)
+    h, n = http or net.http(), min(limit, 40)
+    if kind == '#': url, params = f'{root}/api/v1/timelines/tag/{quote(name)}', dict(limit=n)
+    else:
+        acct = (l := h.get(f'{root}/api/v1/accounts/lookup', params=dict(acct=name))).json()
+        if not isinstance(acct, dict) or not acct.get('id'): raise SourceError(l.url, 'account lookup answered without an id', l.status, 'broken')
+        url, params = f'{root}/api/v1/accounts/{acct["id"]}/statuses', dict(limit=n, exclude_replies=str(not replies).lower(),
+                                                                             exclude_reblogs=str(not reposts).lower())
+    data = []
+    for _ in range(max(pages, 1)):   # older pages through the Link header's max_id (the RSS has the newest 20, no more)
+        r = h.get(url, params=params)
+        page = r.json()
+        if not isinstance(page, list): raise SourceError(r.url, 'not a list of Mastodon statuses', r.status, 'broken')
+        data += page
+        if not page or not (mx := _max_id(r.headers)): break
+        params = dict(params, max_id=mx)
+    return mastodon_items(data, source=source or handle.strip(), replies=replies, reposts=reposts, url=r.url)

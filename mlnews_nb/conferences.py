@@ -14,12 +14,13 @@ from .core import (to_items, check_items, norm_title, arxiv_id, canonical_url, h
 from .net import Http, http as default_http
 
 # %% auto #0
-__all__ = ['DECISION_RULES', 'VENUE_NAMES', 'OPENREVIEW_V1', 'OPENREVIEW_V2', 'OPENREVIEW_WEB', 'OPENREVIEW_PAGE',
-           'OPENREVIEW_VENUES', 'ACCEPTED', 'NEURIPS_URL', 'PMLR_URL', 'PMLR_VENUES', 'ACL_URL', 'ACL_XML_URL',
-           'to_decision', 'venue_year', 'read_paperlist', 'paperlist_files', 'load_paperlists', 'read_openreview_csv',
-           'openreview_api', 'openreview_notes', 'conference_papers', 'notes_handler', 'v1_notes_from_crawl',
-           'parse_neurips_index', 'neurips_proceedings', 'parse_pmlr_index', 'pmlr_volume', 'parse_acl_xml',
-           'read_acl_anthology', 'acl_anthology', 'link_to_arxiv', 'read_conference_list', 'cli_conferences']
+__all__ = ['DECISION_RULES', 'VENUE_NAMES', 'MIX_MIN', 'MIX_SHARE', 'OPENREVIEW_V1', 'OPENREVIEW_V2', 'OPENREVIEW_WEB',
+           'OPENREVIEW_PAGE', 'OPENREVIEW_VENUES', 'ACCEPTED', 'NEURIPS_URL', 'PMLR_URL', 'PMLR_VENUES', 'ACL_URL',
+           'ACL_XML_URL', 'to_decision', 'venue_year', 'decision_mix', 'read_paperlist', 'paperlist_files',
+           'load_paperlists', 'read_openreview_csv', 'openreview_api', 'openreview_notes', 'conference_papers',
+           'notes_handler', 'v1_notes_from_crawl', 'parse_neurips_index', 'neurips_proceedings', 'parse_pmlr_index',
+           'pmlr_volume', 'parse_acl_xml', 'read_acl_anthology', 'acl_anthology', 'link_to_arxiv',
+           'read_conference_list', 'cli_conferences']
 
 # %% ../nbs/06_conferences.ipynb #4abc5de4
 DECISION_RULES:list[tuple[str,str]] = [
@@ -104,28 +105,53 @@ def _read_json_list(path:Path) -> list[dict]:
         raise SourceError(str(path), 'not a Paper Copilot list (expected a JSON array of paper records)', None, 'broken')
     return recs
 
-def read_paperlist(path:str|Path, *, venue:str|None=None, year:int|None=None) -> pd.DataFrame:
-    "Items from a Paper Copilot JSON list (or from every list in a folder)"
+MIX_MIN, MIX_SHARE = 100, 0.95   # a list this big, with one tier for this share of it, does not tell tiers apart
+_TIERS = ('oral', 'spotlight', 'poster')
+
+def decision_mix(decisions:Iterable[str|None], *, min_size:int=MIX_MIN, share:float=MIX_SHARE) -> str|None:
+    "Why a big list's mix of decisions is implausible (one tier for nearly all papers, more orals than posters), or None"
+    from collections import Counter
+    c = Counter(d for d in decisions if isinstance(d, str)); n = sum(c.values())
+    if n < min_size: return None
+    top, k = c.most_common(1)[0]
+    if top in _TIERS and k >= share * n: return f'{k:,} of {n:,} papers ({k/n:.0%}) say {top}'
+    if c['oral'] > c['poster']: return f'more orals ({c["oral"]:,}) than posters ({c["poster"]:,}) among {n:,} papers'
+    return None
+
+def _check_mix(rows:list[dict], venue:str, year:int, trust_tiers:bool) -> list[dict]:
+    "Flag a list whose tiers cannot be right: note it on every row and, unless trusted, read its tiers as plain `accept`"
+    if not (why := decision_mix(r['decision'] for r in rows)): return rows
+    note = (f'Paper Copilot {venue} {year}: {why}, an implausible mix (a status the list filled in for every paper?)'
+            + ('' if trust_tiers else '; oral/spotlight/poster read as accept, the raw status kept in extra["status"]'))
+    logger.warning('%s', note)
+    for r in rows:
+        r['extra']['decision_note'] = note
+        if not trust_tiers and r['decision'] in _TIERS: r['decision'] = 'accept'
+    return rows
+
+def read_paperlist(path:str|Path, *, venue:str|None=None, year:int|None=None, trust_tiers:bool=False) -> pd.DataFrame:
+    "Items from a Paper Copilot JSON list (or from every list in a folder); an implausible decision mix is flagged"
     path = Path(path)
-    if path.is_dir(): return load_paperlists(path)
+    if path.is_dir(): return load_paperlists(path, trust_tiers=trust_tiers)
     if venue is None or year is None:
         v, y = venue_year(path); venue, year = venue or v, year or y
     recs = _read_json_list(path)
-    return to_items([_pc_record(r, venue, year) for r in recs], source='papercopilot', kind='paper')
+    rows = _check_mix([_pc_record(r, venue, year) for r in recs], venue, year, trust_tiers)
+    return to_items(rows, source='papercopilot', kind='paper')
 
 # %% ../nbs/06_conferences.ipynb #92480de6
 def paperlist_files(folder:str|Path) -> list[Path]:
     "The Paper Copilot lists (`<venue><year>.json`) under `folder`, sorted"
     return sorted(p for p in Path(folder).rglob('*.json') if re.fullmatch(r'[a-z]+[-_]?\d{4}', p.stem.lower()))
 
-def load_paperlists(folder:str|Path, *, venues:Iterable[str]|None=None) -> pd.DataFrame:
+def load_paperlists(folder:str|Path, *, venues:Iterable[str]|None=None, trust_tiers:bool=False) -> pd.DataFrame:
     "Items from every Paper Copilot list under `folder` (optionally only some `venues`), in one DataFrame"
     files = paperlist_files(folder)
     if venues is not None:
         want = {v.lower() for v in venues}
         files = [f for f in files if venue_year(f)[0].lower() in want]
     if not files: raise SourceError(str(folder), 'no Paper Copilot lists (<venue><year>.json) found', None, 'broken')
-    frames = [read_paperlist(f) for f in files]
+    frames = [read_paperlist(f, trust_tiers=trust_tiers) for f in files]
     return check_items(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
 
 # %% ../nbs/06_conferences.ipynb #c1661d51

@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd, pytest
 from mlnews_nb.core import SourceError, check_items, to_items
 from mlnews_nb.arxiv import (arxiv_search, arxiv_listing, parse_api_page, parse_listing, QueryTooBroad, ANNOUNCE_TYPES,
-                             listing_health)
+                             listing_health, listing_state, judge_listing, JsonState)
 
 A = '{http://www.w3.org/2005/Atom}'
 OS = '{http://a9.com/-/spec/opensearch/1.1/}'
@@ -291,8 +291,8 @@ def test_repeat_of_previous_batch_is_stale(server, http, tmp_path, rss):
     rss('cs.LG_2024-02-05.rss'); first = listing(server, http, tmp_path)
     state = json.loads((tmp_path/'state.json').read_text())
     assert sorted(state[server.base + '/rss/cs.LG']['ids']) == sorted('oai:arXiv.org:' + f"{w['arxiv_id']}v{w['version']}" for w in rss_items(RSS_DIR/'cs.LG_2024-02-05.rss'))
-    again = listing(server, http, tmp_path)
-    assert again.attrs['health']['status'] == 'unchanged'
+    again = listing(server, http, tmp_path)   # the same 2024 feed, fetched again today: its build date stopped advancing
+    assert again.attrs['health']['status'] == 'stale' and 'still says it was built Mon 2024-02-05' in again.attrs['health']['message']
     rss('cs.LG_2024-02-06_repeat.rss'); stale = listing(server, http, tmp_path)
     assert stale.attrs['health']['status'] == 'stale' and '4 of 4' in stale.attrs['health']['message']
     assert first.attrs['health']['status'] == 'ok'
@@ -300,11 +300,11 @@ def test_repeat_of_previous_batch_is_stale(server, http, tmp_path, rss):
 
 def test_state_write_is_atomic(tmp_path, monkeypatch):
     p = tmp_path/'state.json'
-    listing_health('f', ['a'], dict(built='x'), state_path=p)
+    judge_listing('f', ['a'], dict(built='x'), state_path=p)
     before = p.read_text()
     import os
     monkeypatch.setattr(os, 'fsync', lambda fd: (_ for _ in ()).throw(OSError('disk full')))   # fails inside core.atomic_write
-    with pytest.raises(OSError, match='disk full'): listing_health('g', ['b'], dict(built='y'), state_path=p)
+    with pytest.raises(OSError, match='disk full'): judge_listing('g', ['b'], dict(built='y'), state_path=p)
     assert p.read_text() == before and [f.name for f in tmp_path.iterdir()] == ['state.json']
 
 def test_broken_feeds(server, http, tmp_path):

@@ -26,6 +26,13 @@ def test_paperlist_matches_file(path, fix):
     assert set(df.venue) == {PREFIX[m.group(1)]} and set(df.year) == {int(m.group(2))}
     assert set(df.source) == {'papercopilot'} and set(df.kind) == {'paper'}
     want = Counter(STATUS[r.get('status')] for r in raw)
+    known = sum(v for k, v in want.items() if k)
+    top, k = max(((d, v) for d, v in want.items() if d), key=lambda x: x[1])
+    flagged = known >= 100 and ((top in ('oral', 'spotlight', 'poster') and k >= 0.95 * known) or want['oral'] > want['poster'])
+    if flagged:   # a list that cannot tell its tiers apart: read as accept, Paper Copilot's status kept
+        want = Counter('accept' if d in ('oral', 'spotlight', 'poster') else d for d in want.elements())
+        assert all('implausible' in e['decision_note'] for e in df.extra)
+    else: assert not any('decision_note' in e for e in df.extra)
     got = Counter(None if pd.isna(d) else d for d in df.decision)
     assert got == want
     assert set(df.decision.dropna()) <= set(DECISIONS)
@@ -35,6 +42,27 @@ def test_paperlist_matches_file(path, fix):
     assert [e['status'] for e in df.extra] == [r.get('status') for r in raw]
 
 DUP_OK = set()   # no capture has two records with the same page
+
+def test_implausible_decision_mix_is_flagged(fix, caplog):
+    "ICML 2017 says Poster for all 435 papers; the ICML 2018 quirk (every paper Oral) simulated on the same real file"
+    p = fix/'conference_lists/papercopilot/icml2017.json'
+    raw = json.loads(p.read_text())
+    df = C.read_paperlist(p)
+    assert set(df.decision.dropna()) == {'accept'} and [e['status'] for e in df.extra] == [r.get('status') for r in raw]
+    assert "434 of 434 papers (100%) say poster" in df.extra.iloc[0]['decision_note'] and 'ICML 2017' in caplog.text
+    assert set(C.read_paperlist(p, trust_tiers=True).decision.dropna()) == {'poster'}
+    q = fix/'conference_lists/papercopilot/nips2014.json'   # 20 orals, 62 spotlights, 329 posters: plausible, untouched
+    assert C.read_paperlist(q).decision.value_counts().to_dict() == {'poster': 329, 'spotlight': 62, 'oral': 20}
+
+def test_every_paper_oral_is_not_an_oral(fix, tmp_path):
+    raw = json.loads((fix/'conference_lists/papercopilot/icml2017.json').read_text())
+    p = tmp_path/'icml2018.json'; p.write_text(json.dumps([dict(r, status='Oral') for r in raw]))
+    df = C.read_paperlist(p)
+    assert set(df.decision) == {'accept'} and set(df.extra.str['status']) == {'Oral'}
+    assert 'say oral' in df.extra.iloc[0]['decision_note']
+    half = [dict(r, status='Oral' if i % 3 else 'Poster') for i, r in enumerate(raw)]   # 2 orals for every poster
+    p.write_text(json.dumps(half))
+    assert 'more orals' in C.read_paperlist(p).extra.iloc[0]['decision_note']
 
 def test_ratings_kept(fix):
     raw = json.loads((fix/'conference_lists/papercopilot/corl2023.json').read_text())

@@ -29,7 +29,7 @@ def test_proceedings_paper_joined_to_its_arxiv_version(items, fix):
     rec = [p for p in colt if p['title'] == title]
     assert len(rec) == 1 and 'arxiv' not in json.dumps(rec[0]) and title in (fix/'arxiv_api'/'recorded_body'/'q_testing_s0_m100_cfe7536492ca.xml').read_text()
     w = link_works(items).set_index('work').loc['arxiv:2403.16981']
-    assert (w.venue, w.year, w.decision) == ('COLT', 2024, 'poster') and w.sources == ['arxiv', 'papercopilot']
+    assert (w.venue, w.year, w.decision) == ('COLT', 2024, 'accept') and w.sources == ['arxiv', 'papercopilot']
     assert any(k.startswith('url:https://proceedings.mlr.press/') for k in w['items'])
 
 def test_newsletter_mentions_do_not_glue_papers(items, hand):
