@@ -195,7 +195,7 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     where, params = [], []
     def _in(col, v):
         v = [v] if isinstance(v, str) else list(v)
-        where.append(f"{col} IN ({','.join('?'*len(v))})"); params.extend(v)
+        where.append(f"{col} IN (SELECT value FROM json_each(?))"); params.append(json.dumps(v))   # one parameter, however many values
     if state is not None: _in("coalesce(t.state, 'new')", state)
     if source is not None: _in('i.source', source)
     if kind is not None: _in('i.kind', kind)

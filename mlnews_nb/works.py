@@ -201,7 +201,7 @@ def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFra
     since = to_utc(since) if since is not None else pd.Timestamp.now(tz='UTC')
     member = works[['work', 'items', 'mentions']].assign(k=[[w, *i, *m] for w, i, m in zip(works.work, works['items'], works.mentions)])
     member = member[['work', 'k']].explode('k').drop_duplicates()
-    st = store.items(keys=member.k.unique().tolist()) if member.k.nunique() < 900 else store.items()
+    st = store.items(keys=member.k.unique().tolist())   # the store takes any number of keys: never the whole store
     st = st[st.key.isin(member.k)]
     m = member.merge(st, left_on='k', right_on='key', how='left')
     seen = m.first_seen.notna() & (m.first_seen < since)
