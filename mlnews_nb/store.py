@@ -97,6 +97,16 @@ def _migrate(self:Store):
         db.execute(f'PRAGMA user_version={v}')
 
 # %% ../nbs/10_store.ipynb #f42273f9
+import contextlib, gc
+
+@contextlib.contextmanager
+def _gc_paused():
+    "Pause the cycle collector while a read builds millions of objects (tuples, strings, lists) it would rescan again and again"
+    was = gc.isenabled(); gc.disable()
+    try: yield
+    finally:
+        if was: gc.enable()
+
 @dataclass
 class AddResult:
     "What an `add` did: rows new to the store, rows that changed, rows seen before unchanged"
@@ -157,16 +167,6 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
 
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
-
-import contextlib, gc
-
-@contextlib.contextmanager
-def _gc_paused():
-    "Pause the cycle collector while a read builds millions of objects (tuples, strings, lists) it would rescan again and again"
-    was = gc.isenabled(); gc.disable()
-    try: yield
-    finally:
-        if was: gc.enable()
 
 def _split(s:pd.Series) -> pd.Series:
     return pd.Series([v.split(SEP) if v.__class__ is str and v else [] for v in s.to_numpy(dtype=object)], index=s.index, dtype=object)
