@@ -60,13 +60,13 @@ def main():
         for u in urls: rd.add_feed(u)
         t0 = time.perf_counter(); rd.update_feeds(workers=20); t_reader = time.perf_counter() - t0
         n_reader = rd.get_entry_counts().total
-    except ImportError: t_reader = n_reader = None
+    except ImportError: t_reader = n_reader = None   # reader (and sgmllib3k, which its vendored feedparser imports) not installed
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f'refresh of {a.feeds} feeds ({n_items} items) over {a.hosts} hosts, {a.latency*1000:.0f} ms latency, '
           f'arXiv stand-in 1 conn / {a.interval} s')
     print(f'  fetch_all (first)        {ours:6.2f} s   {n_items} items in the contract, {len(health)} health rows')
     print(f'  politeness floor         {floor:6.2f} s   ours/floor = {ours/floor:.2f}x  (goal <= 1.2x)')
-    print(f'  reader update_feeds(20)  ' + (f'{t_reader:6.2f} s   ({n_reader} entries; no per-host limit) ours/reader = {ours/t_reader:.2f}x' if t_reader else '(reader not installed: pip install reader)'))
+    print(f'  reader update_feeds(20)  ' + (f'{t_reader:6.2f} s   ({n_reader} entries; no per-host limit) ours/reader = {ours/t_reader:.2f}x' if t_reader else '(reader not installed: pip install reader sgmllib3k)'))
     print(f'  serial feedparser loop   {base:6.2f} s   ({n_fp} entries) serial/ours = {base/ours:.1f}x faster')
     print(f'  second refresh           {again:6.2f} s   = {again/ours:.2f} of the first; server statuses {statuses}; health {dict(h2.status.value_counts())}')
     print(f'  arXiv stand-in: max concurrent {arx_overlap}, min gap between request arrivals {arx_gap:.3f} s (second run log)')
