@@ -11,17 +11,28 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlencode
 import pandas as pd
 from lxml import etree
-from .core import SourceError, to_items, to_utc, arxiv_id
+from .core import MLNewsError, SourceError, to_items, to_utc, arxiv_id
 from . import net
 
 # %% auto #0
-__all__ = ['OAI_URL', 'snapshot_to_parquet', 'parse_oai', 'oai_pages', 'oai_to_parquet', 'bulk_sql', 'monthly_counts',
-           'bulk_parquet', 'arxiv_bulk']
+__all__ = ['OAI_URL', 'ExtraMissing', 'require_bulk', 'duckdb_memory', 'snapshot_to_parquet', 'parse_oai', 'oai_pages',
+           'oai_to_parquet', 'bulk_sql', 'monthly_counts', 'bulk_parquet', 'arxiv_bulk']
+
+# %% ../nbs/02a_bulk.ipynb #a7729cc7
+class ExtraMissing(MLNewsError, ImportError):
+    "An optional group of dependencies (an extra) is not installed"
+
+def require_bulk(module:str='duckdb'):
+    "Import `module` (duckdb, pyarrow, pyarrow.parquet), or say which extra brings it"
+    import importlib
+    try: return importlib.import_module(module)
+    except ImportError as e:
+        raise ExtraMissing(f"bulk arXiv metadata needs {module.split('.')[0]}, which comes with the bulk extra: pip install 'mlnews_nb[bulk]'") from e
 
 # %% ../nbs/02a_bulk.ipynb #8100d737
 def _layout():
     "The bulk Parquet layout: one row per paper"
-    import pyarrow as pa
+    pa = require_bulk('pyarrow')
     s = pa.string()
     ts = pa.timestamp('s', tz='UTC')
     return pa.schema([('arxiv_id', s), ('version', pa.int16()), ('title', s), ('authors', s), ('authors_parsed', pa.list_(pa.list_(s))),
@@ -34,19 +45,25 @@ _SNAP_COLS = {'id': 'VARCHAR', 'submitter': 'VARCHAR', 'authors': 'VARCHAR', 'ti
               'journal-ref': 'VARCHAR', 'doi': 'VARCHAR', 'categories': 'VARCHAR', 'license': 'VARCHAR', 'abstract': 'VARCHAR',
               'versions': 'STRUCT(version VARCHAR, created VARCHAR)[]', 'update_date': 'VARCHAR', 'authors_parsed': 'VARCHAR[][]'}
 _RFC = "try_strptime({}, '%a, %d %b %Y %H:%M:%S GMT')::TIMESTAMPTZ"   # without the ICU extension TIMESTAMPTZ is UTC
+_UPD = "CAST(TRY_CAST(update_date AS DATE) AS TIMESTAMP)::TIMESTAMPTZ"   # the fallback of a record without versions
 
 def _sql_str(s:Any) -> str: return "'" + str(s).replace("'", "''") + "'"
 
-def _snapshot_sql(src:Path) -> str:
-    "A SELECT giving the bulk layout from a Kaggle snapshot file"
+def _json_format(src:Path) -> str:
+    "'array' for a file that is one JSON array (pretty or not), else 'auto' (JSON lines, or objects one after another)"
+    with open(src, 'rb') as f: head = f.read(4096).lstrip(b'\xef\xbb\xbf \t\r\n')
+    return 'array' if head[:1] == b'[' else 'auto'
+
+def _snapshot_sql(src:Path, fmt:str|None=None) -> str:
+    "A SELECT giving the bulk layout from a Kaggle snapshot file (JSON lines or a JSON array)"
     cols = '{' + ', '.join(f'{_sql_str(k)}: {_sql_str(v)}' for k, v in _SNAP_COLS.items()) + '}'
     cats = "string_split(trim(categories), ' ')"
     return f"""SELECT id AS arxiv_id, TRY_CAST(substr(versions[-1].version, 2) AS SMALLINT) AS version,
         regexp_replace(regexp_replace(title, '\\s*\\n\\s*', ' ', 'g'), '^\\s+|\\s+$', '', 'g') AS title, authors, authors_parsed, abstract,
         {cats} AS categories, {cats}[1] AS primary_category, doi, "journal-ref" AS journal_ref, comments, license, submitter,
-        {_RFC.format('versions[1].created')} AS published, {_RFC.format('versions[-1].created')} AS updated,
+        coalesce({_RFC.format('versions[1].created')}, {_UPD}) AS published, coalesce({_RFC.format('versions[-1].created')}, {_UPD}) AS updated,
         TRY_CAST(update_date AS DATE) AS update_date, CAST(coalesce(len(versions), 0) AS SMALLINT) AS n_versions
-        FROM read_json({_sql_str(src)}, columns={cols}, format='newline_delimited')"""
+        FROM read_json({_sql_str(src)}, columns={cols}, format={_sql_str(fmt or _json_format(src))})"""
 
 def _run_with_progress(con, sql:str, bar) -> None:
     "Run `sql`, moving the tqdm `bar` (0-100) with DuckDB's own estimate of its progress"
@@ -58,14 +75,21 @@ def _run_with_progress(con, sql:str, bar) -> None:
             if (p := con.query_progress()) >= 0: bar.update(max(0, int(p) - bar.n))
     bar.update(100 - bar.n)
 
-def snapshot_to_parquet(src:str|Path, out:str|Path, *, memory:str='512MB', threads:int|None=None, progress:bool=True) -> Path:
-    "Stream a Kaggle arXiv metadata snapshot (JSON lines) into Parquet with DuckDB, in at most `memory`; returns `out`"
-    import duckdb
+def duckdb_memory(total:int|None=None) -> str:
+    "DuckDB's memory limit for a conversion, sized to the machine: a quarter of its RAM, between 256 and 768 MB"
+    if total is None:
+        try: total = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+        except (ValueError, OSError, AttributeError): total = 2 << 30   # not POSIX: assume a small machine
+    return f'{min(max(total // 4, 256 << 20), 768 << 20) >> 20}MB'
+
+def snapshot_to_parquet(src:str|Path, out:str|Path, *, memory:str|None=None, threads:int|None=None, progress:bool=True) -> Path:
+    "Stream a Kaggle arXiv metadata snapshot (JSON lines or a JSON array) into Parquet with DuckDB, in at most `memory`; returns `out`"
+    duckdb = require_bulk('duckdb')
     from tqdm.auto import tqdm
     src, out = Path(src), Path(out)
     size = src.stat().st_size   # FileNotFoundError for a missing file, before anything is created
     tmp, spill = Path(str(out) + '.part'), Path(tempfile.mkdtemp(prefix='.duckdb_spill_', dir=out.parent))
-    cfg = dict(memory_limit=memory, temp_directory=str(spill), **({'threads': threads} if threads else {}))
+    cfg = dict(memory_limit=memory or duckdb_memory(), temp_directory=str(spill), **({'threads': threads} if threads else {}))
     sql, con = f"COPY ({_snapshot_sql(src)}) TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd)", None
     try:
         con = duckdb.connect(config=cfg)
@@ -76,7 +100,7 @@ def snapshot_to_parquet(src:str|Path, out:str|Path, *, memory:str='512MB', threa
         os.replace(tmp, out)
     except duckdb.Error as e:
         msg = ' '.join(str(e).split()).split(' Try setting')[0]   # DuckDB's hint (auto_detect, ignore_errors) is not for our users
-        raise SourceError(str(src), f'not JSON lines in the snapshot format: {msg[:300]}', None, 'broken') from e
+        raise SourceError(str(src), f'not JSON lines or a JSON array in the snapshot format: {msg[:300]}', None, 'broken') from e
     finally:
         if con is not None: con.close()
         tmp.unlink(missing_ok=True); shutil.rmtree(spill, ignore_errors=True)
@@ -87,7 +111,7 @@ class _ParquetOut:
     "A Parquet file written to a temp name and renamed into place on success (never half a file)"
     def __init__(self, out:Path): self.out, self.tmp, self.w, self.rows = Path(out), Path(str(out) + '.part'), None, 0
     def write(self, t):
-        import pyarrow.parquet as pq
+        pq = require_bulk('pyarrow.parquet')
         if self.w is None: self.w = pq.ParquetWriter(self.tmp, t.schema, compression='zstd')
         self.w.write_table(t); self.rows += t.num_rows
     def __enter__(self): return self
@@ -176,7 +200,7 @@ def oai_pages(base:str=OAI_URL, *, prefix:str='arXivRaw', set:str|None=None, sin
         args = dict(verb='ListRecords', resumptionToken=tok)   # the token replaces every other argument
 
 def _rows_table(rows:list[dict]):
-    import pyarrow as pa
+    pa = require_bulk('pyarrow')
     sch = _layout()
     return pa.Table.from_pylist([{k: r.get(k) for k in sch.names} for r in rows], schema=sch)
 
@@ -191,8 +215,7 @@ def oai_to_parquet(pages:Iterable[list[dict]], out:str|Path, *, progress:bool=Tr
 # %% ../nbs/02a_bulk.ipynb #9df2b7b9
 def bulk_sql(sql:str, path:str|Path, params:list|None=None) -> pd.DataFrame:
     "Run `sql` over the Parquet file at `path`, visible as the table `papers`"
-    import duckdb
-    con = duckdb.connect()
+    con = require_bulk('duckdb').connect()
     try:
         con.execute(f"CREATE VIEW papers AS SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39)*2)}')")
         with warnings.catch_warnings():   # duckdb's .df() still passes inplace= to pandas 3
@@ -219,6 +242,10 @@ def _authors(raw:str|None, parsed) -> list[str]:
     if hasattr(parsed, '__len__') and not isinstance(parsed, str) and len(parsed):
         return [_latex(' '.join(x for x in (a[1] if len(a) > 1 else '', a[0], a[2] if len(a) > 2 else '') if x)) for a in parsed]
     return [_latex(a.strip()) for a in re.split(r',\s*(?:and\s+)?|\s+and\s+', raw or '') if a.strip()]
+
+def _no_versions(r) -> bool:
+    "A snapshot row whose date is the fallback: no versions, a date from `update_date`"
+    return not pd.isna(r.n_versions) and int(r.n_versions) == 0 and pd.notna(r.published)
 
 def bulk_parquet(path:str|Path, *, out:str|Path|None=None, progress:bool=True) -> Path:
     "The Parquet file for a snapshot, saved OAI pages or Parquet at `path` (converted once, again when the source is newer)"
@@ -247,9 +274,10 @@ def arxiv_bulk(path:str|Path, *, categories:Iterable[str]|str|None=None, since:A
     rows = bulk_sql(sql, pq_path, params)
     recs = [dict(title=_latex(r.title), url=f'https://arxiv.org/abs/{r.arxiv_id}', authors=_authors(r.authors, r.authors_parsed),
                  published=r.published, updated=r.updated, summary=' '.join((r.abstract or '').split()), arxiv_id=r.arxiv_id,
-                 version=r.version, doi=(r.doi or '').split()[0] if isinstance(r.doi, str) and r.doi else None,
+                 version=None if pd.isna(r.version) else int(r.version), doi=(r.doi or '').split()[0] if isinstance(r.doi, str) and r.doi else None,
                  year=r.published.year if pd.notna(r.published) else None, categories=list(r.categories) if r.categories is not None else [],
                  extra=dict(primary_category=r.primary_category, journal_ref=r.journal_ref, comments=r.comments, license=r.license,
-                            submitter=r.submitter, n_versions=None if pd.isna(r.n_versions) else int(r.n_versions)))
+                            submitter=r.submitter, n_versions=None if pd.isna(r.n_versions) else int(r.n_versions),
+                            **({'note': 'no versions in the record: published is its update_date'} if _no_versions(r) else {})))
             for r in rows.itertuples()]
     return to_items(recs, source='arxiv_bulk', kind='paper')

@@ -95,6 +95,16 @@ def _migrate(self:Store):
         db.execute(f'PRAGMA user_version={v}')
 
 # %% ../nbs/10_store.ipynb #f42273f9
+import contextlib, gc
+
+@contextlib.contextmanager
+def _gc_paused():
+    "Pause the cycle collector while a read builds millions of objects (tuples, strings, lists) it would rescan again and again"
+    was = gc.isenabled(); gc.disable()
+    try: yield
+    finally:
+        if was: gc.enable()
+
 @dataclass
 class AddResult:
     "What an `add` did: rows new to the store, rows that changed, rows seen before unchanged"
@@ -140,10 +150,10 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
     items = check_items(items)
     if items.empty: return AddResult()
     items = items.drop_duplicates(['source', 'key'], keep='last')
-    now, rows = _now(), _to_rows(items)
+    with _gc_paused(): now, rows = _now(), _to_rows(items)
     cols = ', '.join(ITEM_COLS); ph = ', '.join('?'*len(ITEM_COLS))
     upd = ', '.join(f'{c}=excluded.{c}' for c in ITEM_COLS if c not in ('source', 'key'))
-    with self._tx() as db:
+    with self._tx() as db, _gc_paused():
         before = db.execute('SELECT count(*) FROM items').fetchone()[0]
         db.executemany(f"""INSERT INTO items ({cols}, first_seen, last_seen) VALUES ({ph}, ?, ?)
             ON CONFLICT(source, key) DO UPDATE SET {upd}, last_seen=excluded.last_seen,
@@ -183,7 +193,7 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     where, params = [], []
     def _in(col, v):
         v = [v] if isinstance(v, str) else list(v)
-        where.append(f"{col} IN ({','.join('?'*len(v))})"); params.extend(v)
+        where.append(f"{col} IN (SELECT value FROM json_each(?))"); params.append(json.dumps(v))   # one parameter, however many values
     if state is not None: _in("coalesce(t.state, 'new')", state)
     if source is not None: _in('i.source', source)
     if kind is not None: _in('i.kind', kind)
@@ -191,8 +201,8 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     if since is not None: where.append('i.first_seen >= ?'); params.append(_since(since).isoformat())
     sql = f"""SELECT i.*, t.state, t.note, t.tags, t.rating, t.state_at FROM items i LEFT JOIN triage t ON t.key = i.key
               {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY coalesce(i.published, i.first_seen) DESC"""
-    with self.lock: df = pd.read_sql_query(sql, self.db, params=params)
-    return _from_sql(df)
+    with self.lock, _gc_paused(): df = pd.read_sql_query(sql, self.db, params=params)
+    with _gc_paused(): return _from_sql(df)
 
 def _since(v:Any) -> pd.Timestamp:
     "A point in time from a timestamp, a date string or a relative span like '7d' or '12h'"

@@ -52,8 +52,13 @@ def _surnames(authors) -> frozenset:
 
 def _norm_titles(s:pd.Series) -> pd.Series:
     "`core.norm_title`, vectorized"
-    s = s.fillna('').str.replace(r'\\[a-zA-Z]+\{([^}]*)\}', r'\1', regex=True).str.lower().str.replace('_', ' ')
-    return s.str.replace(r'[^\w\s]', ' ', regex=True).str.split().str.join(' ')
+    s = s.fillna('').str.replace(r'\\[a-zA-Z]+\{([^}]*)\}', r'\1', regex=True).str.lower()
+    return s.str.replace(r'[^\w\s]|_', ' ', regex=True).str.replace(r'\s+', ' ', regex=True).str.strip()
+
+def _unique(a:np.ndarray) -> np.ndarray:
+    "Sorted distinct values (a sort and a mask: `np.unique` is over 50x slower on a few 100k int64 with numpy 2.4)"
+    s = np.sort(a, axis=None)
+    return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
 
 def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_WINDOW) -> np.ndarray:
     "Row pairs (i, j) of papers that are the same work by title: ratio >= threshold, same numbers, a shared author"
@@ -70,11 +75,17 @@ def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_W
             hit = np.flatnonzero(sc >= threshold)
             cand.append(np.stack([o[hit], o[hit + s]], 1))
     if not cand: return np.empty((0, 2), int)
-    c = np.unique(np.sort(np.concatenate(cand), 1), axis=0)
-    digits = lambda i: re.findall(r'\d+', t[i])
-    auth = items.authors.to_numpy()
-    keep = [digits(a) == digits(b) and (not (sa := _surnames(auth[rows[a]])) or not (sb := _surnames(auth[rows[b]])) or bool(sa & sb))
-            for a, b in c]
+    c = np.sort(np.concatenate(cand), 1).astype(np.int64)
+    c = _unique(c[:, 0] * len(t) + c[:, 1]); c = np.stack([c // len(t), c % len(t)], 1)   # distinct pairs, as one int64 each
+    if not len(c): return np.empty((0, 2), int)
+    u = _unique(c)
+    dg = pd.Series(t[u], index=u).str.replace(r'\D+', ' ', regex=True).str.strip()   # the numbers of each title in a pair, once per title
+    c = c[dg.loc[c[:, 0]].to_numpy() == dg.loc[c[:, 1]].to_numpy()]
+    auth, sn = items.authors.to_numpy(), {}
+    def sur(i): return sn[i] if i in sn else sn.setdefault(i, _surnames(auth[rows[i]]))
+    sig = pd.Series(auth[rows[u]], index=u).str.join('|')   # the same author list shares an author (or has none): no surnames needed
+    same = sig.loc[c[:, 0]].to_numpy() == sig.loc[c[:, 1]].to_numpy()
+    keep = [s or not (sa := sur(a)) or not (sb := sur(b)) or bool(sa & sb) for (a, b), s in zip(c.tolist(), same.tolist())]
     return rows[c[np.array(keep, bool)]] if len(c) else np.empty((0, 2), int)
 
 # %% ../nbs/15_works.ipynb #de70d845
@@ -96,7 +107,8 @@ def _components(items:pd.DataFrame, ids:pd.DataFrame, pairs:np.ndarray) -> np.nd
 def _work_key(items:pd.DataFrame, ids:pd.DataFrame, comp:np.ndarray) -> pd.Series:
     "The preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its best item"
     d = ids.assign(comp=comp[ids.row.to_numpy()], kr=items.kind.map(_KIND_RANK).fillna(9).to_numpy()[ids.row.to_numpy()])
-    d['p'] = d.ident.str.split(':', n=1).str[0].map(_PRIO).fillna(3)
+    st = d.ident.str.startswith
+    d['p'] = np.select([st(f'{k}:').to_numpy(bool) for k in _PRIO], list(_PRIO.values()), 3)
     return d.sort_values(['comp', 'p', 'kr', 'ident']).drop_duplicates('comp').set_index('comp').ident
 
 # %% ../nbs/15_works.ipynb #e9def693
@@ -123,6 +135,17 @@ def _contract(df:pd.DataFrame) -> pd.DataFrame:
     "The contract columns of `df` (store rows carry triage columns too)"
     return df[ITEM_COLS] if set(ITEM_COLS) <= set(df.columns) else df
 
+def _lists(comp:np.ndarray, vals:np.ndarray) -> pd.Series:
+    "The values of each component as a list, in the order given (one stable sort and slices, no per-group Python call)"
+    if not len(comp): return pd.Series([], dtype=object)
+    o = np.argsort(comp, kind='stable'); c = comp[o]; v = vals[o].tolist()
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]); ends = np.r_[starts[1:], len(c)]
+    return pd.Series([v[a:b] for a, b in zip(starts.tolist(), ends.tolist())], index=c[starts], dtype=object)
+
+def _first(df:pd.DataFrame, by:list[str]) -> np.ndarray:
+    "Row positions of the first row of each `comp` when sorted by `by` (only the sort keys are sorted, not the frame)"
+    return df[['comp', *by]].reset_index(drop=True).sort_values(['comp', *by], kind='stable').drop_duplicates('comp').index.to_numpy()
+
 def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataFrame:
     "One row per work: its best title and abstract, sources, member items, mentions, buzz, first seen, venue and decision"
     items = check_items(_contract(items)).reset_index(drop=True)
@@ -132,22 +155,27 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
     items = pd.concat([items, _buzz(items)], axis=1).assign(comp=comp)
     items['_kr'] = items.kind.map(_KIND_RANK).fillna(9) - items.url.fillna('').str.contains('arxiv.org/abs/', regex=False) * 0.5
     items['_seen'] = items.published.fillna(items.fetched_at)
-    best = items.sort_values(['comp', '_kr', '_seen']).drop_duplicates('comp').set_index('comp')
-    g = items.groupby('comp', sort=True)
-    w = best[['title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'categories', 'keywords']].copy()
+    show = ['title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'categories', 'keywords']
+    w = items[['comp', *show]].iloc[_first(items, ['_kr', '_seen'])].set_index('comp').sort_index()
     w.insert(0, 'work', _work_key(items, ids, comp).reindex(w.index))
-    ven = items[items.venue.notna()].assign(_d=lambda d: d.decision.map(_DEC_RANK).fillna(8), _y=lambda d: -d.year.fillna(0))
-    ven = ven.sort_values(['comp', '_d', '_y']).drop_duplicates('comp').set_index('comp')
+    ven = items.loc[items.venue.notna(), ['comp', 'venue', 'year', 'decision']].assign(_d=lambda d: d.decision.map(_DEC_RANK).fillna(8), _y=lambda d: -d.year.fillna(0))
+    ven = ven.iloc[_first(ven, ['_d', '_y'])].set_index('comp')
     for c in ('venue', 'year', 'decision'): w[c] = ven[c].reindex(w.index)
     men = _mentions(items, ids, comp)
-    mrows = items.loc[men.row.to_numpy()].assign(comp=men.comp.to_numpy())
-    allrows = pd.concat([items, mrows], ignore_index=True)
-    w['sources'] = allrows.groupby('comp').source.agg(lambda s: sorted(set(s)))
-    w['items'] = g.key.agg(lambda s: list(dict.fromkeys(s)))
-    pk = set(zip(items.comp[items.kind == 'paper'], items.key[items.kind == 'paper']))
-    ment = allrows[(allrows.kind != 'paper') & ~pd.Series(list(zip(allrows.comp, allrows.key)), index=allrows.index).isin(pk)]
-    w['mentions'] = ment.groupby('comp').key.agg(lambda s: list(dict.fromkeys(s))).reindex(w.index)
+    cols = ['comp', 'key', 'source', 'kind', 'hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions']
+    mrows = items.loc[men.row.to_numpy(), cols[1:]].assign(comp=men.comp.to_numpy())
+    allrows = pd.concat([items[cols], mrows[cols]], ignore_index=True)
+    src = allrows[['comp', 'source']].drop_duplicates().sort_values(['comp', 'source'])
+    w['sources'] = _lists(src.comp.to_numpy(), src.source.to_numpy(dtype=object)).reindex(w.index)
+    mem = items[['comp', 'key']].drop_duplicates()
+    w['items'] = _lists(mem.comp.to_numpy(), mem.key.to_numpy(dtype=object)).reindex(w.index)
+    paper = items.kind == 'paper'
+    pk = pd.MultiIndex.from_arrays([items.comp[paper], items.key[paper]])
+    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~pd.MultiIndex.from_arrays([allrows.comp, allrows.key]).isin(pk)]
+    ment = ment[['comp', 'key']].drop_duplicates()
+    w['mentions'] = _lists(ment.comp.to_numpy(), ment.key.to_numpy(dtype=object)).reindex(w.index)
     w['mentions'] = [m if isinstance(m, list) else [] for m in w.mentions]
+    g = items.groupby('comp', sort=True)
     w['n_items'] = g.size()
     bz = allrows.drop_duplicates(['comp', 'key', 'source']).groupby('comp')[['hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions']].agg(
         {'hn_points': 'sum', 'reddit_score': 'sum', 'hf_upvotes': 'max', 'newsletter_mentions': 'sum'})
@@ -171,7 +199,7 @@ def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFra
     since = to_utc(since) if since is not None else pd.Timestamp.now(tz='UTC')
     member = works[['work', 'items', 'mentions']].assign(k=[[w, *i, *m] for w, i, m in zip(works.work, works['items'], works.mentions)])
     member = member[['work', 'k']].explode('k').drop_duplicates()
-    st = store.items(keys=member.k.unique().tolist()) if member.k.nunique() < 900 else store.items()
+    st = store.items(keys=member.k.unique().tolist())   # the store takes any number of keys: never the whole store
     st = st[st.key.isin(member.k)]
     m = member.merge(st, left_on='k', right_on='key', how='left')
     seen = m.first_seen.notna() & (m.first_seen < since)
