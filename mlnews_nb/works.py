@@ -14,8 +14,8 @@ from .core import ITEM_COLS, check_items, to_utc
 from .feeds import link_key
 
 # %% auto #0
-__all__ = ['TITLE_THRESHOLD', 'WORK_COLS', 'SEEN_STATUS', 'title_pairs', 'link_works', 'what_is_new', 'as_works', 'news_line',
-           'reported', 'mark_reported', 'seen_memory']
+__all__ = ['TITLE_THRESHOLD', 'WORK_COLS', 'SEEN_STATUS', 'NOT_ACCEPTED', 'title_pairs', 'link_works', 'what_is_new', 'as_works',
+           'news_line', 'reported', 'mark_reported', 'seen_memory', 'accepted', 'venue_label']
 
 # %% ../nbs/15_works.ipynb #40afa9fc
 _PRIO = {'arxiv': 0, 'doi': 1, 'openreview': 2}
@@ -260,7 +260,7 @@ def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> p
     st = _store_rows(store, pd.concat([own.k, men.k]).unique())
     if st is None and rows is not None and 'state' in rows: st = rows        # store rows without a store: their own triage
     dec = _decisions(own, st)
-    w['state'] = w.work.map(dec.state).fillna('new').astype(object)
+    st8 = w.work.map(dec.state).astype(object); w['state'] = st8.where(st8.notna(), 'new')
     decided = w.state != 'new'
     w['status'] = np.where(decided, 'decided', 'new').astype(object); w['what_changed'] = ''
     if decided.any():
@@ -290,3 +290,21 @@ def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> p
             w['what_changed'] = w.work.map(what).fillna('').astype(object)
         w.loc[decided & (w.what_changed != ''), 'status'] = 'update'
     return w if keep_decided else w[w.status != 'decided'].reset_index(drop=True)
+
+# %% ../nbs/15_works.ipynb #bda9b19f
+NOT_ACCEPTED = ('reject', 'withdrawn', 'desk_reject', 'pending')
+_DEC_WORDS = {'reject': 'rejected submission', 'withdrawn': 'withdrawn submission', 'desk_reject': 'desk-rejected submission',
+              'pending': 'under review', 'accept': 'accepted', 'workshop': 'workshop'}
+
+def _ok(v) -> bool: return v is not None and v is not pd.NA and v == v and str(v).strip() != ''
+
+def accepted(venue:Any, decision:Any) -> bool:
+    "Whether a work with `venue` and `decision` was published there (a proceedings list without a decision counts as accepted)"
+    return _ok(venue) and not (_ok(decision) and str(decision) in NOT_ACCEPTED)
+
+def venue_label(venue:Any, year:Any=None, decision:Any=None) -> str:
+    "'COLT 2024 (poster)', 'ICLR 2018 (withdrawn submission)', or '' without a venue"
+    if not _ok(venue): return ''
+    v = str(venue); y = str(int(year)) if _ok(year) else ''
+    if y and y not in v: v = f'{v} {y}'
+    return v + (f' ({_DEC_WORDS.get(str(decision), str(decision))})' if _ok(decision) else '')
