@@ -258,9 +258,26 @@ def _say_store(health:pd.DataFrame) -> pd.DataFrame:
         h.loc[bad, 'message'] = h.message[bad].fillna('').astype(str) + ' (digest built from what the store holds)'
     return h
 
-def _window(store, since:Any) -> pd.DataFrame:
-    "Store rows first seen in the window; `since='all'` (or None) is everything the store holds"
-    return store.items() if since is None or str(since).strip().lower() in ('all', '') else store.items(since=since)
+def _cutoff(since:Any) -> pd.Timestamp:
+    "The start of the window: a span such as '7d', '36h', '2w' back from now, or a time"
+    from mlnews_nb.core import to_utc
+    if isinstance(since, str) and (m := re.fullmatch(r'\s*(\d+)\s*([hdw])\s*', since)):
+        return pd.Timestamp.now(tz='UTC') - pd.Timedelta(hours=int(m.group(1)) * {'h': 1, 'd': 24, 'w': 168}[m.group(2)])
+    return to_utc(since)
+
+def _window(store, since:Any, fetched:pd.DataFrame|None=None) -> pd.DataFrame:
+    """The week's store rows: first seen in the window, re-fetched with a change (a new version, a decision), and the works that
+    those rows link to (a newsletter citing a paper seen weeks ago); `since='all'` (or None) is everything the store holds"""
+    from mlnews_nb.works import _store_rows
+    if since is None or str(since).strip().lower() in ('all', ''): return store.items()
+    base = store.items(since=since)
+    cut = _cutoff(since)
+    f = _store_rows(store, fetched.key.unique()) if fetched is not None and len(fetched) else None
+    parts = [base] + ([f[(f.changed_at >= cut).fillna(False)]] if f is not None else [])
+    links = pd.concat(parts, ignore_index=True).links_to.explode().dropna()
+    linked = _store_rows(store, set(links) - set(base.key))
+    rows = pd.concat(parts + ([linked] if linked is not None else []), ignore_index=True)
+    return rows.drop_duplicates(['source', 'key']).reset_index(drop=True)
 
 def week_notes(d:pd.DataFrame, health:pd.DataFrame, works:pd.DataFrame|None, *, since:Any='7d', minutes:float=60,
                few:int=3) -> list[str]:
@@ -302,7 +319,7 @@ def weekly(store, *, fetch:Callable|None=None, sources:list|None=None, out_dir:s
     items, health = _fetch(fetch, sources, since, store)
     health = _say_store(health)
     if items is not None and len(items): store.add(items)
-    seen = _window(store, since)
+    seen = _window(store, since, items)
     works = seen_memory(seen, store, keep_decided=True)
     if profile is None and (p := store.get_state('profile', 'default')): profile = Profile(**p)
     todo = works[works.status != 'decided']

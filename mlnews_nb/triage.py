@@ -276,7 +276,7 @@ class TriageQueue:
         tf['state'] = self.df['state'].fillna('new').to_numpy(dtype=object)   # the work's decision: the one rule, not one item's
         self.states = tf['state'].to_numpy(dtype=object)         # state per row of df, kept current by every action
         self.triage, self.at = _Triage(tf), pd.Index(self.df['key'])
-        self.member_of = {m: k for k, ms in zip(self.df['key'], self.df['members']) for m in ms}
+        self.member_of = {m: k for k, ms, w in zip(self.df['key'], self.df['members'], self.df['work']) for m in [*ms, w]}
         self.touched:list[str] = []
         self.pending:tuple|None = None
         self.filter(state='new' if state is _ALL else state, **filters)
@@ -321,20 +321,29 @@ def _filters_id(filters:dict) -> str: return json.dumps({k: (sorted(v) if isinst
 def remember(self:TriageQueue) -> TriageQueue:
     "Keep the current card and the filters in the store, for the next session"
     if self.store is not None and self.key is not None:
-        self.store.set_state('triage', 'position', dict(key=self.key, work=self.current.get('work', self.key), filters=_filters_id(self.filters)))
+        self.store.set_state('triage', 'position ' + _filters_id(self.filters), dict(key=self.key, work=self.current.get('work', self.key)))
     return self
 
 @patch
 def resume(self:TriageQueue) -> TriageQueue:
     "Put the cursor where the last session stopped (same filters): that card, or the next one still in the queue"
-    p = self.store.get_state('triage', 'position') if self.store is not None else None
-    if not p or p.get('filters') != _filters_id(self.filters) or not len(self.rows): return self
+    p = self.store.get_state('triage', 'position ' + _filters_id(self.filters)) if self.store is not None else None
+    if not p or not len(self.rows): return self
     k = self.member_of.get(p.get('key'), p.get('key'))
     if k not in self.at: return self
     i = self.at.get_loc(k)
     after = np.flatnonzero(self.rows >= i)
     if len(after): self.pos = int(after[0])
     return self
+
+@patch
+def goto(self:TriageQueue, key:str) -> TriageQueue:
+    "Put the cursor on the card of `key` (a work or any of its items), e.g. a digest pick; KeyError when no card passing the filters has it"
+    k = self.member_of.get(key, key)
+    hit = np.flatnonzero(self.rows == self.at.get_loc(k)) if k in self.at else []
+    if not len(hit): raise KeyError(f'{key} has no card in this queue (filters: {self.filters})')
+    self.pos, self.pending = int(hit[0]), None
+    return self.remember()
 
 # %% ../nbs/20_triage.ipynb #3b2091ec
 @patch

@@ -268,7 +268,7 @@ def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> p
         cut = dec.decided_at.reindex(w.work[decided]).astype('datetime64[ns, UTC]')
         if len(rep): cut = pd.concat([cut, pd.to_datetime(rep, utc=True, format='ISO8601').reindex(cut.index)], axis=1).max(axis=1)
         cut = cut.fillna(pd.Timestamp.now(tz='UTC'))
-        mem = pd.concat([own[own.k != own.work], men], ignore_index=True)
+        mem = pd.concat([own, men], ignore_index=True)
         mem = mem[mem.work.isin(cut.index)].assign(cut=lambda d: d.work.map(cut))
         lines = []
         known = set(st.key) if st is not None else set()
