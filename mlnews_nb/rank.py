@@ -285,6 +285,7 @@ def week_notes(d:pd.DataFrame, health:pd.DataFrame, works:pd.DataFrame|None, *, 
     if len(d[d.pick != 'update'] if 'pick' in d else d) >= few: return []
     n_new = int((d.pick != 'update').sum()) if 'pick' in d else len(d)
     out = [f"Only {_plural(n_new, 'new pick')} this run; why:" if n_new else 'No new pick this run; why:']
+    if isinstance(since, pd.Timestamp): since = f'{since:%Y-%m-%d %H:%M} UTC'
     n = 0 if works is None else len(works)
     dec = 0 if works is None or 'status' not in works else int((works.status != 'new').sum())
     out.append(f"the window (since {since}) holds {_plural(n, 'work')} in the store" + (f", {dec} of them already decided" if dec else '')

@@ -113,3 +113,50 @@ def test_three_weeks_fault_words(fix, server, tmp_path):
     assert h3.status['lilianweng'] == 'blocked' and 'until' in h3.message['lilianweng']
     assert sum(e['path'].startswith('/busy/') for e in server.log) == 1                 # Retry-After 3600: asked once, in week 2
     assert h3.status['arxiv-quant-phh'] in ('broken', 'moved') and 'Invalid archive' in h3.message['arxiv-quant-phh']
+
+
+def test_digest_in_every_frame_offers_no_decided_work(fix):
+    "The done-when: digest(items, store), digest(link_works(items), store) and digest(store.items(), store): no decided work, no work twice"
+    from captures_week import week_items, hand_items
+    items = pd.concat([week_items(fix), hand_items()], ignore_index=True)
+    st = Store(':memory:'); st.add(items)
+    first = digest(items, st, minutes=120)
+    assert first.key.is_unique and 'arxiv:2603.28032' in set(link_works(items).work)
+    st.mark(first.key.iloc[:1].tolist(), 'saved'); st.mark(first.key.iloc[1:].tolist(), 'skipped')
+    st.mark('reddit:1sabcde', 'saved')                        # a thread decided: its paper (CARLA-Air) is decided with it
+    decided = set(first.key) | {'arxiv:2603.28032'}
+    for frame in (items, link_works(items), st.items()):
+        d = digest(frame, st, minutes=120)
+        assert len(d) and d.key.is_unique and not set(d.key) & decided
+
+def test_weekly_since_all_and_a_bad_since(tmp_path):
+    import io
+    from mlnews_nb.rank import cli_weekly
+    from mlnews_nb.core import to_items
+    items = to_items([dict(arxiv_id=f'2401.0000{i}', title=f'A paper about topic {i}', summary='words ' * 20) for i in range(5)], source='arxiv', kind='paper')
+    health = pd.DataFrame([dict(source='arxiv', status='ok', items=5, message='5 items')])
+    st, out = Store(':memory:'), io.StringIO()
+    assert cli_weekly(['--since', 'all', '-o', str(tmp_path)], store=st, out=out, fetch=lambda **kw: (items, health)) == 0
+    assert '5 picks' in out.getvalue() or 'picks' in out.getvalue()
+    with pytest.raises(SystemExit) as e: cli_weekly(['--since', 'bogus'], store=st, out=io.StringIO(), fetch=lambda **kw: (items, health))
+    assert e.value.code == 2
+
+def test_an_empty_week_says_why(tmp_path):
+    import json
+    from mlnews_nb.core import to_items
+    items = to_items([dict(arxiv_id='2401.00001', title='The only paper this week', summary='x')], source='arxiv', kind='paper')
+    h = pd.DataFrame([dict(source='arxiv', status='ok', items=1, message='1 item'),
+                      dict(source='blog', status='unreachable', items=0, message='timed out'),
+                      dict(source='arxiv-cs.LG', status='quiet', items=0, message='no announcement on Saturdays')])
+    st = Store(':memory:')
+    d, _ = weekly(st, fetch=lambda **kw: (items, h), out_dir=tmp_path/'a', since='7d')
+    st.mark('arxiv:2401.00001', 'saved')
+    d, _ = weekly(st, fetch=lambda **kw: (items, h), out_dir=tmp_path/'b', since='7d')
+    assert len(d) == 0
+    md = next((tmp_path/'b').glob('*.md')).read_text().splitlines()
+    head = '\n'.join(md[:8])
+    assert 'No new pick this run' in head and '1 of them already decided' in head and 'everything in the window is already decided' in head
+    assert 'blog (unreachable)' in head and 'arxiv-cs.LG: no announcement on Saturdays' in head
+    j = json.loads(next((tmp_path/'b').glob('*.json')).read_text())
+    assert j['schema'] == 'mlnews-digest/1' and j['picks'] == [] and j['notes'][0].startswith('No new pick')
+    assert [r['source'] for r in j['health']] == ['arxiv', 'blog', 'arxiv-cs.LG']

@@ -57,6 +57,7 @@ class World:
         self.fix, self.s = Path(fix), server
         self.http = Http(':memory:', policies={}, timeout=TIMEOUT, retries=0, max_retry_after=0)
         self.http.sleep = lambda s: None
+        self.s.httpd.handle_error = lambda request, address: None   # the client gave up on the hanging host: no traceback on stderr
         self.s.add('/feeds/the-batch.xml', self.fix/'newsletter_feeds_derived'/'ati_the-batch.xml')
         self.s.add('/rss/quant-ph', self.fix/'arxiv_rss'/'rss_quant-ph_2025-04-28.xml')
         self.s.add('/hn/search_by_date', hn_answer([]), ctype='application/json')
