@@ -167,16 +167,18 @@ def _flow(page, url:str, name:str):
     # resume: back to what is still to decide, one card on, then a new session opens on that card
     states.select_option('new')
     expect(face).to_contain_text(f'of {n - 4},')
+    before = title()
     card.hover(); page.keyboard.press('j')
+    expect(card.locator('h3')).not_to_have_text(before)
     stopped = title()
-    page.reload()
-    _wait_idle_kernel(url, name)
-    page.wait_for_timeout(300)
-    page.locator('.lm-MenuBar-itemLabel', has_text='Run').first.click()
+    states.select_option('(all)')                                      # this widget now shows everything (its own position)...
+    expect(face).to_contain_text(f'of {n}, 3 saved, 1 skipped')
+    page.locator('.lm-MenuBar-itemLabel', has_text='Run').first.click()  # ...and Run All builds a new queue from the store
     page.get_by_role('menuitem', name='Run All Cells').first.click()
+    first = page.locator('.mlnews-triage').nth(0)
+    expect(first.locator('.mlnews-face')).to_contain_text(f'of {n - 4}, 0 saved', timeout=90_000)   # decided works are out
+    expect(first.locator('.mlnews-card h3')).to_have_text(stopped)    # and it opens where the user stopped
     expect(page.locator('.mlnews-triage')).to_have_count(2, timeout=90_000)
-    expect(page.locator('.mlnews-triage').nth(0).locator('.mlnews-card h3')).to_have_text(stopped)
-    expect(page.locator('.mlnews-triage').nth(0).locator('.mlnews-face')).to_contain_text(f'of {n - 4}, 0 saved')   # decided works are out of the queue
     widgets = page.locator('.mlnews-triage')
 
     # the hostile cards: rendered, as text, with nothing executable in the DOM
