@@ -50,7 +50,8 @@ def item_links(row:dict|pd.Series) -> dict[str,str]:
 CARD_CSS = """<style>.mlnews-card{font-family:system-ui,sans-serif;max-width:860px;line-height:1.4}
 .mlnews-card h3{margin:.2em 0 .3em 0;font-size:1.15em}.mlnews-badge{display:inline-block;padding:0 .5em;margin-right:.3em;
 border-radius:.6em;background:#e8eef7;color:#234;font-size:.8em}.mlnews-state{background:#fde9c8}.mlnews-meta{color:#555;font-size:.9em}
-.mlnews-summary{margin:.5em 0;max-height:18em;overflow:auto}.mlnews-links a{margin-right:1em}</style>"""
+.mlnews-summary{margin:.5em 0;max-height:18em;overflow:auto}.mlnews-links a{margin-right:1em}
+.mlnews-buzz,.mlnews-why{color:#555;font-size:.9em}.mlnews-update{background:#eef8ee;padding:0 .3em;font-size:.9em}</style>"""
 
 def _a(url:str, text:str) -> str:
     return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{html.escape(text)}</a>'
