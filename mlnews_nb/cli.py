@@ -21,6 +21,7 @@ VERBS:dict[str,tuple[str,str]] = {
     'fetch':   ('mlnews_nb.sources:cli_fetch', 'fetch the sources into the store and print their health'),
     'sources': ('mlnews_nb.sources:cli_sources', 'list, add, remove, import or export (OPML) the sources'),
     'export':  ('mlnews_nb.export:cli_export', 'export a reading list as CSV, BibTeX or Markdown'),
+    'import':  ('mlnews_nb.export:cli_import', 'bring a CSV or BibTeX reading list back into the store'),
     'trends':  ('mlnews_nb.trends:cli_trends', 'plot topic shares over the years (PNG + CSV)'),
     'conferences': ('mlnews_nb.conferences:cli_conferences', 'load conference paper lists and count decisions'),
     'health':  ('mlnews_nb.cli:cli_health', 'show the latest fetch outcome of each source'),

@@ -42,7 +42,9 @@ def _reddit_from_feed(df:pd.DataFrame, sub:str) -> pd.DataFrame:
         if link and (k := link_key(link, code=True)) and k not in links: links.insert(0, k)
         ex.update(subreddit=sub, flair=flair(r['title']), permalink=r['url'], link_url=link)
         who = list(r['authors']) or ([m.group(1)] if (m := re.search(r'submitted by\s*<a href="[^"]*/user/([^"/]+)/?"', r['summary_html'] or '')) else [])
-        recs.append({**r, 'key': f'reddit:{rid}' if rid else r['key'], 'comments': n, 'links_to': links, 'extra': ex, 'authors': who})
+        ex['submitter'] = (who or [None])[0]
+        recs.append({**r, 'key': f'reddit:{rid}' if rid else r['key'], 'comments': n, 'links_to': links, 'extra': ex,
+                     'authors': [] if link and 'reddit.com/r/' not in link else who})
     return to_items(recs, kind='discussion') if recs else df
 
 def _reddit_creds(creds:dict|None) -> dict|None:
@@ -72,9 +74,9 @@ def _reddit_listing(d:dict, source:str) -> pd.DataFrame:
         links = [l['key'] for l in extract_links(html)]
         if not p.get('is_self') and (k := link_key(p.get('url'), code=True)) and k not in links: links.insert(0, k)
         recs.append(dict(key=f"reddit:{p['id']}", title=p.get('title'), url=REDDIT + p['permalink'] if p.get('permalink') else p.get('url'),
-                         authors=[p['author']] if p.get('author') else [], published=p.get('created_utc'), score=p.get('score'),
+                         authors=[p['author']] if p.get('author') and p.get('is_self') else [], published=p.get('created_utc'), score=p.get('score'),
                          comments=p.get('num_comments'), summary=html_to_text(html), summary_html=sanitize_html(html, REDDIT),
-                         links_to=links, extra=dict(subreddit=p.get('subreddit'), flair=(p.get('link_flair_text') or flair(p.get('title'))),
+                         links_to=links, extra=dict(subreddit=p.get('subreddit'), submitter=p.get('author'), flair=(p.get('link_flair_text') or flair(p.get('title'))),
                                                     link_url=None if p.get('is_self') else p.get('url'))))
     if not recs and (kinds := Counter(ch.get('kind') for ch in d['data'].get('children', []))):   # a listing of something else says so
         what = ', '.join(f"{n} {_KIND_NAMES.get(k, 'things')} ({k})" for k, n in kinds.items())
@@ -113,9 +115,9 @@ def _hn_rec(x:dict) -> dict|None:
     hn_url = f'https://news.ycombinator.com/item?id={i}'
     links = [l['key'] for l in extract_links(text or '', code=True)]
     if (k := link_key(x.get('url'), code=True)) and k not in links: links.insert(0, k)
-    return dict(key=f'hn:{i}', title=html_to_text(x['title']), url=x.get('url') or hn_url, authors=[by] if by else [], published=t,
+    return dict(key=f'hn:{i}', title=html_to_text(x['title']), url=x.get('url') or hn_url, authors=[by] if by and not x.get('url') else [], published=t,   # a link's submitter is not its author
                 score=score, comments=n, summary=html_to_text(text), summary_html=sanitize_html(text, hn_url), links_to=links,
-                extra=dict(hn_url=hn_url, hn_type=x.get('type') or 'story'))
+                extra=dict(hn_url=hn_url, hn_type=x.get('type') or 'story', submitter=by))
 
 def hn_items(data:Iterable[dict], *, source:str='hn') -> pd.DataFrame:
     "Items from Algolia hits or Firebase item objects (comments, deleted and dead items dropped)"

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any, Iterable
 import numpy as np, pandas as pd
 from .core import atomic_write, to_items, MLNewsError
+from .works import accepted, venue_label
 
 # %% auto #0
-__all__ = ['EXPORT_COLS', 'FORMATS', 'defuse', 'export_frame', 'to_csv', 'bib_key', 'bib_entry', 'to_bibtex', 'read_bibtex',
-           'to_markdown', 'to_opml', 'import_csv', 'import_bibtex', 'cli_export']
+__all__ = ['EXPORT_COLS', 'IMPORTERS', 'FORMATS', 'defuse', 'export_frame', 'to_csv', 'bib_key', 'bib_entry', 'to_bibtex',
+           'read_bibtex', 'to_markdown', 'csl_item', 'to_csl_json', 'to_opml', 'import_csv', 'import_bibtex',
+           'import_file', 'cli_import', 'cli_export']
 
 # %% ../nbs/21_export.ipynb #d19d25ca
-EXPORT_COLS = ['key', 'title', 'authors', 'published', 'year', 'venue', 'kind', 'sources', 'url', 'arxiv_id', 'doi',
+EXPORT_COLS = ['key', 'title', 'authors', 'published', 'year', 'venue', 'decision', 'kind', 'sources', 'url', 'arxiv_id', 'doi',
                'state', 'note', 'tags', 'rating', 'state_at', 'summary']
 _FORMULA, _CONTROL = '=+-@', ('\t', '\r', '\n')
 
@@ -101,8 +103,10 @@ def bib_entry(row:dict|pd.Series) -> dict:
         cats = row.get('categories')
         e |= dict(ENTRYTYPE='misc', eprint=g('arxiv_id'), archivePrefix='arXiv', url=f"https://arxiv.org/abs/{g('arxiv_id')}")
         if isinstance(cats, (list, tuple, np.ndarray)) and len(cats): e['primaryClass'] = str(cats[0])
-    elif g('venue') and year != '': e |= dict(ENTRYTYPE='inproceedings', booktitle=_latex(g('venue')))
+    elif accepted(g('venue'), g('decision')) and year != '': e |= dict(ENTRYTYPE='inproceedings', booktitle=_latex(g('venue')))
     else: e['ENTRYTYPE'] = 'misc'
+    if g('venue') and not accepted(g('venue'), g('decision')):       # a withdrawn or rejected submission is not a publication
+        e['howpublished'] = _latex('Submitted to ' + venue_label(g('venue'), row.get('year'), g('decision')))
     if g('venue') and e['ENTRYTYPE'] == 'misc' and g('decision') not in ('', 'reject', 'withdrawn', 'desk_reject', 'pending'):
         e['ENTRYTYPE'], e['booktitle'] = 'inproceedings', _latex(g('venue'))     # accepted at a venue, also on arXiv
     if g('doi'): e['doi'] = g('doi')
@@ -170,6 +174,43 @@ def to_markdown(df:pd.DataFrame, path:str|Path|None=None, *, title:str='Reading 
     if path is not None: atomic_write(path, text)
     return text
 
+# %% ../nbs/21_export.ipynb #ca9585a8
+_CSL_TYPE = {'post': 'post-weblog', 'newsletter': 'post-weblog', 'discussion': 'post', 'social': 'post', 'video': 'motion_picture'}
+
+def _csl_name(a:str) -> dict:
+    "A CSL name: 'Family, Given' or 'Given Family'; a single word is a literal"
+    a = ' '.join(str(a).split())
+    if ',' in a: f, g = a.split(',', 1); return dict(family=f.strip(), given=g.strip())
+    parts = a.rsplit(' ', 1)
+    return dict(family=parts[1], given=parts[0]) if len(parts) == 2 else dict(literal=a)
+
+def csl_item(row:dict|pd.Series) -> dict:
+    "One CSL-JSON item for a reading-list row"
+    g = lambda c: _cell(row.get(c))
+    au = row.get('authors')
+    au = list(au) if isinstance(au, (list, tuple, np.ndarray)) else [a for a in str(g('authors')).split('; ') if a]
+    kind, venue, dec = g('kind') or 'paper', g('venue'), g('decision')
+    e = {'id': g('key'), 'type': 'paper-conference' if kind == 'paper' and accepted(venue, dec) else _CSL_TYPE.get(kind, 'article'),
+         'title': g('title'), 'author': [_csl_name(a) for a in au]}
+    pub = row.get('published'); year = g('year')
+    if year != '': e['issued'] = {'date-parts': [[int(float(year))]]}
+    elif pub is not None and pub is not pd.NaT and pub == pub: p = pd.Timestamp(pub); e['issued'] = {'date-parts': [[p.year, p.month, p.day]]}
+    if e['type'] == 'paper-conference': e['container-title'] = venue
+    elif venue: e['genre'] = venue_label(venue, row.get('year'), dec)
+    if g('arxiv_id'): e |= {'archive': 'arXiv', 'archive_location': g('arxiv_id'), 'URL': f"https://arxiv.org/abs/{g('arxiv_id')}"}
+    elif g('url'): e['URL'] = g('url')
+    if g('doi'): e['DOI'] = g('doi')
+    if g('note'): e['note'] = g('note')
+    if g('tags'): e['keyword'] = g('tags').replace('; ', ', ')
+    return {k: v for k, v in e.items() if v not in ('', [], None)}
+
+def to_csl_json(df:pd.DataFrame, path:str|Path|None=None) -> str:
+    "A reading list as CSL-JSON (an array of items); also written to `path` when given"
+    import json
+    text = json.dumps([csl_item(r) for _, r in df.drop_duplicates('key').iterrows()], ensure_ascii=False, indent=1) + '\n'
+    if path is not None: atomic_write(path, text)
+    return text
+
 # %% ../nbs/21_export.ipynb #0cdc0797
 def to_opml(sources:Iterable[dict]|pd.DataFrame, path:str|Path|None=None, *, title:str='mlnews_nb sources') -> str:
     "Sources (name, url/xmlUrl, kind, html_url) as OPML 2.0, one outline per kind; also written to `path`"
@@ -233,12 +274,34 @@ def import_bibtex(path:str|Path, store) -> int:
     if ents and not recs: raise MLNewsError(f'{path}: no entry has an mlnews_key field: not a mlnews_nb export')
     return _restore(store, recs)
 
+# %% ../nbs/21_export.ipynb #03bcaa66
+IMPORTERS = {'.csv': import_csv, '.bib': import_bibtex, '.bibtex': import_bibtex}
+
+def import_file(path:str|Path, store) -> int:
+    "Restore decisions from a CSV or BibTeX export (chosen by extension); returns how many keys"
+    p = Path(path)
+    if not p.is_file(): raise MLNewsError(f'{p}: no such file')
+    if (fn := IMPORTERS.get(p.suffix.lower())) is None: raise MLNewsError(f'{p}: unknown format {p.suffix!r}; one of {", ".join(IMPORTERS)}')
+    return fn(p, store)
+
+def cli_import(argv:list[str], *, store=None, out=sys.stdout) -> int:
+    "mlnews import FILE: bring a CSV or BibTeX reading list back into the store (decisions, summaries, tags, ratings)"
+    p = argparse.ArgumentParser(prog='mlnews import', description='Import a CSV or BibTeX reading list made by `mlnews export` back into the store.')
+    p.add_argument('file', nargs='+', help='.csv, .bib or .bibtex files')
+    p.add_argument('--store', default=None, help='path of the store (default: the user data dir)')
+    a = p.parse_args(argv)
+    if store is None:
+        from mlnews_nb.store import Store
+        store = Store(a.store)
+    for f in a.file: print(f'{f}: {import_file(f, store)} key(s) restored', file=out)
+    return 0
+
 # %% ../nbs/21_export.ipynb #200d67f2
-FORMATS = {'csv': to_csv, 'bibtex': to_bibtex, 'bib': to_bibtex, 'md': to_markdown, 'markdown': to_markdown}
+FORMATS = {'csv': to_csv, 'bibtex': to_bibtex, 'bib': to_bibtex, 'md': to_markdown, 'markdown': to_markdown, 'csl': to_csl_json, 'csl-json': to_csl_json}
 
 def cli_export(argv:list[str], *, store=None, out=sys.stdout) -> int:
     "mlnews export: write the reading list (or any triage state) as CSV, BibTeX or Markdown"
-    p = argparse.ArgumentParser(prog='mlnews export', description='Export a reading list as CSV, BibTeX or Markdown.')
+    p = argparse.ArgumentParser(prog='mlnews export', description='Export a reading list as CSV, BibTeX, CSL-JSON or Markdown.')
     p.add_argument('--format', '-f', choices=sorted(FORMATS), default='csv')
     p.add_argument('--state', default='saved', help='triage state(s), comma separated: saved, later, read, skipped, new')
     p.add_argument('--tags', default=None, help='only items with all these tags, comma separated')
@@ -250,7 +313,9 @@ def cli_export(argv:list[str], *, store=None, out=sys.stdout) -> int:
     if store is None:
         from mlnews_nb.store import Store
         store = Store(a.store)
+    from mlnews_nb.store import STATES
     states = [s.strip() for s in a.state.split(',') if s.strip()]
+    if not states or (bad := [s for s in states if s not in STATES]): p.error(f"--state {a.state!r}: unknown state(s) {', '.join(bad) if states else ''}; use {', '.join(STATES)}")
     df = store.reading_list(state=states, tags=[t.strip() for t in a.tags.split(',')] if a.tags else None, since=a.since)
     fn = FORMATS[a.format]
     text = fn(df, bom=a.bom) if fn is to_csv else fn(df)

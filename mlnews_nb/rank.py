@@ -16,9 +16,9 @@ from .core import atomic_write, FAULTS
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['READING_MINUTES', 'DIGEST_COLS', 'BUZZ_WEIGHT', 'Profile', 'profile_scores', 'labels', 'Model', 'train', 'rank',
-           'simulate', 'digest', 'digest_markdown', 'text_table', 'weekly', 'cli_weekly', 'get_profile', 'set_profile',
-           'cli_profile']
+__all__ = ['READING_MINUTES', 'DIGEST_COLS', 'UPDATE_MINUTES', 'BUZZ_WEIGHT', 'DIGEST_SCHEMA', 'Profile', 'profile_scores',
+           'labels', 'Model', 'train', 'rank', 'simulate', 'digest', 'digest_markdown', 'text_table', 'week_notes',
+           'digest_json', 'weekly', 'cli_weekly', 'get_profile', 'set_profile', 'cli_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -139,7 +139,8 @@ def simulate(pool:pd.DataFrame, truth:np.ndarray, profile:Profile, *, steps=(10,
 
 # %% ../nbs/16_rank.ipynb #004f6b89
 READING_MINUTES = {'paper': 15, 'post': 8, 'discussion': 5, 'newsletter': 10, 'video': 15, 'social': 2}
-DIGEST_COLS = ['pick', 'key', 'title', 'kind', 'sources', 'minutes', 'score', 'reason', 'url']
+DIGEST_COLS = ['pick', 'key', 'title', 'kind', 'sources', 'minutes', 'score', 'reason', 'url', 'state', 'what_changed']
+UPDATE_MINUTES = 2      # an update on a work already decided: a glance at what changed
 
 def _mmr(cand:pd.DataFrame, sim:np.ndarray, budget:float, lam:float, rel:np.ndarray, taken:list[int]) -> list[int]:
     "Greedy MMR picks from `cand` rows within `budget` minutes"
@@ -154,56 +155,77 @@ def _mmr(cand:pd.DataFrame, sim:np.ndarray, budget:float, lam:float, rel:np.ndar
 
 BUZZ_WEIGHT = 0.3
 
+def _empty_digest() -> pd.DataFrame: return pd.DataFrame({c: pd.Series([], dtype=object) for c in DIGEST_COLS}).astype({'minutes': float})
+
 def digest(items:pd.DataFrame, store=None, *, minutes:float=60, explore:float=0.2, reading_minutes:dict|None=None,
-           profile:Profile|None=None, lam:float=0.7, ranked:pd.DataFrame|None=None) -> pd.DataFrame:
-    "Picks that fit `minutes` of reading, diverse (MMR), `explore` of the time outside the usual topics, each with its reason"
+           profile:Profile|None=None, lam:float=0.7, ranked:pd.DataFrame|None=None, now:Any=None) -> pd.DataFrame:
+    "One pick per work that fits `minutes`, diverse (MMR), `explore` of the time outside the usual topics, updates on decided works first; each with its reason"
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from mlnews_nb.works import seen_memory
     rm = {**READING_MINUTES, **(reading_minutes or {})}
-    r = ranked if ranked is not None else rank(items, store, profile=profile)
-    if 'state' in r: r = r[r.state.fillna('new') == 'new']
-    if r.empty: return pd.DataFrame(columns=DIGEST_COLS)
-    r = r.reset_index(drop=True).assign(minutes=lambda d: d.kind.map(rm).fillna(10).astype(float))
-    r['key'] = r['work'] if 'work' in r else r['key']
-    if 'sources' not in r: r['sources'] = r.source.map(lambda s: [s])
-    X = TfidfVectorizer(stop_words='english', sublinear_tf=True).fit_transform(r.title.fillna('') + ' ' + r.summary.fillna('').str[:500])
-    src = r.sources.map(lambda s: s[0] if s else '').to_numpy()
-    sim = (X @ X.T).toarray() + 0.3 * (src[:, None] == src[None, :])
-    usual = (r.p_profile > 0) | (r.p_model.fillna(0) > r.p_model.median()) if r.p_model.notna().any() else (r.p_profile > 0)
-    out_pool = ~usual.to_numpy() if usual.any() else np.zeros(len(r), bool)
-    buzz = r['buzz'].fillna(0).to_numpy(float) if 'buzz' in r else np.log1p(r.get('score', pd.Series(0, index=r.index)).fillna(0).astype(float).to_numpy())
-    sc = r.score.to_numpy(float); span = sc.max() - sc.min()
-    # interest first, then the week's buzz: it breaks ties, and leads a cold start (no profile, no decisions yet)
-    rel = (sc - sc.min()) / (span or 1) + BUZZ_WEIGHT * buzz / (buzz.max() or 1)
-    ex_rel = buzz / (buzz.max() or 1) + 0.01 * np.random.default_rng(0).random(len(r))
-    ex_idx = np.flatnonzero(out_pool)
-    ex = [ex_idx[i] for i in _mmr(r.iloc[ex_idx], sim[np.ix_(ex_idx, ex_idx)], explore * minutes, lam, ex_rel[ex_idx], [])] if len(ex_idx) else []
-    used = r.minutes.iloc[ex].sum() if ex else 0.0
-    main_idx = np.flatnonzero(~np.isin(np.arange(len(r)), ex))
-    sub = sim[np.ix_(main_idx, main_idx)]
-    main = [main_idx[i] for i in _mmr(r.iloc[main_idx], sub, minutes - used, lam, rel[main_idx], [])]
-    d = r.iloc[main + ex].assign(pick=['interest'] * len(main) + ['explore'] * len(ex))
-    d['reason'] = [_reason(x) for x in d.itertuples()]
+    w = seen_memory(ranked if ranked is not None else items, store)        # the one rule: nothing decided comes back as new
+    if w.empty: return _empty_digest()
+    r = w if ranked is not None and {'score', 'why', 'p_profile', 'p_model'} <= set(w.columns) else rank(w, store, profile=profile)
+    r = r.reset_index(drop=True).assign(key=lambda d: d.work)
+    up = r[r.status == 'update'].head(int(minutes // 2 // UPDATE_MINUTES)).assign(minutes=float(UPDATE_MINUTES), pick='update')
+    r = r[r.status != 'update'].reset_index(drop=True).assign(minutes=lambda d: d.kind.map(rm).fillna(10).astype(float))
+    minutes_left = minutes - up.minutes.sum()
+    main, ex = [], []
+    if len(r):
+        X = TfidfVectorizer(stop_words='english', sublinear_tf=True).fit_transform(r.title.fillna('') + ' ' + r.summary.fillna('').str[:500])
+        src = r.sources.map(lambda s: s[0] if len(s) else '').to_numpy()
+        sim = (X @ X.T).toarray() + 0.3 * (src[:, None] == src[None, :])
+        usual = (r.p_profile > 0) | (r.p_model.fillna(0) > r.p_model.median()) if r.p_model.notna().any() else (r.p_profile > 0)
+        out_pool = ~usual.to_numpy() if usual.any() else np.zeros(len(r), bool)
+        buzz = r['buzz'].fillna(0).to_numpy(float)
+        sc = r.score.to_numpy(float); span = sc.max() - sc.min()
+        # interest first, then the week's buzz: it breaks ties, and leads a cold start (no profile, no decisions yet)
+        rel = (sc - sc.min()) / (span or 1) + BUZZ_WEIGHT * buzz / (buzz.max() or 1)
+        ex_rel = buzz / (buzz.max() or 1) + 0.01 * np.random.default_rng(0).random(len(r))
+        ex_idx = np.flatnonzero(out_pool)
+        ex = [ex_idx[i] for i in _mmr(r.iloc[ex_idx], sim[np.ix_(ex_idx, ex_idx)], explore * minutes, lam, ex_rel[ex_idx], [])] if len(ex_idx) else []
+        used = r.minutes.iloc[ex].sum() if ex else 0.0
+        main_idx = np.flatnonzero(~np.isin(np.arange(len(r)), ex))
+        main = [main_idx[i] for i in _mmr(r.iloc[main_idx], sim[np.ix_(main_idx, main_idx)], minutes_left - used, lam, rel[main_idx], [])]
+    d = pd.concat([up, r.iloc[main].assign(pick='interest'), r.iloc[ex].assign(pick='explore')], ignore_index=True)
+    if d.empty: return _empty_digest()
+    now = pd.Timestamp.now(tz='UTC') if now is None else pd.Timestamp(now)
+    pr = [_reason(x, now) for x in d.itertuples()]
+    d['pick'], d['reason'] = [p for p, _ in pr], [s for _, s in pr]
     return d[DIGEST_COLS].reset_index(drop=True)
 
-def _reason(x) -> str:
-    "One line: why this pick"
+def _plural(n, word:str) -> str: n = int(n); return f"{n} {word}{'' if n == 1 else 's'}"
+
+def _buzz_bits(x) -> list[str]:
+    "The buzz of a work in words: '412 HN points', '1 Reddit upvote', 'mentioned in 2 newsletters'"
     b = []
-    for c, lab in (('what_changed', ''), ('hn_points', 'HN points'), ('reddit_score', 'Reddit score'), ('hf_upvotes', 'HF upvotes'),
-                   ('newsletter_mentions', 'newsletter mentions')):
+    for c, word in (('hn_points', 'HN point'), ('reddit_score', 'Reddit upvote'), ('hf_upvotes', 'HF upvote')):
         v = getattr(x, c, None)
-        if isinstance(v, str) and v: b.append(v)
-        elif lab and v is not None and v == v and v > 0: b.append(f'{v} {lab}')
-    if x.pick == 'explore': return 'outside your usual topics' + (f" ({', '.join(b)})" if b else '')
-    if str(x.why).startswith('no match') and b: return 'talked about this week (' + ', '.join(b) + ')'
-    return x.why + (f" ({', '.join(b)})" if b else '')
+        if v is not None and v == v and v > 0: b.append(_plural(v, word))
+    v = getattr(x, 'newsletter_mentions', None)
+    if v is not None and v == v and v > 0: b.append(f"mentioned in {_plural(v, 'newsletter')}")
+    return b
+
+def _reason(x, now:pd.Timestamp|None=None) -> tuple[str, str]:
+    "The pick's kind and one line saying why, true to each other: interest (a match), buzz (talked about), recent, explore, update"
+    b = _buzz_bits(x); tail = f" ({', '.join(b)})" if b else ''
+    if x.pick == 'update': return 'update', f"you {x.state} this; since then: {x.what_changed}"
+    if x.pick == 'explore': return 'explore', 'outside your usual topics' + tail
+    if not str(x.why).startswith('no match'): return 'interest', x.why + tail
+    seen = getattr(x, 'first_seen', None)
+    when = ' this week' if now is not None and seen is not None and seen == seen and pd.Timestamp(seen) >= now - pd.Timedelta(days=7) else ''
+    if b: return 'buzz', f"talked about{when}" + tail
+    return 'recent', 'no match with your profile or decisions yet: new in the window' + (f" (first seen {pd.Timestamp(seen):%Y-%m-%d})" if seen is not None and seen == seen else '')
 
 # %% ../nbs/16_rank.ipynb #de4a8d65
-def digest_markdown(d:pd.DataFrame, title:str='Weekly digest') -> str:
-    "The digest as Markdown: one numbered line per pick with its link, time and reason"
-    lines = [f'# {title}', '', f'{len(d)} picks, {d.minutes.sum():.0f} minutes of reading.', '']
-    for i, x in enumerate(d.itertuples(), 1):
-        t = str(x.title).replace('[', '(').replace(']', ')')
-        lines.append(f"{i}. [{t}]({x.url}) · {x.kind}, {x.minutes:.0f} min · {'🔭 ' if x.pick == 'explore' else ''}{x.reason}")
+def digest_markdown(d:pd.DataFrame, title:str='Weekly digest', notes:Sequence[str]=()) -> str:
+    "The digest as Markdown: first why it is short (`notes`), then one numbered line per pick with its link, time and reason; updates apart"
+    lines = [f'# {title}', ''] + [f'> {n}' for n in notes] + ([''] if notes else [])
+    lines += [f"{_plural(len(d), 'pick')}, {d.minutes.sum():.0f} minutes of reading.", '']
+    up = d[d.pick == 'update'] if 'pick' in d else d.iloc[:0]
+    line = lambda i, x: f"{i}. [{str(x.title).replace('[', '(').replace(']', ')')}]({x.url}) · {x.kind}, {x.minutes:.0f} min · {'🔭 ' if x.pick == 'explore' else ''}{x.reason}"
+    if len(up): lines += ['## Updates on works you decided', ''] + [line(i, x) for i, x in enumerate(up.itertuples(), 1)] + ['', '## New this week', '']
+    lines += [line(i, x) for i, x in enumerate(d[d.pick != 'update'].itertuples(), 1)]
     return '\n'.join(lines) + '\n'
 
 def text_table(df:pd.DataFrame, cols:Sequence[str], widths:Sequence[int]) -> str:
@@ -221,7 +243,7 @@ def _fetch(fetch, sources, since, store) -> tuple[pd.DataFrame|None, pd.DataFram
     "Run the fetch; a fetch that fails as a whole becomes one health row"
     if fetch is None:
         from mlnews_nb.sources import fetch_all
-        fetch = lambda since, store: fetch_all(sources, since=since, store=store)
+        fetch = lambda since, store: fetch_all(sources, since=None if str(since).strip().lower() == 'all' else since, store=store)
     try: return fetch(since=since, store=store)
     except Exception as e:
         return None, pd.DataFrame([dict(source='all', status=getattr(e, 'health', 'unreachable'), items=0, message=f'fetch failed ({e})')])
@@ -234,21 +256,82 @@ def _say_store(health:pd.DataFrame) -> pd.DataFrame:
         h.loc[bad, 'message'] = h.message[bad].fillna('').astype(str) + ' (digest built from what the store holds)'
     return h
 
+def _cutoff(since:Any) -> pd.Timestamp:
+    "The start of the window: a span such as '7d', '36h', '2w' back from now, or a time"
+    from mlnews_nb.core import to_utc
+    if isinstance(since, str) and (m := re.fullmatch(r'\s*(\d+)\s*([hdw])\s*', since)):
+        return pd.Timestamp.now(tz='UTC') - pd.Timedelta(hours=int(m.group(1)) * {'h': 1, 'd': 24, 'w': 168}[m.group(2)])
+    return to_utc(since)
+
+def _window(store, since:Any, fetched:pd.DataFrame|None=None) -> pd.DataFrame:
+    """The week's store rows: first seen in the window, re-fetched with a change (a new version, a decision), and the works that
+    those rows link to (a newsletter citing a paper seen weeks ago); `since='all'` (or None) is everything the store holds"""
+    from mlnews_nb.works import _store_rows
+    if since is None or str(since).strip().lower() in ('all', ''): return store.items()
+    base = store.items(since=since)
+    cut = _cutoff(since)
+    f = _store_rows(store, fetched.key.unique()) if fetched is not None and len(fetched) else None
+    parts = [base] + ([f[(f.changed_at >= cut).fillna(False)]] if f is not None else [])
+    links = pd.concat(parts, ignore_index=True).links_to.explode().dropna()
+    linked = _store_rows(store, set(links) - set(base.key))
+    rows = pd.concat(parts + ([linked] if linked is not None else []), ignore_index=True)
+    return rows.drop_duplicates(['source', 'key']).reset_index(drop=True)
+
+def week_notes(d:pd.DataFrame, health:pd.DataFrame, works:pd.DataFrame|None, *, since:Any='7d', minutes:float=60,
+               few:int=3) -> list[str]:
+    "Why a digest has few or no picks, from the health table and the store: the window, what was decided, sources failing or quiet"
+    if len(d[d.pick != 'update'] if 'pick' in d else d) >= few: return []
+    n_new = int((d.pick != 'update').sum()) if 'pick' in d else len(d)
+    out = [f"Only {_plural(n_new, 'new pick')} this run; why:" if n_new else 'No new pick this run; why:']
+    if isinstance(since, pd.Timestamp): since = f'{since:%Y-%m-%d %H:%M} UTC'
+    n = 0 if works is None else len(works)
+    dec = 0 if works is None or 'status' not in works else int((works.status != 'new').sum())
+    out.append(f"the window (since {since}) holds {_plural(n, 'work')} in the store" + (f", {dec} of them already decided" if dec else '')
+               + ('' if n else ': nothing was fetched in it; widen it with --since or check the sources below'))
+    if n and dec == n: out.append('everything in the window is already decided: nothing new arrived since your last triage')
+    if len(health) and 'status' in health:
+        bad = health[health.status.isin(_FAILED)]
+        if len(bad): out.append(f"{len(bad)} of {_plural(len(health), 'source')} failed: " + ', '.join(f'{s} ({t})' for s, t in zip(bad.source, bad.status)))
+        q = health[health.status == 'quiet']
+        if len(q): out.append('quiet (nothing announced): ' + ', '.join(f"{s}{': ' + str(m) if isinstance(m, str) and m else ''}" for s, m in zip(q.source, q.get('message', pd.Series('', index=q.index)))))
+    if n_new and d.minutes.sum() < minutes / 2: out.append(f'{d.minutes.sum():.0f} of {minutes:.0f} minutes filled: that is all the window holds that is new')
+    return out
+
+DIGEST_SCHEMA = 'mlnews-digest/1'
+
+def digest_json(d:pd.DataFrame, health:pd.DataFrame, *, notes:Sequence[str]=(), date:Any=None, minutes:float=60, since:Any='7d') -> dict:
+    "The digest as a JSON-ready dict (schema `mlnews-digest/1`): picks, updates, notes and health"
+    val = lambda v: None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else (v.isoformat() if isinstance(v, pd.Timestamp) else (list(v) if isinstance(v, (list, tuple, np.ndarray)) else (v.item() if hasattr(v, 'item') else v)))
+    pick = lambda x: {c: val(getattr(x, c)) for c in ('pick', 'key', 'title', 'kind', 'url', 'sources', 'minutes', 'score', 'reason')}
+    h = health.to_dict('records') if len(health) else []
+    return dict(schema=DIGEST_SCHEMA, date=str(pd.Timestamp(date or pd.Timestamp.now(tz='UTC')).date()), since=str(since), budget_minutes=minutes,
+                minutes=float(d.minutes.sum()) if len(d) else 0.0, notes=list(notes),
+                picks=[pick(x) for x in d[d.pick != 'update'].itertuples()],
+                updates=[pick(x) | dict(state=val(x.state), what_changed=val(x.what_changed)) for x in d[d.pick == 'update'].itertuples()],
+                health=[{k: val(v) for k, v in r.items()} for r in h])
+
 def weekly(store, *, fetch:Callable|None=None, sources:list|None=None, out_dir:str|Path|None=None, minutes:float=60,
            explore:float=0.2, since:str='7d', profile:Profile|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "Fetch `sources` (default: the user's), store, link, rank and digest the week; write the Markdown digest and a CSV; return (digest, health)"
+    "Fetch, store, link, rank and digest the week (updates on decided works once); write Markdown, CSV and JSON; return (digest, health)"
+    from mlnews_nb.works import seen_memory, mark_reported
     t0 = pd.Timestamp.now(tz='UTC')
     items, health = _fetch(fetch, sources, since, store)
     health = _say_store(health)
     if items is not None and len(items): store.add(items)
-    seen = store.items(since=since)
-    works = what_is_new(link_works(seen), store, since=t0) if len(seen) else link_works(seen)
+    seen = _window(store, since, items)
+    works = seen_memory(seen, store, keep_decided=True)
     if profile is None and (p := store.get_state('profile', 'default')): profile = Profile(**p)
-    d = digest(works, store, minutes=minutes, explore=explore, profile=profile) if len(works) else pd.DataFrame(columns=DIGEST_COLS)
+    todo = works[works.status != 'decided']
+    d = digest(todo, store, minutes=minutes, explore=explore, profile=profile) if len(todo) else _empty_digest()
+    mark_reported(store, pd.DataFrame({'work': d.key[d.pick == 'update'], 'status': 'update'}))
+    notes = week_notes(d, health, works, since=since, minutes=minutes)
+    store.set_state('weekly', 'last', dict(at=t0.isoformat(), since=str(since), picks=int(len(d)), notes=notes))
     if out_dir is not None:
+        import json
         out = Path(out_dir); stem = f'digest-{t0:%Y-%m-%d}'
-        atomic_write(out/f'{stem}.md', digest_markdown(d, f'Weekly digest, {t0:%Y-%m-%d}'))
+        atomic_write(out/f'{stem}.md', digest_markdown(d, f'Weekly digest, {t0:%Y-%m-%d}', notes))
         atomic_write(out/f'{stem}.csv', d.assign(sources=d.sources.map(lambda s: ';'.join(s))).to_csv(index=False))
+        atomic_write(out/f'{stem}.json', json.dumps(digest_json(d, health, notes=notes, date=t0, minutes=minutes, since=since), indent=1, default=str))
     return d, health
 
 # %% ../nbs/16_rank.ipynb #38797b63
@@ -273,6 +356,8 @@ def cli_weekly(argv:list[str], *, store=None, out=sys.stdout, fetch:Callable|Non
     p.add_argument('--store', default=None); p.add_argument('--replay', default=None); p.add_argument('--offline', action='store_true')
     a = p.parse_args(argv)
     if not 0 <= a.explore <= 1: p.error('--explore must be between 0 and 1')
+    if a.since.strip().lower() != 'all' and not re.fullmatch(r'\d+[dhw]', a.since.strip()) and pd.isna(pd.to_datetime(a.since, utc=True, errors='coerce')):
+        p.error(f"--since {a.since!r}: use a span such as 7d, 36h or 2w, a date, or 'all'")
     from contextlib import ExitStack
     from mlnews_nb import net
     with ExitStack() as stack:
@@ -284,7 +369,9 @@ def cli_weekly(argv:list[str], *, store=None, out=sys.stdout, fetch:Callable|Non
         srcs = _sources(a.sources, p) if fetch is None else None
         out_dir = a.out_dir or str(net.user_dir('data') / 'digests')
         d, h = weekly(store, fetch=fetch, sources=srcs, out_dir=out_dir, minutes=a.minutes, explore=a.explore, since=a.since)
-    print(f'Weekly digest: {len(d)} picks, {d.minutes.sum():.0f} of {a.minutes:.0f} minutes (written to {out_dir})\n', file=out)
+        notes = (store.get_state('weekly', 'last') or {}).get('notes', [])
+    for n in notes: print(n, file=out)
+    print(f"Weekly digest: {_plural(len(d), 'pick')}, {d.minutes.sum():.0f} of {a.minutes:.0f} minutes (written to {out_dir})\n", file=out)
     print(text_table(d.assign(n=range(1, len(d) + 1)), ['n', 'pick', 'minutes', 'title', 'reason'], [3, 8, 7, 48, 70]) if len(d) else '(nothing to read)', file=out)
     hc = [c for c in ('source', 'status', 'items', 'message') if c in h]
     print('\nSources:\n' + text_table(h, hc, [18, 12, 6, 70][:len(hc)]), file=out)

@@ -4,17 +4,18 @@
 
 # %% ../nbs/20_triage.ipynb #f7a81029
 from __future__ import annotations
-import html, json
+import html, json, re, uuid
 from collections import Counter
 from typing import Any, Sequence
 from urllib.parse import urlsplit
 import numpy as np, pandas as pd
 from fastcore.basics import patch
-from .core import ITEM_COLS, sanitize_html, to_utc, arxiv_id as _arxiv_id
+from .core import ITEM_COLS, MLNewsError, sanitize_html, to_utc, arxiv_id as _arxiv_id
 
 # %% auto #0
-__all__ = ['CARD_CSS', 'ACTIONS', 'KEYS', 'safe_url', 'item_links', 'card_html', 'html_risks', 'queue_frame', 'filter_mask',
-           'parse_tags', 'triage_frame', 'TriageQueue', 'TriageWidget', 'triage']
+__all__ = ['CARD_CSS', 'ACTIONS', 'STATE_OPTIONS', 'KEYS', 'safe_url', 'item_links', 'card_html', 'html_risks', 'queue_frame',
+           'work_queue', 'filter_mask', 'parse_tags', 'triage_frame', 'AlreadyDecided', 'TriageQueue', 'TriageWidget',
+           'triage']
 
 # %% ../nbs/20_triage.ipynb #a308f6a0
 def safe_url(u:Any) -> str|None:
@@ -47,7 +48,8 @@ def item_links(row:dict|pd.Series) -> dict[str,str]:
 CARD_CSS = """<style>.mlnews-card{font-family:system-ui,sans-serif;max-width:860px;line-height:1.4}
 .mlnews-card h3{margin:.2em 0 .3em 0;font-size:1.15em}.mlnews-badge{display:inline-block;padding:0 .5em;margin-right:.3em;
 border-radius:.6em;background:#e8eef7;color:#234;font-size:.8em}.mlnews-state{background:#fde9c8}.mlnews-meta{color:#555;font-size:.9em}
-.mlnews-summary{margin:.5em 0;max-height:18em;overflow:auto}.mlnews-links a{margin-right:1em}</style>"""
+.mlnews-summary{margin:.5em 0;max-height:18em;overflow:auto}.mlnews-links a{margin-right:1em}
+.mlnews-buzz,.mlnews-why{color:#555;font-size:.9em}.mlnews-update{background:#eef8ee;padding:0 .3em;font-size:.9em}</style>"""
 
 def _a(url:str, text:str) -> str:
     return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{html.escape(text)}</a>'
@@ -56,22 +58,58 @@ def _authors(a:Any, n:int=8) -> str:
     a = list(a) if isinstance(a, (list, tuple, np.ndarray)) else ([str(a)] if isinstance(a, str) and a else [])
     return ', '.join(a[:n]) + (f' and {len(a)-n} more' if len(a) > n else '')
 
-def card_html(row:dict|pd.Series, *, state:str|None=None) -> str:
-    "The card of one item as HTML: escaped fields, sanitized summary, http(s) links only"
+_IMG = re.compile(r'<img\b[^>]*>', re.I)
+
+def _no_images(h:str) -> str:
+    "HTML without its images (a remote image is a tracking pixel that sees every reader): each becomes its alt text, or [image]"
+    def alt(m):
+        a = re.search(r'\balt\s*=\s*"([^"]*)"', m.group(0), re.I)
+        return f'[{a.group(1)}]' if a and a.group(1).strip() else '[image]'
+    return _IMG.sub(alt, h)
+
+def _num(row, c) -> int|None:
+    v = _get(row, c)
+    try: return None if v is None else int(v)
+    except (TypeError, ValueError): return None
+
+def _buzz_line(row) -> str:
+    "Points and comments where there are: '412 HN points · 88 comments · 35 Reddit upvotes'"
+    p = lambda n, w: f"{n} {w}{'' if n == 1 else 's'}"
+    bits = []
+    hn, rd, hf = _num(row, 'hn_points'), _num(row, 'reddit_score'), _num(row, 'hf_upvotes')
+    if hn is None and rd is None and str(_get(row, 'key', '')).startswith(('hn:', 'reddit:')):
+        (hn, rd) = (_num(row, 'score'), None) if str(row['key']).startswith('hn:') else (None, _num(row, 'score'))
+    if hn: bits.append(p(hn, 'HN point'))
+    if rd: bits.append(p(rd, 'Reddit upvote'))
+    if hf: bits.append(p(hf, 'HF upvote'))
+    if (c := _num(row, 'comments')): bits.append(p(c, 'comment'))
+    if (n := _num(row, 'newsletter_mentions')): bits.append('in ' + p(n, 'newsletter'))
+    return ' · '.join(bits)
+
+def card_html(row:dict|pd.Series, *, state:str|None=None, images:bool=False) -> str:
+    "The card of one item or work as HTML: escaped fields, sanitized summary (remote images only if `images`), http(s) links only"
+    from mlnews_nb.works import venue_label
     e = html.escape
     links = item_links(row)
     title = e(str(_get(row, 'title', '') or '(no title)'))
     head = _a(links['item'], str(_get(row, 'title', '') or '(no title)')) if 'item' in links else title
-    srcs = _get(row, 'sources') or [_get(row, 'source', '')]
+    srcs = _get(row, 'sources')
+    srcs = list(srcs) if isinstance(srcs, (list, tuple, np.ndarray)) else [_get(row, 'source', '')]
     badges = ''.join(f'<span class="mlnews-badge">{e(str(s))}</span>' for s in srcs if s)
     if _get(row, 'kind'): badges += f'<span class="mlnews-badge">{e(str(row["kind"]))}</span>'
     if state and state != 'new': badges += f'<span class="mlnews-badge mlnews-state">{e(state)}</span>'
     pub = _get(row, 'published')
     meta = ' · '.join(x for x in [e(_authors(_get(row, 'authors', []))), e(pd.Timestamp(pub).strftime('%Y-%m-%d')) if pub is not None else '',
-                                  e(str(_get(row, 'venue', ''))) ] if x)
+                                  e(venue_label(_get(row, 'venue'), _get(row, 'year'), _get(row, 'decision')))] if x)
+    buzz = _buzz_line(row)
+    why = _get(row, 'why'); rs = _get(row, 'rank_score')
+    rank_line = (f'<div class="mlnews-why">why: {e(str(why))}' + (f' · score {float(rs):.2f}' if rs is not None and np.isfinite(float(rs)) else '') + '</div>') if why else ''
+    upd = f'<div class="mlnews-update">since you decided: {e(str(_get(row, "what_changed")))}</div>' if _get(row, 'what_changed') else ''
     summ = sanitize_html(_get(row, 'summary_html')) or e(str(_get(row, 'summary', '') or ''))
+    if not images: summ = _no_images(summ)
     lk = ' '.join(_a(links[k], k) for k in ('abstract', 'pdf', 'discussion') if k in links)
     return (f'<div class="mlnews-card"><h3>{head}</h3><div>{badges}</div><div class="mlnews-meta">{meta}</div>'
+            + (f'<div class="mlnews-buzz">{e(buzz)}</div>' if buzz else '') + rank_line + upd +
             f'<div class="mlnews-summary">{summ}</div><div class="mlnews-links">{lk}</div></div>')
 
 # %% ../nbs/20_triage.ipynb #5c83df2f
@@ -117,6 +155,42 @@ def queue_frame(items:pd.DataFrame, ranking:Any=None) -> pd.DataFrame:
     df = items.assign(_k=items['kind'].map(_KIND_ORDER).fillna(9)).sort_values('_k', kind='stable').drop_duplicates('key').drop(columns='_k')
     df = df.assign(sources=_sources(items, df['key']), _score=_scores(df, ranking))
     return df.sort_values(['_score', 'published'], ascending=[False, False], na_position='last', kind='stable').reset_index(drop=True)
+
+# %% ../nbs/20_triage.ipynb #46f08f87
+_WORK_INFO = ['work', 'sources', 'state', 'status', 'what_changed', 'hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions',
+              'venue', 'year', 'decision', 'buzz']
+
+def _learned(works:pd.DataFrame, store) -> pd.DataFrame|None:
+    "`rank.rank` over the works when the store holds decisions or a profile (work, rank_score, why), else None"
+    if store is None or works.empty: return None
+    from mlnews_nb.rank import rank, get_profile
+    prof = get_profile(store)
+    if not prof and store.items(state=['saved', 'read', 'skipped']).empty: return None
+    r = rank(works, store, profile=prof or None)
+    return pd.DataFrame({'work': r['work'], 'rank_score': r['score'].astype(float), 'why': r['why']})
+
+def work_queue(items:pd.DataFrame, store=None, ranking:Any=None) -> pd.DataFrame:
+    "One row per work (its best item, `work`, `members`, the work's sources, buzz, venue and decision state), in the learned order unless `ranking`"
+    from mlnews_nb.works import seen_memory
+    w = seen_memory(items, store, keep_decided=True)
+    if w.empty: return queue_frame(items.iloc[:0] if 'key' in items else pd.DataFrame(columns=ITEM_COLS)).assign(work=pd.Series([], dtype=object), members=pd.Series([], dtype=object), state=pd.Series([], dtype=object))
+    if 'work' in items or 'key' not in items:            # a works frame: the work speaks for itself
+        df = w.assign(key=w.work, source=w.sources.map(lambda s: s[0] if len(s) else ''), published=w.first_seen)
+    else:
+        q = queue_frame(items.drop(columns=[c for c in ('state', 'note', 'tags', 'rating', 'sources') if c in items]), ranking)
+        k2w = w[['work', 'items']].explode('items').drop_duplicates('items').set_index('items').work
+        q = q.assign(work=q.key.map(k2w).fillna(q.key), _own=lambda d: (d.key != d.work).astype(int))
+        rep = q.sort_values('_own', kind='stable').drop_duplicates('work').drop(columns=['_own', 'sources'])
+        rep = rep.sort_values('_score', ascending=False, kind='stable') if ranking is not None else rep
+        rep = rep.drop(columns=[c for c in _WORK_INFO if c != 'work' and c in rep])
+        df = rep.merge(w[_WORK_INFO + ['items']], on='work', how='left')
+    df['members'] = [list(dict.fromkeys([k, *(m if isinstance(m, list) else [])])) for k, m in zip(df.key, df['items'])]
+    if ranking is not None and '_score' not in df: df['_score'] = _scores(df, ranking)
+    elif ranking is None and (lr := _learned(w, store)) is not None:
+        df = df.drop(columns=['rank_score', 'why'], errors='ignore').merge(lr, on='work', how='left')
+        df = df.sort_values('rank_score', ascending=False, kind='stable', na_position='last')
+    elif ranking is None: df = df.sort_values('published', ascending=False, kind='stable', na_position='last')
+    return df.drop(columns=['items']).reset_index(drop=True)
 
 # %% ../nbs/20_triage.ipynb #e90f97a9
 def _as_set(v) -> set|None:
@@ -187,24 +261,35 @@ class _Triage(dict):
         except KeyError: return default
 
 # %% ../nbs/20_triage.ipynb #f5d02896
+class AlreadyDecided(MLNewsError):
+    "A key pressed on a card already decided: the state stays until the same key is pressed again"
+
+_ALL = object()          # `state` not given: the queue opens on the undecided works
+
 class TriageQueue:
-    "Pure triage logic over items and a store: filter, order, move, act, undo"
-    def __init__(self, items:pd.DataFrame, store, *, ranking:Any=None, add:bool=True, **filters):
-        if add and store is not None and len(items) and 'state' not in items: store.add(items[ITEM_COLS])
-        self.store, self.df = store, queue_frame(items, ranking)
-        tf = triage_frame(self.df, store)
+    "Pure triage logic over works and a store: filter, order, move, act, undo; resumes where the user stopped"
+    def __init__(self, items:pd.DataFrame, store, *, ranking:Any=None, add:bool=True, resume:bool=True, state:Any=_ALL, **filters):
+        if add and store is not None and len(items) and 'state' not in items and 'work' not in items: store.add(items[ITEM_COLS])
+        self.store, self.df = store, work_queue(items, store, ranking)
+        tf = triage_frame(self.df.drop(columns=['state', 'note', 'tags', 'rating'], errors='ignore'), store)
+        tf['state'] = self.df['state'].fillna('new').to_numpy(dtype=object)   # the work's decision: the one rule, not one item's
         self.states = tf['state'].to_numpy(dtype=object)         # state per row of df, kept current by every action
         self.triage, self.at = _Triage(tf), pd.Index(self.df['key'])
+        self.member_of = {m: k for k, ms, w in zip(self.df['key'], self.df['members'], self.df['work']) for m in [*ms, w]}
         self.touched:list[str] = []
-        self.filter(**filters)
+        self.pending:tuple|None = None
+        self.filter(state='new' if state is _ALL else state, **filters)
+        if resume: self.resume()
 
     def filter(self, **filters) -> TriageQueue:
-        "Keep the rows passing `filters` (see `filter_mask`); the cursor goes to the first"
-        self.filters = {k:v for k,v in filters.items() if v not in (None, '', [], ())}
+        "Keep the rows passing `filters` (see `filter_mask`); the cursor stays on its card, or goes to the next one that passes"
+        before = self.rows[self.pos] if getattr(self, 'rows', None) is not None and len(self.rows) else None
+        self.filters = {k:v for k,v in filters.items() if v not in (None, '', [], (), '(all)')}
         self.rows = np.flatnonzero(filter_mask(self.df, states=pd.Series(self.states), **self.filters))
         self.counts = Counter(pd.Series(self.states[self.rows]).value_counts().to_dict())
         self.shown = np.zeros(len(self.df), dtype=bool); self.shown[self.rows] = True
-        self.pos = 0
+        after = np.flatnonzero(self.rows >= before) if before is not None else []
+        self.pos = int(after[0]) if len(after) else 0
         return self
 
     def __len__(self): return len(self.rows)
@@ -215,13 +300,49 @@ class TriageQueue:
     @property
     def key(self) -> str|None: return None if self.current is None else self.current['key']
     def state(self, key:str|None=None) -> str: return (self.triage.get(key or self.key) or {}).get('state', 'new')
+    def title(self, key:str|None=None) -> str:
+        "The title of a card (for status lines: people read titles, not keys)"
+        key = key or self.key
+        return '' if key is None or key not in self.at else str(self.df['title'].iat[self.at.get_loc(key)] or key)
 
     def move(self, step:int=1) -> TriageQueue:
         "Move the cursor by `step` cards (clamped to the queue)"
         if len(self.rows): self.pos = int(min(max(self.pos + step, 0), len(self.rows) - 1))
-        return self
+        self.pending = None
+        return self.remember()
     def next(self) -> TriageQueue: return self.move(1)
     def prev(self) -> TriageQueue: return self.move(-1)
+
+# %% ../nbs/20_triage.ipynb #e20bf7fa
+def _filters_id(filters:dict) -> str: return json.dumps({k: (sorted(v) if isinstance(v, (list, set, tuple)) else str(v)) for k, v in filters.items()}, sort_keys=True)
+
+@patch
+def remember(self:TriageQueue) -> TriageQueue:
+    "Keep the current card and the filters in the store, for the next session"
+    if self.store is not None and self.key is not None:
+        self.store.set_state('triage', 'position ' + _filters_id(self.filters), dict(key=self.key, work=self.current.get('work', self.key)))
+    return self
+
+@patch
+def resume(self:TriageQueue) -> TriageQueue:
+    "Put the cursor where the last session stopped (same filters): that card, or the next one still in the queue"
+    p = self.store.get_state('triage', 'position ' + _filters_id(self.filters)) if self.store is not None else None
+    if not p or not len(self.rows): return self
+    k = self.member_of.get(p.get('key'), p.get('key'))
+    if k not in self.at: return self
+    i = self.at.get_loc(k)
+    after = np.flatnonzero(self.rows >= i)
+    if len(after): self.pos = int(after[0])
+    return self
+
+@patch
+def goto(self:TriageQueue, key:str) -> TriageQueue:
+    "Put the cursor on the card of `key` (a work or any of its items), e.g. a digest pick; KeyError when no card passing the filters has it"
+    k = self.member_of.get(key, key)
+    hit = np.flatnonzero(self.rows == self.at.get_loc(k)) if k in self.at else []
+    if not len(hit): raise KeyError(f'{key} has no card in this queue (filters: {self.filters})')
+    self.pos, self.pending = int(hit[0]), None
+    return self.remember()
 
 # %% ../nbs/20_triage.ipynb #3b2091ec
 @patch
@@ -239,12 +360,27 @@ def act(self:TriageQueue, action:str, *, note:str|None=None, tags:str|Sequence[s
     "Apply `action` (save, skip, later, read) with optional note, tags and rating to the current card; returns its key"
     if action not in ACTIONS: raise ValueError(f'unknown action {action!r}; one of {list(ACTIONS)}')
     if (key := self.key) is None: raise IndexError('the queue is empty: nothing to decide')
-    new = dict(state=ACTIONS[action], **self._changes(key, note=note, tags=tags, rating=rating))
-    self.store.decide(key, **new)
+    cur, want = self.state(key), ACTIONS[action]
+    if cur not in ('new', want) and self.pending != (key, action):
+        self.pending = (key, action)
+        raise AlreadyDecided(f'"{self.title(key)[:60]}" is already {cur}: {action} again to make it {want}, or undo')
+    self.pending = None
+    new = dict(state=want, **self._changes(key, note=note, tags=tags, rating=rating))
+    if cur == want: new.pop('state')
+    if new: self._write(key, new)
     self._set(key, **new)
     self.touched.append(key)
     if advance: self.next()
+    else: self.remember()
     return key
+
+@patch
+def _write(self:TriageQueue, key:str, new:dict) -> None:
+    "One decision on every item of the card's work (one batch: one undo reverts it all)"
+    ms = self.df['members'].iat[self.at.get_loc(key)] if 'members' in self.df else [key]
+    if len(ms) <= 1: self.store.decide(key, **new); return
+    b = uuid.uuid4().hex
+    for m in ms: self.store.decide(m, **new, _batch=b)
 
 @patch
 def _changes(self:TriageQueue, key:str, *, note=None, tags=None, rating=None) -> dict:
@@ -271,7 +407,9 @@ def undo(self:TriageQueue) -> str|None:
     "Revert the last decision (store.undo) and put the cursor on its card; returns its key or None"
     rev = self.store.undo()
     if rev is None or rev.empty: return None
-    key = rev['key'].iloc[0]
+    key = self.member_of.get(rev['key'].iloc[0], rev['key'].iloc[0])
+    rev = rev[rev['key'] == rev['key'].iloc[0]]          # every member got the same change: one is enough to restore the card
+    self.pending = None
     if key in self.triage:
         old = {r.field: _get(dict(v=r.old), 'v') for r in rev.itertuples()}   # the store's frame may hold NaN for None
         if 'tags' in old: old['tags'] = json.loads(old['tags']) if isinstance(old['tags'], str) else []
@@ -294,33 +432,36 @@ def decisions(self:TriageQueue) -> pd.DataFrame:
 def keep(self:TriageQueue, *, note:str|None=None, tags:str|Sequence[str]|None=None, rating:int|None=None) -> str|None:
     "Store the note, tags and rating of the current card if they changed, without an action; returns its key or None"
     if (key := self.key) is None or not (new := self._changes(key, note=note, tags=tags, rating=rating)): return None
-    self.store.decide(key, **new)
+    self._write(key, new)
     self._set(key, **new)
     return key
 
 # %% ../nbs/20_triage.ipynb #bd0f260f
+STATE_OPTIONS = ('(all)', 'new', 'saved', 'skipped', 'later', 'read')
 KEYS = {'s': 'save', 'k': 'skip', 'l': 'later', 'r': 'read', 'j': 'next', 'ArrowRight': 'next', 'ArrowDown': 'next',
         'p': 'prev', 'ArrowLeft': 'prev', 'ArrowUp': 'prev', 'u': 'undo'}
 
 class TriageWidget:
     "ipywidgets skin over a `TriageQueue`; display it in a notebook"
-    def __init__(self, queue:TriageQueue, *, keys:bool=True):
+    def __init__(self, queue:TriageQueue, *, keys:bool=True, images:bool=False):
         import ipywidgets as W
-        self.q, L = queue, W.Layout
+        self.q, L, self.images = queue, W.Layout, images
         df = queue.df
         opts = lambda col: ['(all)'] + sorted(str(s) for s in df[col].explode().dropna().unique())
         self.f_source = W.Dropdown(options=opts('sources') if len(df) else ['(all)'], description='source', layout=L(width='200px'))
         self.f_kind = W.Dropdown(options=opts('kind') if len(df) else ['(all)'], description='kind', layout=L(width='180px'))
-        self.f_state = W.Dropdown(options=['(all)', 'new', 'saved', 'skipped', 'later', 'read'], value=queue.filters.get('state', '(all)') if isinstance(queue.filters.get('state'), str) else '(all)',
+        self.f_state = W.Dropdown(options=list(STATE_OPTIONS), value=queue.filters['state'] if isinstance(queue.filters.get('state'), str) and queue.filters['state'] in STATE_OPTIONS else '(all)',
                                   description='state', layout=L(width='180px'))
-        self.f_text = W.Text(placeholder='search title, abstract, authors', continuous_update=False, layout=L(width='260px'))
+        self.f_text = W.Text(placeholder='search title, abstract, authors', continuous_update=True, layout=L(width='260px'))   # filters as you type and on Enter, whatever had the focus before
         self.f_since, self.f_until = W.DatePicker(description='from', layout=L(width='220px')), W.DatePicker(description='to', layout=L(width='220px'))
         self.progress, self.status, self.css = W.HTML(), W.HTML(), W.HTML(CARD_CSS)
         self.card = W.HTML(layout=L(min_height='12em'))
-        self.buttons = {a: W.Button(description=a.capitalize(), tooltip=f'{a} ({k})', button_style=s, layout=L(width='90px'))
+        self.buttons = {a: W.Button(description=f'{a.capitalize()} ({k})', tooltip=f'{a} ({k})', button_style=s, layout=L(width='100px'))
                         for a,k,s in [('save','s','success'), ('skip','k',''), ('later','l','info'), ('read','r','')]}
-        self.buttons |= {a: W.Button(description=d, tooltip=f'{a} ({k})', layout=L(width='70px'))
-                         for a,d,k in [('prev','Prev','p / ←'), ('next','Next','j / →'), ('undo','Undo','u')]}
+        self.buttons |= {a: W.Button(description=d, tooltip=f'{a} ({k})', layout=L(width='90px'))
+                         for a,d,k in [('prev','← Prev (p)','p / ←'), ('next','Next (j) →','j / →'), ('undo','Undo (u)','u')]}
+        self.more = W.Button(description='More like this', tooltip='works like this one (rank.similar)', layout=L(width='130px'))
+        self.more.on_click(lambda b: self.more_like_this())
         self.note = W.Textarea(placeholder='your 30-second summary: what it does, why it matters to you', layout=L(width='100%', height='5em'))
         self.tags = W.Text(placeholder='tags, comma separated', description='tags', layout=L(width='360px'))
         self.rating = W.Dropdown(options=[('–', 0)] + [(str(i), i) for i in range(1, 6)], value=0, description='rating', layout=L(width='160px'))
@@ -328,7 +469,7 @@ class TriageWidget:
         for f in (self.f_source, self.f_kind, self.f_state, self.f_text, self.f_since, self.f_until): f.observe(self._refilter, 'value')
         self._drawing = False
         self.rating.observe(self._typed, 'value')
-        self.face = W.VBox([self.css, self.progress, self.card, W.HBox(list(self.buttons.values()))])
+        self.face = W.VBox([self.css, self.progress, self.card, W.HBox(list(self.buttons.values()) + [self.more])])
         self.box = W.VBox([W.HBox([self.f_source, self.f_kind, self.f_state, self.f_text]), W.HBox([self.f_since, self.f_until]),
                            self.face, self.note, W.HBox([self.tags, self.rating]), self.status], layout=L(width='100%'))
         self.box.add_class('mlnews-triage'); self.face.add_class('mlnews-face')   # hooks for styling and browser tests
@@ -345,16 +486,17 @@ class TriageWidget:
 def do(self:TriageWidget, name:str) -> None:
     "Run a button/key action by name: save, skip, later, read, next, prev or undo, then redraw"
     try:
-        if name in ACTIONS: self.status.value = f'{ACTIONS[name]}: {html.escape(self.q.act(name, note=self.note.value, tags=self.tags.value, rating=self.rating.value))}'
-        elif name == 'undo': self.status.value = f'undid {html.escape(k)}' if (k := self.q.undo()) else 'nothing to undo'
+        if name in ACTIONS: self.status.value = f'{ACTIONS[name]}: {html.escape(self.q.title(self.q.act(name, note=self.note.value, tags=self.tags.value, rating=self.rating.value)))}'
+        elif name == 'undo': self.status.value = f'undid {html.escape(self.q.title(k))}' if (k := self.q.undo()) else 'nothing to undo'
         else: self._keep(); self.q.move(1 if name == 'next' else -1)
+    except AlreadyDecided as e: self.status.value = f'<span style="color:#a60">{html.escape(str(e))}</span>'
     except Exception as e: self.status.value = f'<span style="color:#b00">{html.escape(type(e).__name__)}: {html.escape(str(e))}</span>'
     self.render()
 
 @patch
 def _keep(self:TriageWidget) -> None:
     "Store what is typed in the summary, tags and rating of the current card (no action)"
-    if (k := self.q.keep(note=self.note.value, tags=self.tags.value, rating=self.rating.value)): self.status.value = f'kept the summary of {html.escape(k)}'
+    if (k := self.q.keep(note=self.note.value, tags=self.tags.value, rating=self.rating.value)): self.status.value = f'kept the summary of {html.escape(self.q.title(k))}'
 
 @patch
 def _typed(self:TriageWidget, change=None) -> None:
@@ -404,13 +546,25 @@ def render(self:TriageWidget) -> None:
         finally: self._drawing = False
         return
     t = self.q.triage[row['key']]
-    self.card.value = card_html(row, state=t['state'])
+    self.card.value = card_html(row, state=t['state'], images=self.images)
     self._drawing = True
     try: self.note.value, self.tags.value, self.rating.value = t['note'] or '', ', '.join(t['tags']), t['rating'] or 0
     finally: self._drawing = False
 
+@patch
+def more_like_this(self:TriageWidget) -> pd.DataFrame|None:
+    "Works like the current card, from `rank.similar` when it exists (helper 'rank' adds it); shown in the status line"
+    from mlnews_nb import rank as R
+    if (row := self.q.current) is None: return None
+    if not hasattr(R, 'similar'): self.status.value = 'more like this: not available in this version'; return None
+    try: sim = R.similar(row, self.q.df)
+    except Exception as e: self.status.value = f'more like this: {html.escape(type(e).__name__)}: {html.escape(str(e))}'; return None
+    titles = [str(t) for t in sim['title'].head(5)] if isinstance(sim, pd.DataFrame) and 'title' in sim else []
+    self.status.value = 'like this: ' + ' · '.join(html.escape(t[:60]) for t in titles) if titles else 'nothing like this in the window'
+    return sim
+
 # %% ../nbs/20_triage.ipynb #e6b7bbd4
-def triage(items:pd.DataFrame|None, store, *, ranking:Any=None, keys:bool=True, **filters) -> TriageWidget:
+def triage(items:pd.DataFrame|None, store, *, ranking:Any=None, keys:bool=True, images:bool=False, **filters) -> TriageWidget:
     "The triage widget over `items` (fetched, `store.items(...)`, or None for everything in `store`), writing every decision to `store`"
     if items is None: items = store.items()
-    return TriageWidget(TriageQueue(items, store, ranking=ranking, **filters), keys=keys)
+    return TriageWidget(TriageQueue(items, store, ranking=ranking, **filters), keys=keys, images=images)

@@ -12,7 +12,8 @@ from .core import ITEM_COLS, check_items, to_utc
 from .feeds import link_key
 
 # %% auto #0
-__all__ = ['TITLE_THRESHOLD', 'WORK_COLS', 'title_pairs', 'link_works', 'what_is_new']
+__all__ = ['TITLE_THRESHOLD', 'WORK_COLS', 'SEEN_STATUS', 'NOT_ACCEPTED', 'title_pairs', 'link_works', 'what_is_new', 'as_works',
+           'news_line', 'reported', 'mark_reported', 'seen_memory', 'accepted', 'venue_label']
 
 # %% ../nbs/15_works.ipynb #40afa9fc
 _PRIO = {'arxiv': 0, 'doi': 1, 'openreview': 2}
@@ -215,3 +216,121 @@ def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFra
     o = works.work.map(old).fillna(False).astype(bool); t = works.work.map(agg.triaged).fillna(False).astype(bool)
     works['status'] = np.where(~o, 'new', np.where(works.what_changed != '', 'update', 'unread'))
     return works[~(t & (works.status == 'unread'))].reset_index(drop=True)
+
+# %% ../nbs/15_works.ipynb #ebf0368e
+SEEN_STATUS = ('new', 'update', 'decided')
+_NEWS_CHANGES = ('version', 'decision')
+_CHUNK = 5000    # keys per keyed store read, well under SQLite's bound-parameter limit
+
+def as_works(frame:pd.DataFrame) -> pd.DataFrame:
+    "One row per work from any frame: `link_works` output as it is, items or store rows linked"
+    return frame if 'work' in frame else link_works(frame)
+
+def _store_rows(store, keys) -> pd.DataFrame|None:
+    "Store rows (with triage) of `keys`, read in chunks"
+    keys = list(dict.fromkeys(k for k in keys if isinstance(k, str)))
+    if store is None or not keys: return None
+    return pd.concat([store.items(keys=keys[i:i + _CHUNK]) for i in range(0, len(keys), _CHUNK)], ignore_index=True)
+
+def _plural(n, word:str) -> str:
+    "'1 point', '2 points'"
+    n = int(n); return f"{n} {word}{'' if n == 1 else 's'}"
+
+def news_line(r) -> str:
+    "What a newly seen item (a row with kind, source, title, score, comments, venue, decision) says about a work already decided"
+    g = lambda c: (v if (v := getattr(r, c, None)) is not None and v is not pd.NA and v == v else None)
+    kind, src = g('kind'), g('source') or 'a source'
+    if kind == 'paper' and g('venue'): return _describe(r)
+    if kind == 'discussion':
+        bits = [_plural(g('score'), 'point')] if g('score') is not None else []
+        if g('comments') is not None: bits.append(_plural(g('comments'), 'comment'))
+        return f"new discussion on {src}" + (f" ({', '.join(bits)})" if bits else '')
+    if kind in ('newsletter', 'post', 'social', 'video'):
+        t = ' '.join(str(g('title') or '').split())
+        return f'mentioned in {src}' + (f': "{t[:70]}"' if t else '')
+    return ''
+
+def _key_line(k:str) -> str:
+    "What an unstored member key says when only the key is known (a works frame whose items are not in the store)"
+    return {'hn': 'new discussion on Hacker News', 'reddit': 'new discussion on Reddit'}.get(k.split(':')[0], '')
+
+def reported(store) -> dict:
+    "When each decided work's update was last shown (work -> ISO time), kept in the store"
+    return (store.get_state('works', 'reported') or {}) if store is not None else {}
+
+def mark_reported(store, works:pd.DataFrame) -> int:
+    "Remember that the `update` rows of `works` were shown, so the same change never comes back; returns how many"
+    if store is None or works is None or 'status' not in works: return 0
+    up = works.work[works.status == 'update'].tolist()
+    if up:
+        rep = reported(store); now = pd.Timestamp.now(tz='UTC').isoformat()
+        store.set_state('works', 'reported', rep | {w: now for w in up})
+    return len(up)
+
+# %% ../nbs/15_works.ipynb #dc498551
+def _decisions(own:pd.DataFrame, st:pd.DataFrame|None) -> pd.DataFrame:
+    "Per work: the latest decision of its own items (`state`, `decided_at`), from store rows or a frame's own triage columns"
+    if st is None or 'state' not in st or st.empty: return pd.DataFrame(columns=['state', 'decided_at'])
+    t = st[['key', 'state', 'state_at']].drop_duplicates('key') if 'state_at' in st else st[['key', 'state']].drop_duplicates('key').assign(state_at=pd.NaT)
+    t = t[t.state.fillna('new') != 'new']
+    d = own.merge(t, left_on='k', right_on='key').sort_values('state_at', na_position='first')
+    return d.groupby('work').agg(state=('state', 'last'), decided_at=('state_at', 'max'))
+
+def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> pd.DataFrame:
+    "Works of `frame` with `state`, `status` (new / update / decided) and `what_changed`; decided works without news dropped unless `keep_decided`"
+    w = as_works(frame).drop(columns=['state', 'status', 'what_changed', 'decided_at'], errors='ignore').reset_index(drop=True)
+    if w.empty: return w.assign(state=pd.Series([], dtype=object), status=pd.Series([], dtype=object), what_changed=pd.Series([], dtype=object))
+    own = pd.DataFrame({'work': w.work, 'k': [[x, *i] for x, i in zip(w.work, w['items'])]}).explode('k').drop_duplicates()
+    men = pd.DataFrame({'work': w.work, 'k': w.mentions}).explode('k').dropna()
+    rows = frame if 'work' not in frame else None                            # the items themselves, when the frame has them
+    st = _store_rows(store, pd.concat([own.k, men.k]).unique())
+    if st is None and rows is not None and 'state' in rows: st = rows        # store rows without a store: their own triage
+    dec = _decisions(own, st)
+    st8 = w.work.map(dec.state).astype(object); w['state'] = st8.where(st8.notna(), 'new')
+    decided = w.state != 'new'
+    w['status'] = np.where(decided, 'decided', 'new').astype(object); w['what_changed'] = ''
+    if decided.any():
+        rep = pd.Series(reported(store), dtype=object)
+        cut = dec.decided_at.reindex(w.work[decided]).astype('datetime64[ns, UTC]')
+        if len(rep): cut = pd.concat([cut, pd.to_datetime(rep, utc=True, format='ISO8601').reindex(cut.index)], axis=1).max(axis=1)
+        cut = cut.fillna(pd.Timestamp.now(tz='UTC'))
+        mem = pd.concat([own, men], ignore_index=True)
+        mem = mem[mem.work.isin(cut.index)].assign(cut=lambda d: d.work.map(cut))
+        lines = []
+        known = set(st.key) if st is not None else set()
+        if st is not None and 'first_seen' in st:
+            m = mem.merge(st, left_on='k', right_on='key')
+            new = m[m.first_seen > m.cut]
+            lines += [(x.work, news_line(x)) for x in new.itertuples()]
+            ch = m[m.changed_at.notna() & (m.changed_at > m.cut) & m.change.fillna('').str.startswith(_NEWS_CHANGES)]
+            lines += list(zip(ch.work, ch.change))
+        unk = mem[~mem.k.isin(known)]
+        if len(unk):
+            if rows is not None:
+                r = unk.merge(_contract(rows).drop_duplicates(['source', 'key']), left_on='k', right_on='key')
+                lines += [(x.work, news_line(x)) for x in r.itertuples()]
+            else: lines += [(x.work, _key_line(x.k)) for x in unk.itertuples()]
+        if lines:
+            s = pd.DataFrame(lines, columns=['work', 'line']).query("line != ''")
+            what = s.groupby('work').line.agg(lambda l: '; '.join(dict.fromkeys(l)))
+            w['what_changed'] = w.work.map(what).fillna('').astype(object)
+        w.loc[decided & (w.what_changed != ''), 'status'] = 'update'
+    return w if keep_decided else w[w.status != 'decided'].reset_index(drop=True)
+
+# %% ../nbs/15_works.ipynb #bda9b19f
+NOT_ACCEPTED = ('reject', 'withdrawn', 'desk_reject', 'pending')
+_DEC_WORDS = {'reject': 'rejected submission', 'withdrawn': 'withdrawn submission', 'desk_reject': 'desk-rejected submission',
+              'pending': 'under review', 'accept': 'accepted', 'workshop': 'workshop'}
+
+def _ok(v) -> bool: return v is not None and v is not pd.NA and v == v and str(v).strip() != ''
+
+def accepted(venue:Any, decision:Any) -> bool:
+    "Whether a work with `venue` and `decision` was published there (a proceedings list without a decision counts as accepted)"
+    return _ok(venue) and not (_ok(decision) and str(decision) in NOT_ACCEPTED)
+
+def venue_label(venue:Any, year:Any=None, decision:Any=None) -> str:
+    "'COLT 2024 (poster)', 'ICLR 2018 (withdrawn submission)', or '' without a venue"
+    if not _ok(venue): return ''
+    v = str(venue); y = str(int(year)) if _ok(year) else ''
+    if y and y not in v: v = f'{v} {y}'
+    return v + (f' ({_DEC_WORDS.get(str(decision), str(decision))})' if _ok(decision) else '')

@@ -5,7 +5,9 @@ One Jupyter server for the module: `jupyter notebook` (Notebook 7), which also l
 points MLNEWS_HOME at the test's own folder, runs all cells, then acts as a user would: types a summary and clicks Save, twice;
 skips one and undoes it; types a summary with the keyboard (letters that are also shortcuts: nothing happens), then with the
 focus on the card presses `s` (save) and `k` (skip). The store, opened from the test, must hold exactly those decisions; CSV export
-checks the rows; the hostile items in the queue must have run no script and opened no dialog. Screenshots go to tests/artifacts/.
+checks the rows; the hostile items in the queue must have run no script and opened no dialog. Then (issue 14): after a shortcut,
+the search box filters as you type and on Enter; a key on a decided card (state filter "saved") changes nothing and says so; and a
+reload with Run All opens the queue on the card where the user stopped. Screenshots go to tests/artifacts/.
 Recipe and pitfalls: shared/docs/TOOLCHAIN.md section 4.
 """
 import json, os, re, socket, subprocess, sys, time, urllib.request
@@ -113,13 +115,13 @@ def _flow(page, url:str, name:str):
     for i, note in enumerate(notes):                                  # type a summary, click Save; twice
         saved.append(title())
         w.locator('textarea').fill(note)
-        w.get_by_role('button', name='Save', exact=True).click()
+        w.get_by_role('button', name='Save (s)', exact=True).click()
         expect(face).to_contain_text(f'{i + 2} of {n}, {i + 1} saved')
         expect(card.locator('h3')).not_to_have_text(saved[-1])        # the next card is drawn (face and card update apart)
     skipped_then_undone = title()
-    w.get_by_role('button', name='Skip', exact=True).click()
+    w.get_by_role('button', name='Skip (k)', exact=True).click()
     expect(face).to_contain_text(f'4 of {n}, 2 saved, 1 skipped')
-    w.get_by_role('button', name='Undo', exact=True).click()
+    w.get_by_role('button', name='Undo (u)', exact=True).click()
     expect(face).to_contain_text(f'3 of {n}, 2 saved')
     expect(card.locator('h3')).to_have_text(skipped_then_undone)    # undo brought the skipped card back
 
@@ -143,11 +145,47 @@ def _flow(page, url:str, name:str):
     page.keyboard.press('k')
     expect(face).to_contain_text(f'5 of {n}, 3 saved, 1 skipped')
 
+    # the search box after a shortcut: it filters as you type and on Enter, with no blur in between
+    word = max(re.findall(r'[A-Za-z]{5,}', title()), key=len)
+    search = w.locator('input[placeholder^="search"]')
+    search.click(); page.keyboard.type(word); page.keyboard.press('Enter')
+    expect(face).not_to_contain_text(f'of {n},')
+    expect(w.locator('.mlnews-card')).to_contain_text(word, ignore_case=True)
+    assert 'of 0' not in face.inner_text()
+    search.fill(''); page.keyboard.press('Enter')
+    expect(face).to_contain_text(f'of {n - 4},')                     # a new filter: only what is still to decide
+
+    # a key on a decided card: the state stays, the status says so
+    states = w.locator('select').nth(2)
+    states.select_option('saved')
+    expect(face).to_contain_text('of 3, 3 saved')
+    card.hover(); page.keyboard.press('k')
+    expect(w).to_contain_text('is already saved')
+    expect(face).to_contain_text('3 saved')
+    assert 'skipped' not in face.inner_text()
+
+    # resume: back to what is still to decide, one card on, then a new session opens on that card
+    states.select_option('new')
+    expect(face).to_contain_text(f'of {n - 4},')
+    before = title()
+    card.hover(); page.keyboard.press('j')
+    expect(card.locator('h3')).not_to_have_text(before)
+    stopped = title()
+    states.select_option('(all)')                                      # this widget now shows everything (its own position)...
+    expect(face).to_contain_text(f'of {n}, 3 saved, 1 skipped')
+    page.locator('.lm-MenuBar-itemLabel', has_text='Run').first.click()  # ...and Run All builds a new queue from the store
+    page.get_by_role('menuitem', name='Run All Cells').first.click()
+    first = page.locator('.mlnews-triage').nth(0)
+    expect(first.locator('.mlnews-face')).to_contain_text(f'of {n - 4}, 0 saved', timeout=90_000)   # decided works are out
+    expect(first.locator('.mlnews-card h3')).to_have_text(stopped)    # and it opens where the user stopped
+    expect(page.locator('.mlnews-triage')).to_have_count(2, timeout=90_000)
+    widgets = page.locator('.mlnews-triage')
+
     # the hostile cards: rendered, as text, with nothing executable in the DOM
     evil = widgets.nth(1)
     expect(evil.locator('.mlnews-card h3')).to_contain_text('onerror=')
     evil.locator('.mlnews-card').hover()
-    evil.get_by_role('button', name='Next', exact=True).click()
+    evil.get_by_role('button', name='Next (j) →', exact=True).click()
     expect(evil.locator('.mlnews-card h3')).to_contain_text('<svg onload')
     page.wait_for_timeout(500)
     risky = page.evaluate("""() => {

@@ -129,3 +129,40 @@ def test_bibtex_round_trip_on_captures(fix, tmp_path):
     assert import_bibtex(tmp_path/'all.bib', fresh) == len(ents)
     got = fresh.reading_list().set_index('key')
     assert len(got) == len(ents) and all(got.loc[k, 'note'] == norm(n) for k, n in notes.items())
+
+
+def test_csl_json_and_import_verb(store, tmp_path, capsys):
+    from mlnews_nb.export import to_csl_json, cli_import
+    from mlnews_nb.cli import main
+    st, raw = store
+    cj = json.loads(to_csl_json(st.reading_list()))
+    assert {c['id'] for c in cj} == {f'arxiv:{raw[0]["paper"]["id"]}', f'arxiv:{raw[1]["paper"]["id"]}'}
+    first = next(c for c in cj if c['id'] == f'arxiv:{raw[0]["paper"]["id"]}')
+    assert first['archive_location'] == raw[0]['paper']['id'] and first['title'] == raw[0]['paper']['title'] and first['keyword'] == 'ssm'
+    assert first['author'][0]['family'] == raw[0]['paper']['authors'][0]['name'].split()[-1]
+    p = tmp_path/'x.bib'; cli_export(['--format', 'bibtex', '-o', str(p), '--state', 'saved,later'], store=st)
+    q = tmp_path/'x.csv'; cli_export(['--format', 'csv', '-o', str(q), '--state', 'saved,later'], store=st)
+    fresh = tmp_path/'fresh.sqlite'
+    assert main(['--store', str(fresh), 'import', str(p), str(q)]) == 0
+    got = Store(fresh).items(state=['saved', 'later']).drop_duplicates('key').set_index('key')
+    assert got.state.value_counts().to_dict() == {'saved': 2, 'later': 1}
+    assert got.loc[f'arxiv:{raw[0]["paper"]["id"]}', 'note'] == st.items(keys=[f'arxiv:{raw[0]["paper"]["id"]}']).note.iloc[0]
+
+def test_export_unknown_state_is_an_error(store):
+    st, raw = store
+    with pytest.raises(SystemExit) as e: cli_export(['--state', 'bogus'], store=st, out=io.StringIO())
+    assert e.value.code == 2
+
+def test_withdrawn_submission_and_hn_submitter(fix, tmp_path):
+    "A withdrawn ICLR submission is no @inproceedings; an HN story's submitter is not the author of the article it links"
+    from mlnews_nb.conferences import read_openreview_csv
+    from captures_week import hand_items
+    iclr = read_openreview_csv(fix/'openreview'/'fedebotu_iclr2023_20230210.csv', keep_incomplete=True)
+    wd, ok = iclr[iclr.decision == 'withdrawn'].head(1), iclr[iclr.decision == 'poster'].head(1)
+    hn = hand_items().query("key.str.startswith('hn:')", engine='python').head(1)
+    st = Store(':memory:'); st.add(pd.concat([wd, ok, hn], ignore_index=True)); st.mark([wd.key.iloc[0], ok.key.iloc[0], hn.key.iloc[0]], 'saved')
+    ents = {e['mlnews_key']: e for e in read_bibtex(to_bibtex(st.reading_list()))}
+    assert ents[wd.key.iloc[0]]['ENTRYTYPE'] == 'misc' and 'booktitle' not in ents[wd.key.iloc[0]] and 'withdrawn' in ents[wd.key.iloc[0]]['howpublished']
+    assert ents[ok.key.iloc[0]]['ENTRYTYPE'] == 'inproceedings'
+    assert 'author' not in ents[hn.key.iloc[0]] or hn.extra.iloc[0]['submitter'] not in ents[hn.key.iloc[0]]['author']
+    assert hn.extra.iloc[0]['submitter'] and hn.authors.iloc[0] == []
