@@ -91,7 +91,9 @@ def test_reddit_rss_description_html_survives(fix):
         assert df.summary_html.str.contains('<a href="https://www.reddit.com/user/').all(), df.summary_html[0][:300]
         r = _reddit_from_feed(df, 'front')
         assert [x['link_url'] for x in r.extra] == want_link              # the posted link, 24 of 24
-        assert r.authors.tolist() == [[a] for a in want_author]            # the author, 24 of 24
+        assert [x['submitter'] for x in r.extra] == want_author            # the submitter, 24 of 24 (issue 14: not an author)
+        self_post = ['reddit.com/r/' in l for l in want_link]               # only a self post is written by its submitter
+        assert r.authors.tolist() == [[a] if s else [] for a, s in zip(want_author, self_post)]
 
 def test_reddit_comment_listing_says_what_it_got():
     "Hand-written: no capture holds a t1 (comment) listing; the shape is Reddit's documented Listing with t1 children"
