@@ -441,7 +441,7 @@ def _norm_url(u:str) -> str:
     return f'{(s.hostname or "").lower()}{s.path or "/"}?{urlencode(sorted(parse_qsl(s.query, keep_blank_values=True)))}'
 
 def read_url_index(d:str|Path) -> dict[str,dict]:
-    "The `URLS.tsv` index of a replay directory: normalized URL -> {file, status, url}"
+    "The `URLS.tsv` index of a replay directory: normalized URL -> {file, status, url, by_path (the note says `match=path`)}"
     d, idx = Path(d), {}
     p = d/'URLS.tsv'
     if not p.exists(): raise MLNewsError(f'no URLS.tsv in replay directory {d}')
@@ -450,7 +450,7 @@ def read_url_index(d:str|Path) -> dict[str,dict]:
         url, file, *rest = line.split('\t') + ['', '']
         note = rest[1] if len(rest) > 1 else ''
         m = re.match(r'HTTP (\d{3})', note)
-        idx[_norm_url(url)] = dict(url=url, file=d/file, status=int(m.group(1)) if m else 200)
+        idx[_norm_url(url)] = dict(url=url, file=d/file, status=int(m.group(1)) if m else 200, by_path='match=path' in note)
     return idx
 
 def _response(request, status:int, body:bytes, headers:dict) -> requests.Response:
@@ -472,7 +472,7 @@ class ReplayAdapter(HTTPAdapter):
         super().__init__(); self.dir, self.index, self.misses, self.match = Path(d), read_url_index(d), [], match
     def send(self, request, **kw):
         hit = self.index.get(_norm_url(request.url))
-        near = self._closest(request.url) if hit is None and self.match == 'path' else None
+        near = self._closest(request.url) if hit is None else None
         if hit is None and near is None:
             self.misses.append(request.url)
             raise ReplayMiss(f'not recorded in the replay directory {self.dir}', request=request)
@@ -484,9 +484,9 @@ class ReplayAdapter(HTTPAdapter):
 
 @patch
 def _closest(self:ReplayAdapter, url:str) -> dict|None:
-    "The recorded URL with the same host and path whose query shares the most parameters (only under `match='path'`: time windows vary run to run)"
+    "The recorded URL with the same host and path whose query shares the most parameters (time windows vary run to run): under `match='path'`, or for a recording whose note says `match=path`"
     u = urlsplit(url); want = set(parse_qsl(u.query, keep_blank_values=True))
-    cands = [v for k,v in self.index.items() if k.split('?')[0] == f'{(u.hostname or "").lower()}{u.path or "/"}']
+    cands = [v for k,v in self.index.items() if k.split('?')[0] == f'{(u.hostname or "").lower()}{u.path or "/"}' and (self.match == 'path' or v['by_path'])]
     return max(cands, key=lambda v: len(want & set(parse_qsl(urlsplit(v['url']).query, keep_blank_values=True))), default=None)
 
 class RecordAdapter(PoliteAdapter):
