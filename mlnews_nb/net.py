@@ -253,7 +253,7 @@ class Http:
                  user_agent:str=USER_AGENT, expire_after:float=0, transport:HTTPAdapter|None=None, deadline:float|None=30.0):
         self.timeout,self.retries,self.backoff,self.max_retry_after = timeout,retries,backoff,max_retry_after
         self.deadline = deadline   # seconds one `get` may take in all (retries and waits included); `within` sets one for a whole source
-        self.blocked:dict[str,datetime] = {}   # host -> when it said we may come back (Retry-After)
+        self.blocked:dict[str,datetime] = {}   # host[:port] -> when it said we may come back (Retry-After)
         self.max_bytes,self.offline = max_bytes,offline
         self.policies = dict(DEFAULT_POLICIES if policies is None else policies)
         self.default_policy = default_policy or HostPolicy()
@@ -305,7 +305,7 @@ class Http:
 
     def blocked_until(self, url_or_host:str) -> datetime|None:
         "When the host of `url_or_host` may be contacted again, if it asked us to wait"
-        host = urlsplit(url_or_host).hostname if '://' in url_or_host else url_or_host
+        host = urlsplit(url_or_host).netloc.lower() if '://' in url_or_host else url_or_host
         t = self.blocked.get(host)
         return t if t is not None and t > datetime.now(timezone.utc) else None
 
@@ -330,7 +330,7 @@ def _err(e:SourceError, t0:float, **facts) -> SourceError:
 def get(self:Http, url:str, *, params:dict|None=None, headers:dict|None=None, timeout:tuple|None=None) -> Fetched:
     "GET `url` politely, within the deadline; a `Fetched` on success, a `SourceError` with a health word otherwise"
     t0 = time.monotonic()
-    host = urlsplit(url).hostname or ''
+    host = urlsplit(url).netloc.lower()   # host[:port]: what a Retry-After speaks for
     if until := self.blocked_until(host):
         raise _err(SourceError(url, f'blocked until {until:%Y-%m-%d %H:%M} UTC: the host asked us to wait (Retry-After); not contacted',
                                None, 'blocked', until), t0)
@@ -360,7 +360,7 @@ def get(self:Http, url:str, *, params:dict|None=None, headers:dict|None=None, ti
                 continue
             except (requests.ConnectionError, requests.Timeout) as e:
                 if _unresolvable(e):   # no DNS answer: offline or a dead domain; retrying in seconds will not change it
-                    raise _err(SourceError(url, f'cannot resolve {host} (no network, or the domain is gone)', None, 'unreachable'), t0) from e
+                    raise _err(SourceError(url, f'cannot resolve {urlsplit(url).hostname} (no network, or the domain is gone)', None, 'unreachable'), t0) from e
                 if end is not None and time.monotonic() >= end: raise late(_short(e)) from e
                 if last or not self._wait(self._backoff(attempt), end):
                     raise _err(SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable'), t0) from e
