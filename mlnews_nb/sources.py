@@ -352,7 +352,7 @@ def _judge(s:Source, res:net.FetchResult, cutoff, elapsed:float, fresh:bool=Fals
     # fetchers that know better say so: arXiv on a weekend (quiet), a repeated batch (stale), the same batch (unchanged)
     if st in ('ok', 'quiet', 'unchanged') and o.health in ('quiet', 'stale', 'unchanged') and not (o.health == 'unchanged' and fresh):
         st, msg = o.health, o.message or msg
-    elif o.message and st == 'ok' and o.message not in msg: msg += f'; {o.message}'
+    elif o.message and st == 'ok' and o.health is None: msg += f'; {o.message}'   # what a fetcher noted (items that failed, a venue)
     if o.replayed_from: msg += f'; replayed by host and path from the recording of {o.replayed_from}'
     return win, _row(s, st, msg, win, o, elapsed)
 
@@ -423,7 +423,7 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
     for s in srcs:
         if s.name not in rows: groups.setdefault((s.fetcher, s.url, repr(sorted(s.args.items()))), []).append(s)
     if store is not None: _remembered_waits(store, h)
-    seen = set(store.health().source) if hasattr(store, 'health') else None   # sources fetched before: only they can be `unchanged`
+    seen = store.sources_seen() if hasattr(store, 'sources_seen') else None   # sources fetched before: only they can be `unchanged`
     # 3. each task fetches and judges within its source's deadline (never past the refresh's)
     def run(group:list[Source]):
         s, t0 = group[0], time.monotonic()

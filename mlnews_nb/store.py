@@ -338,6 +338,11 @@ def fetch_log(self:Store, source:str|None=None, limit:int=1000) -> pd.DataFrame:
     return df.drop(columns='id')
 
 @patch
+def sources_seen(self:Store) -> set[str]:
+    "The sources with at least one fetch in the log (only these can be `unchanged`: a source just added is new to you)"
+    with self.lock: return {r[0] for r in self.db.execute('SELECT DISTINCT source FROM fetch_log')}
+
+@patch
 def health(self:Store) -> pd.DataFrame:
     "The latest fetch outcome of each source"
     df = self.fetch_log(limit=100_000)
