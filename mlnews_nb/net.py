@@ -337,7 +337,7 @@ def get(self:Http, url:str, *, params:dict|None=None, headers:dict|None=None, ti
     outer, given = getattr(_tl, 'end', None), getattr(_tl, 'given', None)
     end = outer
     if self.deadline is not None and (end is None or t0 + self.deadline < end): end, given = t0 + self.deadline, self.deadline
-    late = lambda why: _err(SourceError(url, f'no complete answer within the {given:.0f} s deadline ({why})', None, 'unreachable'), t0)
+    late = lambda why: _err(SourceError(url, f'no complete answer within the {given:g} s deadline ({why})', None, 'unreachable'), t0)
     ct, rt = timeout or self.timeout
     _tl.end = end
     try:

@@ -447,7 +447,7 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
     for f, g in futs.items():
         for s in g:
             if s.name not in rows:
-                rows[s.name] = _row(s, 'unreachable', f'not done within the refresh deadline ({total:.0f} s)', None, None, time.monotonic() - t_start)
+                rows[s.name] = _row(s, 'unreachable', f'not done within the refresh deadline ({total:g} s)', None, None, time.monotonic() - t_start)
     if store is not None:
         _mark_stale([s for g in groups.values() for s in g if s.fetcher == FEED], rows, store)
         _remember_waits(store, h)
