@@ -9,8 +9,8 @@ import argparse, math, time, resource, os
 import feedparser, requests
 from mlnews_nb.testserver import FixtureServer, fixtures_dir
 from mlnews_nb.net import Http, HostPolicy
-from mlnews_nb.feeds import parse_feed
-from mlnews_nb.sources import DEFAULT_SOURCES, Source, fetch_all, FEED, _MEMO
+from mlnews_nb.feeds import parse_feed, _PARSED
+from mlnews_nb.sources import DEFAULT_SOURCES, Source, fetch_all, FEED
 
 def peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -33,7 +33,7 @@ def refresh(fix, latency, n, hosts, interval, conns=4):
     new = lambda: Http(':memory:', policies=pol, default_policy=HostPolicy(conns, 0.0))
     best = dict(ours=1e9, after=1e9, serial=1e9)
     for _ in range(n):
-        _MEMO.clear()
+        _PARSED.clear()
         t0 = time.perf_counter(); items, health = fetch_all(srcs, since=None, http=new()); best['ours'] = min(best['ours'], time.perf_counter() - t0)
         t0 = time.perf_counter()   # the previous design: fetch everything, then parse one by one
         got = new().get_many([s.url for s in srcs]); after = [parse_feed(r.content, url=r.url, source=s.name) for s, r in zip(srcs, got)]

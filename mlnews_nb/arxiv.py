@@ -19,7 +19,8 @@ from . import net
 # %% auto #0
 __all__ = ['ARXIV_API', 'ARXIV_RSS', 'API_CEILING', 'MAX_PAGE', 'ID_PAGE', 'ANNOUNCE_TYPES', 'LISTING_STATE', 'ArxivClient',
            'arxiv_query', 'parse_api_page', 'QueryTooBroad', 'api_total', 'split_windows', 'arxiv_search',
-           'parse_listing', 'JsonState', 'listing_health', 'listing_state', 'judge_listing', 'arxiv_listing']
+           'parse_listing', 'JsonState', 'listing_health', 'listing_state', 'judge_listing', 'arxiv_listing_url',
+           'arxiv_listing_result', 'arxiv_listing']
 
 # %% ../nbs/02_arxiv.ipynb #8d09f8e1
 ARXIV_API = 'https://export.arxiv.org/api/query'
@@ -412,13 +413,19 @@ def judge_listing(feed:str, guids:list[str], info:dict, *, state:Any=None, state
     return dict(status=word, message=msg, items=len(guids), built=info.get('built'))
 
 # %% ../nbs/02_arxiv.ipynb #fc8bdc59
-def arxiv_listing(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[str]=('new', 'cross'), fmt:str='rss',
-                  http:net.Http|None=None, base:str=ARXIV_RSS, state_path:str|Path|None=None) -> pd.DataFrame:
-    "Today's arXiv announcements for `categories` (RSS/Atom feed), filtered to `announce` types; health in `.attrs['health']`"
+import time
+def arxiv_listing_url(categories:Iterable[str]|str=('cs.LG',), *, fmt:str='rss', base:str=ARXIV_RSS) -> str:
+    "The announcement feed URL `arxiv_listing` reads for `categories` (the URL a registry source declares)"
+    return f"{base}/{fmt}/{'+'.join([categories] if isinstance(categories, str) else list(categories))}"
+
+def arxiv_listing_result(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[str]=('new', 'cross'), fmt:str='rss',
+                         http:net.Http|None=None, base:str=ARXIV_RSS, state_path:str|Path|None=None) -> net.FetchResult:
+    "Today's arXiv announcements for `categories`, filtered to `announce` types, with the facts of the fetch and its health word"
+    t0 = time.monotonic()
     cats = '+'.join([categories] if isinstance(categories, str) else list(categories))
     announce = tuple(announce)
     if bad := set(announce) - set(ANNOUNCE_TYPES): raise ValueError(f'unknown announce types {sorted(bad)}; use {ANNOUNCE_TYPES}')
-    url = f'{base}/{fmt}/{cats}'
+    url = arxiv_listing_url(cats, fmt=fmt, base=base)
     f = (http or net.http()).get(url)
     df, info = parse_listing(f.content, f.url)
     health = judge_listing(url, [x['guid'] for x in df.extra], info, state_path=state_path)
@@ -426,5 +433,11 @@ def arxiv_listing(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[
     n, df = len(df), df.loc[np.array([x['announce_type'] in announce for x in df.extra], dtype=bool)].reset_index(drop=True)
     if n and df.empty and health['status'] == 'ok':
         health = dict(health, status='quiet', message=f'{n} announcements, none of type {"/".join(announce)}')
-    df.attrs['health'] = dict(health, from_cache=f.from_cache, url=url)
-    return df
+    return net.FetchResult(df, net.FetchOutcome.of(f, url=url, t0=t0, health=health['status'], message=health.get('message', ''),
+                                                   feed=dict(info, updated=info.get('built'))))
+
+def arxiv_listing(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[str]=('new', 'cross'), fmt:str='rss',
+                  http:net.Http|None=None, base:str=ARXIV_RSS, state_path:str|Path|None=None) -> pd.DataFrame:
+    "Today's arXiv announcements for `categories` (RSS/Atom feed), filtered to `announce` types (`arxiv_listing_result` adds the health)"
+    return arxiv_listing_result(categories, announce=announce, fmt=fmt, http=http, base=base, state_path=state_path).items
+

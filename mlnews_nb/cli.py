@@ -77,16 +77,23 @@ def main(argv:list[str]|None=None, out:TextIO|None=None) -> int:
             return fn(rest[1:], store=store, out=out)
     except MLNewsError as e:
         print(f'mlnews: error: {e}', file=sys.stderr); return 2
+    except OSError as e:   # a file we were told to read or write: one line, no traceback
+        print(f'mlnews: error: {e.strerror or e}: {e.filename or ""}'.rstrip(': '), file=sys.stderr); return 2
+
 
 # %% ../nbs/40_cli.ipynb #79e050c5
 def cli_health(argv:list[str], *, store=None, out:TextIO=sys.stdout) -> int:
-    "`mlnews health`: the latest fetch outcome of each source (exit 1 if any needs attention)"
+    "`mlnews health`: the latest fetch outcome of each source (exit 1 if any needs attention, 3 if every source failed)"
     p = argparse.ArgumentParser(prog='mlnews health', description='Show the latest fetch outcome of each source.')
     p.add_argument('--log', action='store_true', help='the whole fetch log, newest first'); a = p.parse_args(argv)
+    from mlnews_nb.sources import refresh_verdict
     df = store.fetch_log() if a.log else store.health()
+    rc, top = refresh_verdict(store.health())   # the same rule as `fetch` and `weekly`, on the latest outcome of each source
+    if top: print(top + '\n', file=out)
     cols = [c for c in ('source', 'status', 'items', 'newest', 'http_status', 'from_cache', 'elapsed', 'message', 'at') if c in df]
     print(format_table(df[cols]) if len(df) else 'no fetch recorded yet: run `mlnews fetch` or `mlnews weekly`', file=out)
-    return 1 if len(df) and df.status.isin(FAULTS).any() else 0
+    return rc
+
 
 # %% ../nbs/40_cli.ipynb #3034b1f4
 from .sources import samples_dir, demo_sources   # the samples belong to the registry; re-exported here

@@ -11,13 +11,14 @@ from typing import Any, Iterable
 from urllib.parse import quote
 import pandas as pd
 from .core import to_items, empty_items, html_to_text, sanitize_html, to_utc, SourceError
-from .feeds import parse_feed, read_feed, extract_links, link_key
+from .feeds import parse_feed, read_feed, read_feed_result, extract_links, link_key
 from . import net
 
 # %% auto #0
-__all__ = ['REDDIT', 'REDDIT_OAUTH', 'ALGOLIA', 'FIREBASE', 'HN_ML_QUERIES', 'BLUESKY', 'BSKY_API', 'flair', 'reddit_top',
-           'hn_items', 'hn_stories', 'hn_list', 'bluesky_url', 'mastodon_url', 'social_feed', 'bluesky_items',
-           'mastodon_items', 'bluesky_posts', 'mastodon_posts']
+__all__ = ['REDDIT', 'REDDIT_OAUTH', 'ALGOLIA', 'FIREBASE', 'HN_ML_QUERIES', 'BLUESKY', 'BSKY_API', 'flair', 'reddit_top_result',
+           'reddit_top', 'hn_items', 'hn_stories_result', 'hn_stories', 'hn_list_result', 'hn_list', 'bluesky_url',
+           'mastodon_url', 'social_feed_result', 'social_feed', 'bluesky_items', 'mastodon_items', 'bluesky_posts',
+           'mastodon_posts']
 
 # %% ../nbs/04_community.ipynb #c16feaf0
 REDDIT = 'https://www.reddit.com'
@@ -84,9 +85,11 @@ def _reddit_listing(d:dict, source:str) -> pd.DataFrame:
     return to_items(recs, source=source, kind='discussion') if recs else empty_items()
 
 # %% ../nbs/04_community.ipynb #99435ca5
-def reddit_top(sub:str='MachineLearning', t:str='week', *, limit:int=25, source:str|None=None, base:str=REDDIT,
-               oauth_base:str=REDDIT_OAUTH, credentials:dict|None=None, http:net.Http|None=None) -> pd.DataFrame:
-    "Top posts of r/`sub` for period `t`: the public Atom feed, or the OAuth API when script-app credentials are set"
+import time
+def reddit_top_result(sub:str='MachineLearning', t:str='week', *, limit:int=25, source:str|None=None, base:str=REDDIT,
+                      oauth_base:str=REDDIT_OAUTH, credentials:dict|None=None, http:net.Http|None=None) -> net.FetchResult:
+    "Top posts of r/`sub` for period `t` with the facts of the fetch: the public Atom feed, or the OAuth API with script-app credentials"
+    t0 = time.monotonic()
     h, source = http or net.http(), source or f'r/{sub}'
     if c := _reddit_creds(credentials):
         tok = _reddit_token(h, base, c)
@@ -95,8 +98,13 @@ def reddit_top(sub:str='MachineLearning', t:str='week', *, limit:int=25, source:
     else:
         r = h.get(f'{base}/r/{sub}/top/.rss', params=dict(t=t, limit=limit))
         df = _reddit_from_feed(parse_feed(r.content, url=r.url, source=source, kind='discussion'), sub)
-    df.attrs['http'] = dict(status=r.status, bytes=len(r.content), from_cache=r.from_cache, url=r.url, moved_to=r.moved_to)
-    return df
+    return net.FetchResult(df, net.FetchOutcome.of(r, t0=t0))
+
+def reddit_top(sub:str='MachineLearning', t:str='week', *, limit:int=25, source:str|None=None, base:str=REDDIT,
+               oauth_base:str=REDDIT_OAUTH, credentials:dict|None=None, http:net.Http|None=None) -> pd.DataFrame:
+    "Top posts of r/`sub` for period `t`: the public Atom feed, or the OAuth API when script-app credentials are set"
+    return reddit_top_result(sub, t, limit=limit, source=source, base=base, oauth_base=oauth_base, credentials=credentials, http=http).items
+
 
 # %% ../nbs/04_community.ipynb #481823ee
 ALGOLIA = 'https://hn.algolia.com/api/v1'
@@ -125,10 +133,11 @@ def hn_items(data:Iterable[dict], *, source:str='hn') -> pd.DataFrame:
     return to_items(recs, source=source, kind='discussion').drop_duplicates('key', ignore_index=True) if recs else empty_items()
 
 # %% ../nbs/04_community.ipynb #80ee6f48
-def hn_stories(query:str|Iterable[str]|None=None, *, days:float=7, min_points:int=0, tags:str='story', hits:int=200,
-               source:str='hn', base:str=ALGOLIA, http:net.Http|None=None, now:Any=None) -> pd.DataFrame:
-    "Hacker News stories of the last `days` with at least `min_points`, by Algolia search (`query` may be a list: results merged)"
-    h = http or net.http()
+import time
+def hn_stories_result(query:str|Iterable[str]|None=None, *, days:float=7, min_points:int=0, tags:str='story', hits:int=200,
+                      source:str='hn', base:str=ALGOLIA, http:net.Http|None=None, now:Any=None) -> net.FetchResult:
+    "Hacker News stories of the last `days` with at least `min_points`, by Algolia search, with the facts of the fetch"
+    t0, h = time.monotonic(), http or net.http()
     since = int((to_utc(now) if now is not None else pd.Timestamp.now(tz='UTC')).timestamp() - days*86400)
     nf = f'created_at_i>{since}' + (f',points>={min_points}' if min_points else '')
     qs = [query] if query is None or isinstance(query, str) else list(query)
@@ -138,24 +147,33 @@ def hn_stories(query:str|Iterable[str]|None=None, *, days:float=7, min_points:in
         d = r.json()
         if not isinstance(d, dict) or 'hits' not in d: raise SourceError(r.url, 'Algolia answer without hits', r.status, 'broken')
         data += d['hits']
-    df = hn_items(data, source=source)
-    df.attrs['http'] = dict(status=rs[-1].status, bytes=sum(len(r.content) for r in rs), from_cache=all(r.from_cache for r in rs), url=rs[0].url)
-    return df
+    return net.FetchResult(hn_items(data, source=source), net.FetchOutcome.of(rs, t0=t0))
+
+def hn_stories(query:str|Iterable[str]|None=None, *, days:float=7, min_points:int=0, tags:str='story', hits:int=200,
+               source:str='hn', base:str=ALGOLIA, http:net.Http|None=None, now:Any=None) -> pd.DataFrame:
+    "Hacker News stories of the last `days` with at least `min_points`, by Algolia search (`query` may be a list: results merged)"
+    return hn_stories_result(query, days=days, min_points=min_points, tags=tags, hits=hits, source=source, base=base, http=http, now=now).items
+
 
 # %% ../nbs/04_community.ipynb #c09042c7
-def hn_list(which:str='top', *, limit:int=30, source:str='hn', base:str=FIREBASE, http:net.Http|None=None) -> pd.DataFrame:
-    "The live `top`, `best`, `new`, `show`, `ask` or `job` list from Firebase: ids first, then the items in parallel"
-    h = http or net.http()
+import time
+def hn_list_result(which:str='top', *, limit:int=30, source:str='hn', base:str=FIREBASE, http:net.Http|None=None) -> net.FetchResult:
+    "The live `top`, `best`, `new`, `show`, `ask` or `job` list from Firebase with the facts of the fetch (failed items counted)"
+    t0, h = time.monotonic(), http or net.http()
     r = h.get(f'{base}/{which}stories.json')
     ids = r.json()
     if not isinstance(ids, list): raise SourceError(r.url, 'expected a list of item ids', r.status, 'broken')
     got = h.get_many([f'{base}/item/{i}.json' for i in ids[:limit]])
     bad = [g for g in got if isinstance(g, SourceError)]
     if bad and len(bad) == len(got): raise bad[0]
-    df = hn_items([g.json() for g in got if not isinstance(g, SourceError)], source=source)
-    df.attrs['http'] = dict(status=r.status, bytes=len(r.content) + sum(len(g.content) for g in got if not isinstance(g, SourceError)),
-                            from_cache=r.from_cache, url=r.url, failed=len(bad))
-    return df
+    ok = [g for g in got if not isinstance(g, SourceError)]
+    o = net.FetchOutcome.of([r, *ok], t0=t0, message=f'{len(bad)} of {len(got)} items failed ({bad[0].message})' if bad else '')
+    return net.FetchResult(hn_items([g.json() for g in ok], source=source), o)
+
+def hn_list(which:str='top', *, limit:int=30, source:str='hn', base:str=FIREBASE, http:net.Http|None=None) -> pd.DataFrame:
+    "The live `top`, `best`, `new`, `show`, `ask` or `job` list from Firebase: ids first, then the items in parallel"
+    return hn_list_result(which, limit=limit, source=source, base=base, http=http).items
+
 
 # %% ../nbs/04_community.ipynb #62734775
 BLUESKY = 'https://bsky.app'
@@ -199,13 +217,17 @@ def _post_fields(df:pd.DataFrame, handle:str) -> pd.DataFrame:
                              for l, s in zip(df.links_to, df.summary)])
     return df.astype({'title': 'str'})
 
-def social_feed(handle:str, *, http:net.Http|None=None, source:str|None=None, base:str|None=None) -> pd.DataFrame:
-    "Posts of a Bluesky handle (`name.bsky.social`) or Mastodon handle (`@user@instance`, `#tag@instance`) as items"
+def social_feed_result(handle:str, *, http:net.Http|None=None, source:str|None=None, base:str|None=None) -> net.FetchResult:
+    "Posts of a Bluesky handle (`name.bsky.social`) or Mastodon handle (`@user@instance`, `#tag@instance`), with the facts of the fetch"
     masto = bool(re.match(r'\s*[@#][\w.-]+@', handle))
     url = mastodon_url(handle, base=base) if masto else bluesky_url(handle, base=base or BLUESKY)
-    df = read_feed(url, source=source or handle, kind='social', http=http)
-    attrs = df.attrs; df = _post_fields(df, handle.strip() if masto else '@' + handle.strip().lstrip('@')); df.attrs = attrs
-    return df
+    res = read_feed_result(url, source=source or handle, kind='social', http=http)
+    return net.FetchResult(_post_fields(res.items, handle.strip() if masto else '@' + handle.strip().lstrip('@')), res.outcome)
+
+def social_feed(handle:str, *, http:net.Http|None=None, source:str|None=None, base:str|None=None) -> pd.DataFrame:
+    "Posts of a Bluesky handle (`name.bsky.social`) or Mastodon handle (`@user@instance`, `#tag@instance`) as items"
+    return social_feed_result(handle, http=http, source=source, base=base).items
+
 
 # %% ../nbs/04_community.ipynb #896a3569
 BSKY_API = 'https://public.api.bsky.app/xrpc'

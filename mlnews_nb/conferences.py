@@ -17,9 +17,9 @@ from .net import Http, http as default_http
 __all__ = ['DECISION_RULES', 'VENUE_NAMES', 'MIX_MIN', 'MIX_SHARE', 'OPENREVIEW_V1', 'OPENREVIEW_V2', 'OPENREVIEW_WEB',
            'OPENREVIEW_PAGE', 'OPENREVIEW_VENUES', 'ACCEPTED', 'NEURIPS_URL', 'PMLR_URL', 'PMLR_VENUES', 'ACL_URL',
            'ACL_XML_URL', 'to_decision', 'venue_year', 'decision_mix', 'read_paperlist', 'paperlist_files',
-           'load_paperlists', 'read_openreview_csv', 'openreview_api', 'openreview_notes', 'conference_papers',
-           'notes_handler', 'v1_notes_from_crawl', 'parse_neurips_index', 'neurips_proceedings', 'parse_pmlr_index',
-           'pmlr_volume', 'parse_acl_xml', 'read_acl_anthology', 'acl_anthology', 'link_to_arxiv',
+           'load_paperlists', 'read_openreview_csv', 'openreview_api', 'openreview_notes', 'conference_papers_result',
+           'conference_papers', 'notes_handler', 'v1_notes_from_crawl', 'parse_neurips_index', 'neurips_proceedings',
+           'parse_pmlr_index', 'pmlr_volume', 'parse_acl_xml', 'read_acl_anthology', 'acl_anthology', 'link_to_arxiv',
            'read_conference_list', 'cli_conferences']
 
 # %% ../nbs/06_conferences.ipynb #4abc5de4
@@ -254,13 +254,15 @@ def _polite(h:Http, base:str, cache_days:float):
         h.session.settings.urls_expire_after.setdefault(base.split('://')[-1].rstrip('/') + '/notes', int(cache_days*86400))
 
 def openreview_notes(base_url:str, params:dict, *, http:Http|None=None, page_size:int=OPENREVIEW_PAGE,
-                     max_notes:int|None=None, cache_days:float=1.0) -> list[dict]:
+                     max_notes:int|None=None, cache_days:float=1.0, answers:list|None=None) -> list[dict]:
     "Every note the OpenReview `/notes` endpoint at `base_url` returns for `params`, paged `page_size` at a time"
     h = http or default_http()
     _polite(h, base_url, cache_days)
     url, notes, offset = base_url.rstrip('/') + '/notes', [], 0
     while True:
-        data = h.get(url, params={**params, 'offset': offset, 'limit': page_size}).json()
+        f = h.get(url, params={**params, 'offset': offset, 'limit': page_size})
+        if answers is not None: answers.append(f)   # the HTTP answers, for the fetch outcome
+        data = f.json()
         if not isinstance(data, dict) or not isinstance(data.get('notes'), list):
             raise SourceError(url, 'not an OpenReview /notes answer (no "notes" list)', None, 'broken')
         page = data['notes']; notes.extend(page); offset += len(page)
@@ -268,18 +270,22 @@ def openreview_notes(base_url:str, params:dict, *, http:Http|None=None, page_siz
         if max_notes is not None and len(notes) >= max_notes: break
     return notes[:max_notes] if max_notes is not None else notes
 
+
 # %% ../nbs/06_conferences.ipynb #b51cf35e
+import time
+from .net import FetchResult, FetchOutcome
 ACCEPTED = ('oral', 'spotlight', 'poster', 'accept')
 
-def conference_papers(venue:str, year:int, *, include:str='accepted', http:Http|None=None, base_url:str|None=None,
-                      api:int|None=None, venue_id:str|None=None, page_size:int=OPENREVIEW_PAGE, max_notes:int|None=None,
-                      cache_days:float=1.0) -> pd.DataFrame:
-    "Papers of an OpenReview venue and year (API v1 or v2 chosen by venue and year) in the item contract"
+def conference_papers_result(venue:str, year:int, *, include:str='accepted', http:Http|None=None, base_url:str|None=None,
+                             api:int|None=None, venue_id:str|None=None, page_size:int=OPENREVIEW_PAGE, max_notes:int|None=None,
+                             cache_days:float=1.0) -> FetchResult:
+    "Papers of an OpenReview venue and year (API v1 or v2 chosen by venue and year), with the facts of the fetch"
+    t0, got = time.monotonic(), []
     if include not in ('accepted', 'all'): raise ValueError(f"include must be 'accepted' or 'all', not {include!r}")
     if api is None or venue_id is None:
         a, vid = openreview_api(venue, year); api, venue_id = api or a, venue_id or vid
     base = base_url or (OPENREVIEW_V2 if api == 2 else OPENREVIEW_V1)
-    kw = dict(http=http, page_size=page_size, max_notes=max_notes, cache_days=cache_days)
+    kw = dict(http=http, page_size=page_size, max_notes=max_notes, cache_days=cache_days, answers=got)
     if api == 2:
         params = {'content.venueid': venue_id} if include == 'accepted' else {'invitation': f'{venue_id}/-/Submission'}
         notes = openreview_notes(base, {**params, 'details': 'replies'}, **kw)
@@ -293,7 +299,16 @@ def conference_papers(venue:str, year:int, *, include:str='accepted', http:Http|
                           f'version answers with an empty list: try api={other}, or check the venue id', None, 'moved')
     df = to_items([_note_record(n, venue, year, venue_id, api) for n in notes], source='openreview', kind='paper')
     if venue_id == 'TMLR': df = df[df.published.dt.year == year].reset_index(drop=True)
-    return df[df.decision.isin(ACCEPTED)].reset_index(drop=True) if include == 'accepted' and api == 1 else df
+    if include == 'accepted' and api == 1: df = df[df.decision.isin(ACCEPTED)].reset_index(drop=True)
+    return FetchResult(df, FetchOutcome.of(got, t0=t0, message=f'{len(df)} papers of {venue} {year} ({venue_id})'))
+
+def conference_papers(venue:str, year:int, *, include:str='accepted', http:Http|None=None, base_url:str|None=None,
+                      api:int|None=None, venue_id:str|None=None, page_size:int=OPENREVIEW_PAGE, max_notes:int|None=None,
+                      cache_days:float=1.0) -> pd.DataFrame:
+    "Papers of an OpenReview venue and year (API v1 or v2 chosen by venue and year) in the item contract"
+    return conference_papers_result(venue, year, include=include, http=http, base_url=base_url, api=api, venue_id=venue_id,
+                                    page_size=page_size, max_notes=max_notes, cache_days=cache_days).items
+
 
 # %% ../nbs/06_conferences.ipynb #fe942e8b
 def notes_handler(notes:list[dict]):

@@ -25,8 +25,8 @@ logger = logging.getLogger('mlnews_nb')
 logger.addHandler(logging.NullHandler())
 
 # %% ../nbs/00_core.ipynb #49e5927b
-HEALTH_STATUSES = ('ok', 'unchanged', 'quiet', 'stale', 'blocked', 'moved', 'broken', 'unreachable', 'dead')
-FAULTS = ('stale', 'blocked', 'moved', 'broken', 'unreachable')   # the health words that ask a person to act
+HEALTH_STATUSES = ('ok', 'unchanged', 'quiet', 'stale', 'blocked', 'moved', 'broken', 'unreachable', 'unrecorded', 'dead')
+FAULTS = ('stale', 'blocked', 'moved', 'broken', 'unreachable', 'unrecorded')   # the health words that ask a person to act
 
 class MLNewsError(Exception):
     "Base for all mlnews_nb errors"

@@ -16,7 +16,8 @@ from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize
 from . import net
 
 # %% auto #0
-__all__ = ['COMMON_FEED_PATHS', 'link_key', 'extract_links', 'feed_date', 'parse_feed', 'read_feed', 'discover_feeds']
+__all__ = ['COMMON_FEED_PATHS', 'link_key', 'extract_links', 'feed_date', 'parse_feed', 'read_feed_result', 'read_feed',
+           'discover_feeds']
 
 # %% ../nbs/03_feeds.ipynb #fc712a14
 def link_key(url:str, *, code:bool=False) -> str|None:
@@ -477,25 +478,49 @@ def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:s
         raise SourceError(url or '<bytes>', f'parser fault on this feed: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
 
 # %% ../nbs/03_feeds.ipynb #0211d2d9
-def read_feed(url_or_path:str|Path, *, source:str|None=None, kind:str='post', http:net.Http|None=None) -> pd.DataFrame:
-    "Items of an RSS, Atom or JSON feed at a URL or path, in the item contract (`df.attrs['feed']`, `df.attrs['http']` say what happened)"
-    s = str(url_or_path)
+import time, threading
+from collections import OrderedDict
+
+_PARSED:OrderedDict = OrderedDict()   # (sha1 of body, url, source, kind) -> parsed items: an unchanged feed is not parsed again
+_PARSED_MAX, _PARSED_LOCK = 64, threading.Lock()
+
+def _parse_answer(r:net.Fetched, source:str|None, kind:str) -> pd.DataFrame:
+    "Parse a feed answer; a fresh cache or 304 of the same bytes reuses the last parse (a bounded memo of 64 feeds)"
+    key = (hashlib.sha1(r.content).hexdigest(), r.url, source, kind)
+    if r.from_cache:
+        with _PARSED_LOCK:
+            if (hit := _PARSED.get(key)) is not None:
+                _PARSED.move_to_end(key); df = hit.copy(); df.attrs = {k: dict(v) for k,v in hit.attrs.items()}; return df
+    df = parse_feed(r.content, url=r.url, source=source, kind=kind, headers=r.headers)
+    with _PARSED_LOCK:
+        _PARSED[key] = df
+        while len(_PARSED) > _PARSED_MAX: _PARSED.popitem(last=False)
+    return df
+
+def read_feed_result(url_or_path:str|Path, *, source:str|None=None, kind:str='post', http:net.Http|None=None) -> net.FetchResult:
+    "Items of an RSS, Atom or JSON feed at a URL or path, with the facts of the fetch (a `FetchResult`); a page announcing a feed is followed"
+    s, t0 = str(url_or_path), time.monotonic()
     if not re.match(r'https?://', s):
         p = Path(s).expanduser()
         if not p.exists(): raise SourceError(s, 'no such file', None, 'moved')
         df = parse_feed(p.read_bytes(), url=None, source=source, kind=kind)
-        df.attrs['http'] = dict(status=None, bytes=p.stat().st_size, from_cache=False, url=str(p)); return df
+        return net.FetchResult(df, net.FetchOutcome(url=str(p), final_url=str(p), bytes=p.stat().st_size, elapsed=time.monotonic() - t0,
+                                                    feed=df.attrs.get('feed', {})))
     h = http or net.http()
-    r = h.get(s)
-    if _looks_html(r.content) and (found := discover_feeds(r.content, base_url=r.url)):
-        r2 = h.get(found[0]['url'])
-        df = parse_feed(r2.content, url=r2.url, source=source, kind=kind, headers=r2.headers)
-        df.attrs['feed']['discovered'] = r2.url
-        r = r2
-    else: df = parse_feed(r.content, url=r.url, source=source, kind=kind, headers=r.headers)
-    df.attrs['http'] = dict(status=r.status, bytes=len(r.content), from_cache=r.from_cache, url=r.url, moved_to=r.moved_to,
-                            sha=hashlib.sha1(r.content).hexdigest())
-    return df
+    r = h.get(s); got = [r]
+    try: df = _parse_answer(r, source, kind); feed = dict(df.attrs.get('feed', {}))
+    except SourceError as e:
+        if not (_looks_html(r.content) or 'html' in r.headers.get('Content-Type', '')) or not (found := discover_feeds(r.content, base_url=r.url)):
+            if _looks_html(r.content): raise SourceError(s, f'{e.message}; the page announces no feed', r.status, 'broken') from None
+            raise
+        r2 = h.get(found[0]['url']); got.append(r2)
+        df = _parse_answer(r2, source, kind); feed = dict(df.attrs.get('feed', {}), discovered=r2.url)
+    return net.FetchResult(df, net.FetchOutcome.of(got, url=s, t0=t0, feed=feed))   # bytes: the page and the feed
+
+def read_feed(url_or_path:str|Path, *, source:str|None=None, kind:str='post', http:net.Http|None=None) -> pd.DataFrame:
+    "Items of an RSS, Atom or JSON feed at a URL or path, in the item contract (`read_feed_result` also says what happened)"
+    return read_feed_result(url_or_path, source=source, kind=kind, http=http).items
+
 
 # %% ../nbs/03_feeds.ipynb #dd834b0e
 _FEED_TYPES = {'application/rss+xml': 'rss', 'application/atom+xml': 'atom', 'application/feed+json': 'json',

@@ -4,25 +4,29 @@
 
 # %% ../nbs/01_net.ipynb #4fd7834c
 from __future__ import annotations
-import os, re, time, json, hashlib, threading, random, contextlib
-from dataclasses import dataclass, field
+import os, re, time, json, hashlib, threading, random, contextlib, socket, types
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Iterable, Callable
+from typing import Any, Iterable, Callable, Mapping
 from urllib.parse import urlsplit, parse_qsl, urlencode
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.basics import patch
 import requests
 from requests.adapters import HTTPAdapter
 import requests_cache
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from . import __version__
 from .core import SourceError, MLNewsError
 
+
 # %% auto #0
-__all__ = ['DEFAULT_POLICIES', 'USER_AGENT', 'RETRY_STATUSES', 'user_dir', 'HostPolicy', 'Fetched', 'retry_after', 'BodyTooLarge',
-           'PoliteAdapter', 'Http', 'read_url_index', 'ReplayAdapter', 'RecordAdapter', 'http', 'use_http', 'replay',
-           'record', 'offline']
+__all__ = ['DEFAULT_POLICIES', 'USER_AGENT', 'RETRY_STATUSES', 'REPLAYED_FROM', 'user_dir', 'HostPolicy', 'Fetched',
+           'FetchOutcome', 'FetchResult', 'retry_after', 'BodyTooLarge', 'BodyCutShort', 'DeadlinePassed',
+           'PoliteAdapter', 'Http', 'ReplayMiss', 'read_url_index', 'ReplayAdapter', 'RecordAdapter', 'http',
+           'use_http', 'replay', 'record', 'offline']
 
 # %% ../nbs/01_net.ipynb #e171cfeb
 def user_dir(kind:str) -> Path:
@@ -53,17 +57,24 @@ class _Gate:
     def __init__(self, policy:HostPolicy):
         self.policy, self.sem, self.lock, self.next_start = policy, threading.BoundedSemaphore(policy.max_conns), threading.Lock(), 0.0
     @contextlib.contextmanager
-    def __call__(self, sleep:Callable[[float],None]):
-        with self.sem:
+    def __call__(self, sleep:Callable[[float],None], within:float|None=None):
+        "Hold a connection slot for the request, waited for at most `within` seconds (the source's time left)"
+        if not self.sem.acquire(timeout=None if within is None else max(0.0, within)):
+            raise DeadlinePassed(f'the deadline passed while waiting {within:.0f} s for a connection slot (the host is busy)')
+        try:
             with self.lock:
                 now = time.monotonic()
                 start = max(now, self.next_start)
+                if within is not None and start - now > within:
+                    raise DeadlinePassed(f'the host asks {start - now:.0f} s between requests, more than the {within:.0f} s left')
                 self.next_start = start + self.policy.interval
             if start > now: sleep(start - now)
             try: yield
             finally:
                 if self.policy.max_conns == 1:   # one connection: the interval also runs from the end of the last answer
                     with self.lock: self.next_start = max(self.next_start, time.monotonic() + self.policy.interval)
+        finally: self.sem.release()
+
 
 # %% ../nbs/01_net.ipynb #d60b403e
 @dataclass
@@ -84,11 +95,59 @@ class Fetched:
         try: return json.loads(self.content)
         except ValueError as e: raise SourceError(self.url, f'not JSON ({e})', self.status, 'broken') from e
     @property
+    def replayed_from(self) -> str|None: "Under `replay(match='path')`, the recorded URL that answered for this one"; return self.headers.get('X-Mlnews-Replayed-From')
+    @property
     def unchanged(self) -> bool: "True when the cache answered (fresh, or confirmed by 304)"; return self.from_cache
 
 def _charset(headers:dict) -> str|None:
     m = re.search(r'charset=([\w-]+)', headers.get('Content-Type', '') or headers.get('content-type', ''))
     return m.group(1) if m else None
+
+
+# %% ../nbs/01_net.ipynb #e8f4cf8a
+@dataclass(frozen=True)
+class FetchOutcome:
+    "The facts of one source's fetch: what was asked, what answered, what it cost, and the verdict (if the fetcher has one)"
+    url:str = ''                    # the URL the source declares: the first URL requested
+    final_url:str|None = None       # where the (last) answer came from, after redirects
+    http_status:int|None = None
+    bytes:int|None = None
+    from_cache:bool = False
+    elapsed:float|None = None       # wall seconds from the first request to the verdict, retries and waits included
+    retry_at:datetime|None = None
+    health:str|None = None          # the fetcher's own word (quiet, stale, unchanged, ...), or None: the refresh judges
+    message:str = ''
+    moved_to:str|None = None        # a permanent redirect's target
+    items:int|None = None
+    newest:Any = None
+    feed:Mapping = field(default_factory=dict)   # what a feed parser met (title, build date, problem, discovered feed)
+    replayed_from:str|None = None   # under replay by path: the recorded URL that answered
+    def __post_init__(self): object.__setattr__(self, 'feed', types.MappingProxyType(dict(self.feed or {})))
+
+    @classmethod
+    def of(cls, answers:Fetched|Iterable[Fetched], *, url:str|None=None, t0:float|None=None, **kw) -> 'FetchOutcome':
+        "The facts of a fetch from the `Fetched` answers it got (`t0`: `time.monotonic()` at the first request)"
+        fs = [answers] if isinstance(answers, Fetched) else list(answers)
+        if not fs: return cls(url=url or '', elapsed=None if t0 is None else time.monotonic() - t0, **kw)
+        return cls(url=url or fs[0].requested_url or fs[0].url, final_url=fs[-1].url, http_status=fs[-1].status,
+                   bytes=sum(len(f.content) for f in fs), from_cache=all(f.from_cache for f in fs),
+                   elapsed=time.monotonic() - t0 if t0 is not None else sum(f.elapsed for f in fs),
+                   moved_to=next((f.moved_to for f in fs if f.moved_to), None),
+                   replayed_from=next((f.replayed_from for f in fs if f.replayed_from), None), **kw)
+
+    @classmethod
+    def failed(cls, err:SourceError, *, url:str|None=None, t0:float|None=None, **kw) -> 'FetchOutcome':
+        "The facts of a fetch that ended in `err`"
+        return cls(url=url or err.url, final_url=getattr(err, 'final_url', None), http_status=err.status, bytes=getattr(err, 'bytes', None),
+                   elapsed=time.monotonic() - t0 if t0 is not None else getattr(err, 'elapsed', None), retry_at=err.retry_at,
+                   health=err.health, message=err.message or str(err), **kw)
+
+@dataclass(frozen=True)
+class FetchResult:
+    "What a fetcher hands back: its items (the item contract) and the facts of the fetch"
+    items:Any
+    outcome:FetchOutcome
+
 
 # %% ../nbs/01_net.ipynb #4b8ffb8a
 def retry_after(value:str|None, now:datetime|None=None) -> float|None:
@@ -103,17 +162,64 @@ def retry_after(value:str|None, now:datetime|None=None) -> float|None:
 
 # %% ../nbs/01_net.ipynb #6fc5d09f
 class BodyTooLarge(requests.RequestException): "The response body is larger than the configured cap"
+class BodyCutShort(requests.exceptions.ChunkedEncodingError):
+    "The body ended before it was complete (a server fault): `arrived` bytes came"
+    def __init__(self, msg:str, arrived:int=0, **kw): super().__init__(msg, **kw); self.arrived = arrived
+class DeadlinePassed(requests.Timeout): "The source's deadline passed before the answer was complete"
+
+_tl = threading.local()   # this thread's deadline (time.monotonic), the armed watchdog, and whether it fired
+
+def _remaining() -> float|None:
+    end = getattr(_tl, 'end', None)
+    return None if end is None else end - time.monotonic()
+
+_fired:set = set()   # ids of sockets the watchdog shut
+
+def _kill(sock):
+    _fired.add(id(sock))
+    try: sock.shutdown(socket.SHUT_RDWR)
+    except OSError: pass
+
+def _arm(sock):
+    "Arm the watchdog on `sock` for this thread's deadline"
+    left = _remaining()
+    if left is None or sock is None: return
+    t = threading.Timer(max(0.0, left), _kill, (sock,)); t.daemon = True; t.start()
+    _tl.watch = (t, sock)
+
+def _disarm() -> bool:
+    "Disarm this thread's watchdog; True if it had fired"
+    t, sock = getattr(_tl, 'watch', (None, None)); _tl.watch = (None, None)
+    if t is None: return False
+    t.cancel(); fired = id(sock) in _fired; _fired.discard(id(sock)); return fired
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self, *a, **kw): _arm(self.sock); return super().getresponse(*a, **kw)
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self, *a, **kw): _arm(self.sock); return super().getresponse(*a, **kw)
+class _WatchedHTTPPool(HTTPConnectionPool): ConnectionCls = _WatchedHTTPConnection
+class _WatchedHTTPSPool(HTTPSConnectionPool): ConnectionCls = _WatchedHTTPSConnection
 
 class PoliteAdapter(HTTPAdapter):
-    "An HTTPAdapter that waits for the host's politeness gate and caps the body size"
+    "An HTTPAdapter that waits for the host's politeness gate, caps the body size and enforces the source's deadline"
     def __init__(self, http:'Http', **kw):
         super().__init__(pool_maxsize=32, **kw)
         self.http = http
+    def init_poolmanager(self, *a, **kw):
+        super().init_poolmanager(*a, **kw)
+        self.poolmanager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         host = urlsplit(request.url).hostname or ''
-        with self.http.gate(host)(self.http.sleep):
-            r = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-            _read_capped(r, self.http.max_bytes)
+        with self.http.gate(host)(self.http.sleep, _remaining()):
+            try:
+                r = super().send(request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
+                _read_capped(r, self.http.max_bytes)
+            except BodyTooLarge: _disarm(); raise
+            except requests.RequestException as e:
+                if _disarm(): raise DeadlinePassed(f'the deadline passed before the answer was complete ({_short(e)})') from e
+                raise
+            except BaseException: _disarm(); raise
+            else: _disarm()
         return r
 
 def _read_capped(r:requests.Response, cap:int):
@@ -126,8 +232,12 @@ def _read_capped(r:requests.Response, cap:int):
             buf += chunk
             if len(buf) > cap: r.close(); raise BodyTooLarge(f'body passed the {cap:,}-byte cap', response=r)
     except BodyTooLarge: raise
-    except Exception as e: raise requests.exceptions.ChunkedEncodingError(f'body cut short after {len(buf):,} bytes: {e}') from e
+    except Exception as e:
+        arrived = max(len(buf), r.raw.tell() if hasattr(r.raw, 'tell') else 0)
+        of = f' of {int(cl):,}' if cl and cl.isdigit() else ''
+        raise BodyCutShort(f'body cut short: {arrived:,}{of} bytes arrived ({_short(e)})', arrived, response=r) from e
     r._content, r._content_consumed = bytes(buf), True
+
 
 # %% ../nbs/01_net.ipynb #b4d1e9b9
 USER_AGENT = f'mlnews_nb/{__version__} (+https://github.com/mlnews-nb/mlnews_nb)'
@@ -138,8 +248,10 @@ class Http:
     def __init__(self, cache:str|Path|None=None, *, offline:bool=False, timeout:tuple[float,float]=(5.0, 30.0),
                  retries:int=3, backoff:float=1.0, max_retry_after:float=120.0, max_bytes:int=50_000_000,
                  max_redirects:int=10, policies:dict[str,HostPolicy]|None=None, default_policy:HostPolicy|None=None,
-                 user_agent:str=USER_AGENT, expire_after:float=0, transport:HTTPAdapter|None=None):
+                 user_agent:str=USER_AGENT, expire_after:float=0, transport:HTTPAdapter|None=None, deadline:float|None=30.0):
         self.timeout,self.retries,self.backoff,self.max_retry_after = timeout,retries,backoff,max_retry_after
+        self.deadline = deadline   # seconds one `get` may take in all (retries and waits included); `within` sets one for a whole source
+        self.blocked:dict[str,datetime] = {}   # host[:port] -> when it said we may come back (Retry-After)
         self.max_bytes,self.offline = max_bytes,offline
         self.policies = dict(DEFAULT_POLICIES if policies is None else policies)
         self.default_policy = default_policy or HostPolicy()
@@ -174,44 +286,105 @@ class Http:
             if name not in self._gates: self._gates[name] = _Gate(pol)
             return self._gates[name]
 
+    @contextlib.contextmanager
+    def within(self, seconds:float|None):
+        "Give every request this thread makes inside the block, together, at most `seconds` (a source's total deadline)"
+        old = (getattr(_tl, 'end', None), getattr(_tl, 'given', None))
+        if seconds is not None:
+            end = time.monotonic() + seconds
+            _tl.end, _tl.given = (end, seconds) if old[0] is None or end < old[0] else old
+        try: yield self
+        finally: _tl.end, _tl.given = old
+
+    def block(self, host:str, until:datetime):
+        "Remember that `host` asked not to be contacted before `until` (a Retry-After)"
+        with self._glock:
+            if until > self.blocked.get(host, until - timedelta(seconds=1)): self.blocked[host] = until
+
+    def blocked_until(self, url_or_host:str) -> datetime|None:
+        "When the host of `url_or_host` may be contacted again, if it asked us to wait"
+        host = urlsplit(url_or_host).netloc.lower() if '://' in url_or_host else url_or_host
+        t = self.blocked.get(host)
+        return t if t is not None and t > datetime.now(timezone.utc) else None
+
+
 # %% ../nbs/01_net.ipynb #bd922c7d
 def _fail_status(url:str, r, retry_at=None) -> SourceError:
     s = r.status_code
-    health = ('blocked' if s in (401, 403, 429) else 'moved' if s in (404, 410) else 'unreachable' if s >= 500 else 'broken')
+    health = ('blocked' if s in (401, 403, 429) or (s == 503 and retry_at) else 'moved' if s in (404, 410) else 'broken')
     when = f'; retry after {retry_at:%Y-%m-%d %H:%M} UTC' if retry_at else ''
-    return SourceError(url, f'HTTP {s} {r.reason or ""}'.strip() + when, s, health, retry_at)
+    side = ' (a server-side fault)' if s >= 500 and health == 'broken' else ''
+    return SourceError(url, f'HTTP {s} {r.reason or ""}'.strip() + side + when, s, health, retry_at)
+
+class ReplayMiss(requests.RequestException): "Under replay, a URL the recording does not hold"
+
+def _err(e:SourceError, t0:float, **facts) -> SourceError:
+    "`e` with the facts of the attempt (elapsed, bytes, final URL) attached"
+    e.elapsed = time.monotonic() - t0
+    for k, v in facts.items(): setattr(e, k, v)
+    return e
 
 @patch
 def get(self:Http, url:str, *, params:dict|None=None, headers:dict|None=None, timeout:tuple|None=None) -> Fetched:
-    "GET `url` politely; a `Fetched` on success, a `SourceError` with a health word otherwise"
+    "GET `url` politely, within the deadline; a `Fetched` on success, a `SourceError` with a health word otherwise"
     t0 = time.monotonic()
-    for attempt in range(self.retries + 1):
-        last = attempt == self.retries
-        try:
-            r = self.session.get(url, params=params, headers=headers, timeout=timeout or self.timeout,
-                                 only_if_cached=self.offline or None)
-        except requests.TooManyRedirects as e:
-            raise SourceError(url, f'more than {self.session.max_redirects} redirects (a redirect loop?)', None, 'moved') from e
-        except BodyTooLarge as e: raise SourceError(url, str(e), None, 'broken') from e
-        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as e:
-            if _unresolvable(e):   # no DNS answer: offline or a dead domain; retrying in seconds will not change it
-                raise SourceError(url, f'cannot resolve {urlsplit(url).hostname} (no network, or the domain is gone)', None, 'unreachable') from e
-            if last: raise SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable') from e
-            self.sleep(self._backoff(attempt)); continue
-        except requests.RequestException as e: raise SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable') from e
-        if r.status_code == 504 and self.offline:   # requests-cache's answer to only-if-cached with nothing cached
-            raise SourceError(url, 'offline, and not in the cache', None, 'unreachable')
-        if r.status_code in RETRY_STATUSES:
-            wait = retry_after(r.headers.get('Retry-After'))
-            retry_at = datetime.now(timezone.utc) + timedelta(seconds=wait) if wait is not None else None
-            if wait is not None and wait > self.max_retry_after: raise _fail_status(url, r, retry_at)
-            if last: raise _fail_status(url, r, retry_at)
-            self.sleep(wait if wait is not None else self._backoff(attempt)); continue
-        if r.status_code >= 400: raise _fail_status(url, r)
-        moved = next((h.headers.get('Location') for h in r.history if h.status_code in (301, 308)), None)
-        return Fetched(url=r.url, status=r.status_code, content=r.content, headers=dict(r.headers),
-                       from_cache=bool(getattr(r, 'from_cache', False)), revalidated=bool(getattr(r, 'revalidated', False)),
-                       elapsed=time.monotonic()-t0, requested_url=url, moved_to=moved)
+    host = urlsplit(url).netloc.lower()   # host[:port]: what a Retry-After speaks for
+    if until := self.blocked_until(host):
+        raise _err(SourceError(url, f'blocked until {until:%Y-%m-%d %H:%M} UTC: the host asked us to wait (Retry-After); not contacted',
+                               None, 'blocked', until), t0)
+    outer, given = getattr(_tl, 'end', None), getattr(_tl, 'given', None)
+    end = outer
+    if self.deadline is not None and (end is None or t0 + self.deadline < end): end, given = t0 + self.deadline, self.deadline
+    late = lambda why: _err(SourceError(url, f'no complete answer within the {given:g} s deadline ({why})', None, 'unreachable'), t0)
+    ct, rt = timeout or self.timeout
+    _tl.end = end
+    try:
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            left = None if end is None else end - time.monotonic()
+            if left is not None and left <= 0: raise late(f'{attempt} attempt' + 's'*(attempt != 1))
+            try:
+                r = self.session.get(url, params=params, headers=headers, timeout=(ct, rt) if left is None else (min(ct, left), min(rt, left)),
+                                     only_if_cached=self.offline or None)
+            except requests.TooManyRedirects as e:
+                raise _err(SourceError(url, f'more than {self.session.max_redirects} redirects (a redirect loop?)', None, 'moved'), t0) from e
+            except BodyTooLarge as e: raise _err(SourceError(url, str(e), None, 'broken'), t0) from e
+            except ReplayMiss as e: raise _err(SourceError(url, str(e), None, 'unrecorded'), t0) from e
+            except DeadlinePassed as e: raise late(_short(e)) from e
+            except BodyCutShort as e:
+                if last or not self._wait(self._backoff(attempt), end):
+                    raise _err(SourceError(url, f'{e.args[0]}; the server sent less than it announced', e.response.status_code if e.response is not None else None,
+                                           'broken'), t0, bytes=e.arrived) from e
+                continue
+            except (requests.ConnectionError, requests.Timeout) as e:
+                if _unresolvable(e):   # no DNS answer: offline or a dead domain; retrying in seconds will not change it
+                    raise _err(SourceError(url, f'cannot resolve {urlsplit(url).hostname} (no network, or the domain is gone)', None, 'unreachable'), t0) from e
+                if end is not None and time.monotonic() >= end: raise late(_short(e)) from e
+                if last or not self._wait(self._backoff(attempt), end):
+                    raise _err(SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable'), t0) from e
+                continue
+            except requests.RequestException as e: raise _err(SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable'), t0) from e
+            if r.status_code == 504 and self.offline:   # requests-cache's answer to only-if-cached with nothing cached
+                raise _err(SourceError(url, 'offline, and not in the cache', None, 'unreachable'), t0)
+            if r.status_code in RETRY_STATUSES:
+                wait = retry_after(r.headers.get('Retry-After'))
+                retry_at = datetime.now(timezone.utc) + timedelta(seconds=wait) if wait is not None else None
+                if last or (wait is not None and wait > self.max_retry_after) or not self._wait(wait if wait is not None else self._backoff(attempt), end):
+                    if retry_at is not None and r.status_code in (429, 503): self.block(host, retry_at)
+                    raise _err(_fail_status(url, r, retry_at), t0, final_url=r.url)
+                continue
+            if r.status_code >= 400: raise _err(_fail_status(url, r), t0, final_url=r.url)
+            moved = next((h.headers.get('Location') for h in r.history if h.status_code in (301, 308)), None)
+            return Fetched(url=r.url, status=r.status_code, content=r.content, headers=dict(r.headers),
+                           from_cache=bool(getattr(r, 'from_cache', False)), revalidated=bool(getattr(r, 'revalidated', False)),
+                           elapsed=time.monotonic()-t0, requested_url=url, moved_to=moved)
+    finally: _tl.end = outer
+
+@patch
+def _wait(self:Http, seconds:float, end:float|None) -> bool:
+    "Sleep `seconds` before a retry if the deadline leaves room for it and another attempt; False (no sleep) if not"
+    if end is not None and time.monotonic() + seconds >= end: return False
+    self.sleep(seconds); return True
 
 @patch
 def _backoff(self:Http, attempt:int) -> float: return self.backoff * 2**attempt * (1 + 0.25*random.random())
@@ -223,6 +396,7 @@ def _unresolvable(e:Exception) -> bool:
     import urllib3.exceptions as u3
     r = e.args[0] if e.args else None
     return isinstance(getattr(r, 'reason', None), u3.NameResolutionError) or 'NameResolutionError' in str(e)
+
 
 # %% ../nbs/01_net.ipynb #121e0361
 def _interleave(urls:list[str]) -> list[int]:
@@ -242,7 +416,9 @@ def get_many(self:Http, urls:Iterable[str], *, workers:int=32, progress:bool=Fal
     from tqdm.auto import tqdm
     urls = list(urls)
     res:list = [None]*len(urls)
+    end, given = getattr(_tl, 'end', None), getattr(_tl, 'given', None)   # the caller's deadline holds in the workers too
     def one(i):
+        _tl.end, _tl.given = end, given
         try:
             f = self.get(urls[i])
             res[i] = then(f) if then else f
@@ -253,6 +429,7 @@ def get_many(self:Http, urls:Iterable[str], *, workers:int=32, progress:bool=Fal
         for _ in ex.map(one, _interleave(urls)): bar.update()
     return res
 
+
 # %% ../nbs/01_net.ipynb #b7372d80
 _CTYPES = {'.xml':'application/xml', '.json':'application/json', '.html':'text/html', '.htm':'text/html', '.rss':'application/rss+xml',
            '.atom':'application/atom+xml', '.csv':'text/csv', '.txt':'text/plain', '.opml':'text/x-opml'}
@@ -262,7 +439,7 @@ def _norm_url(u:str) -> str:
     return f'{(s.hostname or "").lower()}{s.path or "/"}?{urlencode(sorted(parse_qsl(s.query, keep_blank_values=True)))}'
 
 def read_url_index(d:str|Path) -> dict[str,dict]:
-    "The `URLS.tsv` index of a replay directory: normalized URL -> {file, status, url}"
+    "The `URLS.tsv` index of a replay directory: normalized URL -> {file, status, url, by_path (the note says `match=path`)}"
     d, idx = Path(d), {}
     p = d/'URLS.tsv'
     if not p.exists(): raise MLNewsError(f'no URLS.tsv in replay directory {d}')
@@ -271,7 +448,7 @@ def read_url_index(d:str|Path) -> dict[str,dict]:
         url, file, *rest = line.split('\t') + ['', '']
         note = rest[1] if len(rest) > 1 else ''
         m = re.match(r'HTTP (\d{3})', note)
-        idx[_norm_url(url)] = dict(url=url, file=d/file, status=int(m.group(1)) if m else 200)
+        idx[_norm_url(url)] = dict(url=url, file=d/file, status=int(m.group(1)) if m else 200, by_path='match=path' in note)
     return idx
 
 def _response(request, status:int, body:bytes, headers:dict) -> requests.Response:
@@ -284,25 +461,30 @@ def _response(request, status:int, body:bytes, headers:dict) -> requests.Respons
     r.encoding = _charset(headers)
     return r
 
+REPLAYED_FROM = 'X-Mlnews-Replayed-From'   # the header a replayed answer matched by path carries: the recorded URL it stands in for
+
 class ReplayAdapter(HTTPAdapter):
-    "A transport that answers from a replay directory instead of the network"
-    def __init__(self, d:str|Path):
-        super().__init__(); self.dir, self.index, self.misses = Path(d), read_url_index(d), []
+    "A transport that answers from a replay directory instead of the network: exactly (`match='exact'`), or also by host and path"
+    def __init__(self, d:str|Path, match:str='exact'):
+        if match not in ('exact', 'path'): raise ValueError(f"match must be 'exact' or 'path', not {match!r}")
+        super().__init__(); self.dir, self.index, self.misses, self.match = Path(d), read_url_index(d), [], match
     def send(self, request, **kw):
-        hit = self.index.get(_norm_url(request.url)) or self._closest(request.url)
-        if hit is None:
+        hit = self.index.get(_norm_url(request.url))
+        near = self._closest(request.url) if hit is None else None
+        if hit is None and near is None:
             self.misses.append(request.url)
-            return _response(request, 404, f'not recorded in {self.dir}: {request.url}'.encode(), {'Content-Type':'text/plain'})
-        f = Path(hit['file'])
+            raise ReplayMiss(f'not recorded in the replay directory {self.dir}', request=request)
+        f = Path((hit or near)['file'])
         side = f.with_name(f.name + '.headers.json')
         headers = json.loads(side.read_text()) if side.exists() else {'Content-Type': _CTYPES.get(f.suffix, 'application/octet-stream')}
-        return _response(request, hit['status'], f.read_bytes(), headers)
+        if near is not None: headers = {**headers, REPLAYED_FROM: near['url']}
+        return _response(request, (hit or near)['status'], f.read_bytes(), headers)
 
 @patch
 def _closest(self:ReplayAdapter, url:str) -> dict|None:
-    "The recorded URL with the same host and path whose query shares the most parameters (time windows vary run to run)"
+    "The recorded URL with the same host and path whose query shares the most parameters (time windows vary run to run): under `match='path'`, or for a recording whose note says `match=path`"
     u = urlsplit(url); want = set(parse_qsl(u.query, keep_blank_values=True))
-    cands = [v for k,v in self.index.items() if k.split('?')[0] == f'{(u.hostname or "").lower()}{u.path or "/"}']
+    cands = [v for k,v in self.index.items() if k.split('?')[0] == f'{(u.hostname or "").lower()}{u.path or "/"}' and (self.match == 'path' or v['by_path'])]
     return max(cands, key=lambda v: len(want & set(parse_qsl(urlsplit(v['url']).query, keep_blank_values=True))), default=None)
 
 class RecordAdapter(PoliteAdapter):
@@ -327,6 +509,7 @@ class RecordAdapter(PoliteAdapter):
                 f.write(f'{request.url}\t{name}\trecorded\tHTTP {r.status_code}; recorded {datetime.now(timezone.utc):%Y-%m-%d}\n')
         return r
 
+
 # %% ../nbs/01_net.ipynb #689ea234
 _state = threading.local()
 _default:dict[str,Http|None] = {'http': None}
@@ -345,9 +528,9 @@ def use_http(h:Http) -> _Swap:
     "Make `h` the library-wide session (a context manager restores the old one)"
     return _Swap(h)
 
-def replay(d:str|Path) -> _Swap:
-    "Answer every request from the replay directory `d` (URLS.tsv + bodies): no network"
-    h = Http(':memory:', transport=ReplayAdapter(d), policies={}, retries=0)
+def replay(d:str|Path, match:str='exact') -> _Swap:
+    "Answer every request from the replay directory `d` (URLS.tsv + bodies): no network; `match='path'` also by host and path"
+    h = Http(':memory:', transport=ReplayAdapter(d, match), policies={}, retries=0)
     h.replay_dir = Path(d)
     return _Swap(h)
 
@@ -360,3 +543,4 @@ def record(d:str|Path, **kw) -> _Swap:
 def offline(**kw) -> _Swap:
     "Answer only from the HTTP cache; what is not cached fails as `unreachable`"
     return _Swap(Http(offline=True, **kw))
+

@@ -11,7 +11,8 @@ from .core import SourceError, to_items, to_utc, arxiv_id
 from . import net
 
 # %% auto #0
-__all__ = ['HF_API', 'parse_daily_papers', 'hf_daily_papers', 'hf_trending_papers']
+__all__ = ['HF_API', 'parse_daily_papers', 'hf_daily_papers_result', 'hf_daily_papers', 'hf_trending_papers_result',
+           'hf_trending_papers']
 
 # %% ../nbs/02b_papers.ipynb #ee2e2b9f
 HF_API = 'https://huggingface.co/api/daily_papers'
@@ -43,6 +44,7 @@ def parse_daily_papers(data:Any, url:str='hf-daily-papers') -> pd.DataFrame:
     return to_items([_hf_record(x) for x in data], source='hf_daily', kind='paper')
 
 # %% ../nbs/02b_papers.ipynb #2be4e4e1
+import time
 def _period_args(d:Any, period:str) -> dict:
     "The API's `date`, `week` or `month` argument for the period containing `d` (today, UTC, by default)"
     t = to_utc(d if d is not None else pd.Timestamp.now(tz='UTC'))
@@ -52,24 +54,34 @@ def _period_args(d:Any, period:str) -> dict:
     if period == 'month': return dict(month=t.strftime('%Y-%m'))
     raise ValueError(f"period must be 'day', 'week' or 'month', not {period!r}")
 
-def hf_daily_papers(date:Any=None, *, period:str='day', sort:str='publishedAt', limit:int=50, max_pages:int=20,
-                    http:net.Http|None=None, base:str=HF_API) -> pd.DataFrame:
-    "Hugging Face daily papers for a day, week or month (or trending), all pages, in the item contract"
+def hf_daily_papers_result(date:Any=None, *, period:str='day', sort:str='publishedAt', limit:int=50, max_pages:int=20,
+                           http:net.Http|None=None, base:str=HF_API) -> net.FetchResult:
+    "Hugging Face daily papers for a day, week or month (or trending), all pages, with the facts of the fetch"
+    t0 = time.monotonic()
     if sort not in ('publishedAt', 'trending'): raise ValueError(f"sort must be 'publishedAt' or 'trending', not {sort!r}")
     h, args = http or net.http(), ({} if sort == 'trending' and date is None else _period_args(date, period))
     if sort != 'publishedAt': args['sort'] = sort
-    frames = []
+    frames, got = [], []
     for page in range(max_pages):
         q = dict(args, **({} if page == 0 and limit == 50 else dict(p=page, limit=limit)))  # page 0 at the defaults: the plain URL
-        f = h.get(f'{base}?{urlencode(q)}' if q else base)
+        f = h.get(f'{base}?{urlencode(q)}' if q else base); got.append(f)
         frames.append(parse_daily_papers(f.json(), f.url))
         if len(frames[-1]) < limit: break
     df = pd.concat(frames, ignore_index=True).drop_duplicates('key') if len(frames) > 1 else frames[0]
     df = df.reset_index(drop=True)
-    df.attrs['health'] = (dict(status='ok', message=f'{len(df)} papers', items=len(df)) if len(df) else
-                          dict(status='quiet', message=f'no papers listed for {args or "trending"} yet', items=0))
-    return df
+    health, msg = ('ok', f'{len(df)} papers') if len(df) else ('quiet', f'no papers listed for {args or "trending"} yet')
+    return net.FetchResult(df, net.FetchOutcome.of(got, t0=t0, health=health, message=msg))
+
+def hf_daily_papers(date:Any=None, *, period:str='day', sort:str='publishedAt', limit:int=50, max_pages:int=20,
+                    http:net.Http|None=None, base:str=HF_API) -> pd.DataFrame:
+    "Hugging Face daily papers for a day, week or month (or trending), all pages, in the item contract"
+    return hf_daily_papers_result(date, period=period, sort=sort, limit=limit, max_pages=max_pages, http=http, base=base).items
+
+def hf_trending_papers_result(*, limit:int=50, http:net.Http|None=None, base:str=HF_API) -> net.FetchResult:
+    "The trending papers on Hugging Face, one page, with the facts of the fetch"
+    return hf_daily_papers_result(sort='trending', limit=limit, max_pages=1, http=http, base=base)
 
 def hf_trending_papers(*, limit:int=50, http:net.Http|None=None, base:str=HF_API) -> pd.DataFrame:
     "The trending papers on Hugging Face (the successor to Papers with Code's trending list), one page"
-    return hf_daily_papers(sort='trending', limit=limit, max_pages=1, http=http, base=base)
+    return hf_trending_papers_result(limit=limit, http=http, base=base).items
+

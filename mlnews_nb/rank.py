@@ -370,12 +370,14 @@ def cli_weekly(argv:list[str], *, store=None, out=sys.stdout, fetch:Callable|Non
         out_dir = a.out_dir or str(net.user_dir('data') / 'digests')
         d, h = weekly(store, fetch=fetch, sources=srcs, out_dir=out_dir, minutes=a.minutes, explore=a.explore, since=a.since)
         notes = (store.get_state('weekly', 'last') or {}).get('notes', [])
-    for n in notes: print(n, file=out)
+    from mlnews_nb.sources import refresh_verdict
+    rc, top = refresh_verdict(h)   # the exit rule `fetch` and `health` use: 3 and a line on top when every source failed
+    for n in ([top] if top else []) + notes: print(n, file=out)
     print(f"Weekly digest: {_plural(len(d), 'pick')}, {d.minutes.sum():.0f} of {a.minutes:.0f} minutes (written to {out_dir})\n", file=out)
     print(text_table(d.assign(n=range(1, len(d) + 1)), ['n', 'pick', 'minutes', 'title', 'reason'], [3, 8, 7, 48, 70]) if len(d) else '(nothing to read)', file=out)
     hc = [c for c in ('source', 'status', 'items', 'message') if c in h]
     print('\nSources:\n' + text_table(h, hc, [18, 12, 6, 70][:len(hc)]), file=out)
-    return 0
+    return rc
 
 # %% ../nbs/16_rank.ipynb #bc1e6def
 def get_profile(store) -> Profile:

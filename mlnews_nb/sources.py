@@ -7,21 +7,29 @@ from __future__ import annotations
 import re, sys, time, hashlib, importlib, tempfile, threading, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from .core import empty_items, to_utc, SourceError, MLNewsError, FAULTS, logger, atomic_write, format_table
 from . import net
-from .feeds import parse_feed, discover_feeds, _looks_html
+from .feeds import parse_feed, discover_feeds, read_feed_result, _looks_html
+
 
 # %% auto #0
-__all__ = ['FEED', 'STATUSES', 'DEFAULT_SOURCES', 'HEALTH_COLS', 'Source', 'sources_path', 'load_sources', 'save_sources', 'slug',
-           'add_source', 'remove_source', 'read_opml', 'sources_from_opml', 'import_opml', 'write_opml', 'follow',
-           'parse_since', 'resolve', 'fetch_all', 'cli_sources', 'cli_fetch', 'samples_dir', 'demo_sources']
+__all__ = ['FEED', 'STATUSES', 'SOURCE_DEADLINE', 'REFRESH_DEADLINE', 'DEFAULT_SOURCES', 'VENUE_SEASONS', 'HEALTH_COLS',
+           'ConfigError', 'Source', 'venue_source', 'season_venues', 'sources_path', 'load_sources', 'save_sources',
+           'slug', 'add_source', 'remove_source', 'read_opml', 'sources_from_opml', 'OpmlImport', 'import_opml',
+           'is_feed', 'write_opml', 'follow', 'parse_since', 'resolve', 'resolve_result', 'fetch_all', 'cli_sources',
+           'refresh_verdict', 'cli_fetch', 'samples_dir', 'demo_sources']
 
 # %% ../nbs/09_sources.ipynb #73b46669
 FEED = 'mlnews_nb.feeds:read_feed'
 STATUSES = ('alive', 'archive', 'dead')
+SOURCE_DEADLINE = 30.0    # seconds one source may take in all (retries and Retry-After waits included); `Source.deadline` overrides
+REFRESH_DEADLINE = 120.0  # seconds a whole refresh may take; what is not done by then is `unreachable`
+
+class ConfigError(MLNewsError, ValueError): "A source or a sources file that cannot be used as it is"
 
 @dataclass
 class Source:
@@ -36,10 +44,12 @@ class Source:
     archive:str|None = None
     home:str|None = None
     note:str = ''
+    deadline:float|None = None   # seconds this source may take in all (default: the refresh's per-source deadline)
     def __post_init__(self):
-        if self.status not in STATUSES: raise ValueError(f'source {self.name!r}: status {self.status!r} is not one of {STATUSES}')
-        if not re.fullmatch(r'[\w.:/@+-]+', self.name or ''): raise ValueError(f'source name {self.name!r}: use letters, digits and .-_:/@+')
+        if self.status not in STATUSES: raise ConfigError(f'source {self.name!r}: status {self.status!r} is not one of {STATUSES}')
+        if not isinstance(self.name, str) or not re.fullmatch(r'[\w.:/@+-]+', self.name): raise ConfigError(f'source name {self.name!r}: use letters, digits and .-_:/@+')
     def to_dict(self) -> dict: return {k:v for k,v in asdict(self).items() if v not in (None, '', [], {})}
+
 
 # %% ../nbs/09_sources.ipynb #aa0809e8
 def _f(name, url, kind='post', tags=(), **kw): return Source(name, kind, url, tags=list(tags), **kw)
@@ -62,20 +72,48 @@ DEFAULT_SOURCES:list[Source] = [
     _f('karpathy', 'https://karpathy.github.io/feed.xml', 'post', ['personal'], note='newer posts may live elsewhere'),
     _f('lilianweng', 'https://lilianweng.github.io/index.xml', 'post', ['personal']),
     _f('two-minute-papers', 'https://www.youtube.com/feeds/videos.xml?channel_id=UCbfYPyITQ-7l4upoX8nvctg', 'video', ['video']),
-    Source('r/MachineLearning', 'discussion', 'https://www.reddit.com/r/MachineLearning/top/.rss?t=week', 'mlnews_nb.community:reddit_top',
+    Source('r/MachineLearning', 'discussion', 'https://www.reddit.com/r/MachineLearning/top/.rss?t=week&limit=25', 'mlnews_nb.community:reddit_top',
            dict(sub='MachineLearning', t='week'), ['community']),
-    Source('r/learnmachinelearning', 'discussion', 'https://www.reddit.com/r/learnmachinelearning/top/.rss?t=week',
+    Source('r/learnmachinelearning', 'discussion', 'https://www.reddit.com/r/learnmachinelearning/top/.rss?t=week&limit=25',
            'mlnews_nb.community:reddit_top', dict(sub='learnmachinelearning', t='week'), ['community', 'learning']),
     Source('hn', 'discussion', 'https://hn.algolia.com/api/v1/search_by_date', 'mlnews_nb.community:hn_stories',
            dict(query=['arxiv.org', 'LLM', 'machine learning', 'neural network', 'huggingface', 'openreview'], days=7, min_points=50), ['community']),
-    *[Source(f'arxiv-{c}', 'paper', f'https://rss.arxiv.org/atom/{c}', 'mlnews_nb.arxiv:arxiv_listing', dict(categories=[c]), ['arxiv', 'papers'])
+    *[Source(f'arxiv-{c}', 'paper', f'https://rss.arxiv.org/rss/{c}', 'mlnews_nb.arxiv:arxiv_listing', dict(categories=[c]), ['arxiv', 'papers'])
       for c in ('cs.LG', 'cs.CL', 'cs.CV', 'cs.AI', 'stat.ML')],
     Source('hf-daily-papers', 'paper', 'https://huggingface.co/api/daily_papers', 'mlnews_nb.papers:hf_daily_papers', {}, ['papers']),
+    Source('hf-trending', 'paper', 'https://huggingface.co/api/daily_papers?sort=trending', 'mlnews_nb.papers:hf_trending_papers', {}, ['papers', 'trending'],
+           note="Hugging Face's trending papers: the successor of Papers with Code's trending list"),
     _f('wildml', 'http://www.wildml.com/feed/', 'newsletter', ['newsletter'], status='dead',
        archive='https://web.archive.org/web/2020*/wildml.com', note='Denny Britz stopped the newsletter and the site in 2020'),
     _f('the-neural-perspective', 'https://theneuralperspective.com/feed/', 'post', ['personal'], status='dead',
        archive='https://web.archive.org/web/2018*/theneuralperspective.com', note='blog gone; only the Wayback Machine has it'),
 ]
+
+
+# %% ../nbs/09_sources.ipynb #5413bad9
+# months (of the venue's year; past 12 runs into the next year) from decisions to the end of the conference: when a venue is news
+VENUE_SEASONS:dict[str,tuple[int,int]] = {'ICLR': (1, 6), 'ICML': (5, 9), 'COLM': (7, 11), 'CoRL': (8, 12), 'NeurIPS': (9, 14)}
+
+def venue_source(venue:str, year:int, *, include:str='accepted', deadline:float=180.0) -> Source:
+    "A source that follows an OpenReview venue's papers for `year` (its accepted papers, decisions as they come out)"
+    from mlnews_nb.conferences import openreview_api, OPENREVIEW_V1, OPENREVIEW_V2, OPENREVIEW_VENUES
+    try: api, vid = openreview_api(venue, int(year))
+    except ValueError as e: raise ConfigError(str(e)) from e
+    name = next(k for k in OPENREVIEW_VENUES if k.lower() == venue.lower())
+    base = OPENREVIEW_V2 if api == 2 else OPENREVIEW_V1
+    return Source(f'{name.lower()}-{year}', 'paper', f'{base}/notes', 'mlnews_nb.conferences:conference_papers',
+                  dict(venue=name, year=int(year), include=include), ['conference', name], home=f'https://openreview.net/group?id={vid}',
+                  deadline=deadline, note=f'OpenReview venue {vid}, API v{api}')
+
+def season_venues(now:Any=None) -> list[Source]:
+    "Sources for the OpenReview venues in season at `now` (decisions out, conference not over)"
+    t = to_utc(now) if now is not None else pd.Timestamp.now(tz='UTC')
+    out = []
+    for v, (a, b) in VENUE_SEASONS.items():
+        for y in (t.year, t.year - 1):
+            if a <= (t.year - y) * 12 + t.month <= b: out.append(venue_source(v, y))
+    return out
+
 
 # %% ../nbs/09_sources.ipynb #93800dd4
 def sources_path() -> Path:
@@ -93,8 +131,11 @@ def load_sources(path:str|Path|None=None) -> list[Source]:
     path = Path(path) if path else sources_path()
     d = _read_toml(path)
     if 'sources' not in d: return [dataclasses.replace(s, args=dict(s.args), tags=list(s.tags)) for s in DEFAULT_SOURCES]
+    if not isinstance(d['sources'], list) or not all(isinstance(s, dict) for s in d['sources']):
+        raise ConfigError(f'{path}: `sources` must be a list of [[sources]] tables')
     try: return [Source(**s) for s in d['sources']]
-    except TypeError as e: raise MLNewsError(f'{path}: a [[sources]] entry has an unknown or missing field ({e})') from e
+    except TypeError as e: raise ConfigError(f'{path}: a [[sources]] entry has an unknown or missing field ({e})') from e
+    except ConfigError as e: raise ConfigError(f'{path}: {e}') from e
 
 def save_sources(sources:Iterable[Source], path:str|Path|None=None) -> Path:
     "Write `sources` to the TOML file atomically, keeping the file's other tables"
@@ -103,6 +144,7 @@ def save_sources(sources:Iterable[Source], path:str|Path|None=None) -> Path:
     d = {k:v for k,v in _read_toml(path).items() if k != 'sources'}
     d['sources'] = [s.to_dict() for s in sources]
     return atomic_write(path, '# mlnews_nb sources: edit freely, or use `mlnews sources add|remove|import-opml`\n' + tomli_w.dumps(d))
+
 
 # %% ../nbs/09_sources.ipynb #2af986d0
 def slug(s:str) -> str:
@@ -115,16 +157,18 @@ def _unique(name:str, taken:set) -> str:
     return n
 
 def add_source(url_or_home_page:str, *, name:str|None=None, kind:str='post', tags:Iterable[str]=(), path:str|Path|None=None,
-               http:net.Http|None=None) -> Source:
-    "Add a source by feed URL or home page (its feed found by autodiscovery) to the user's list; returns it"
-    srcs = load_sources(path)
-    found = discover_feeds(url_or_home_page, http=http)
+               http:net.Http|None=None, deadline:float|None=None) -> Source:
+    "Add a source by feed URL or home page (its feed found by autodiscovery) to the user's list, within a deadline; returns it"
+    srcs, h = load_sources(path), http or net.http()
+    with h.within(deadline or SOURCE_DEADLINE): return _add_source(url_or_home_page, srcs, h, name=name, kind=kind, tags=tags, path=path)
+
+def _add_source(url_or_home_page:str, srcs:list[Source], h:net.Http, *, name, kind, tags, path) -> Source:
+    found = discover_feeds(url_or_home_page, http=h)
     if not found: raise SourceError(url_or_home_page, 'no feed found on that page (no <link rel="alternate">, no usual feed path)', None, 'broken')
     url = found[0]['url']
     if any(s.url == url for s in srcs): raise MLNewsError(f'already a source: {next(s.name for s in srcs if s.url == url)} ({url})')
     title = found[0].get('title')
     if not title:
-        h = http or net.http()
         try: title = parse_feed(h.get(url).content, url=url).attrs['feed'].get('title')
         except SourceError: title = None
     s = Source(name or _unique(slug(title or re.sub(r'^https?://(www\.)?', '', url)), {x.name for x in srcs}), kind, url,
@@ -138,13 +182,15 @@ def remove_source(name:str, *, path:str|Path|None=None) -> Source:
         raise MLNewsError(f'no source named {name!r}; `mlnews sources list` shows the names')
     save_sources([s for s in srcs if s.name != name], path); return hit[0]
 
+
 # %% ../nbs/09_sources.ipynb #fd2777ea
 def read_opml(path_or_bytes:str|Path|bytes) -> pd.DataFrame:
     "The feeds of an OPML file (1.0 or 2.0, nested folders): title, xml_url, html_url, folder, type, description"
     from lxml import etree
     raw = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
-    try: root = etree.fromstring(raw, etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False))
-    except etree.XMLSyntaxError as e: raise MLNewsError(f'not OPML: {e}') from e
+    try: root = etree.fromstring(raw, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as e:   # a cut-off or broken file: say so, never import the part that parsed as if it were all
+        raise MLNewsError(f'not complete OPML (cut off or malformed XML: {e}); nothing imported') from e
     if root is None or root.tag.lower() != 'opml' or root.find('body') is None: raise MLNewsError('not OPML: no <opml><body>')
     rows = []
     def walk(el, folder):
@@ -157,6 +203,7 @@ def read_opml(path_or_bytes:str|Path|bytes) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=['title', 'xml_url', 'html_url', 'folder', 'type', 'description'])
     df.attrs['version'] = root.get('version'); return df
 
+
 # %% ../nbs/09_sources.ipynb #1a93b27d
 def sources_from_opml(feeds:pd.DataFrame, taken:Iterable[str]=()) -> list[Source]:
     "Sources for the rows of `read_opml`, named after their titles, tagged by folder"
@@ -166,24 +213,56 @@ def sources_from_opml(feeds:pd.DataFrame, taken:Iterable[str]=()) -> list[Source
         out.append(Source(n, 'post', r.xml_url, tags=[t for t in (r.folder or '').split('/') if t], home=r.html_url if isinstance(r.html_url, str) else None))
     return out
 
-def import_opml(path_or_bytes:str|Path|bytes, *, path:str|Path|None=None) -> list[Source]:
-    "Add the feeds of an OPML file that are not in the user's list yet; returns the added sources"
+@dataclass
+class OpmlImport:
+    "What an OPML import did: the sources added, and every feed it did not add as is (and why)"
+    added:list = field(default_factory=list)
+    duplicates:list = field(default_factory=list)   # (title, url, the source that already has it)
+    renamed:list = field(default_factory=list)      # (the name given, the name that was taken)
+    skipped:list = field(default_factory=list)      # (title, url, why)
+    def __len__(self): return len(self.added)
+    def __iter__(self): return iter(self.added)
+    def __getitem__(self, i): return self.added[i]
+    def lines(self) -> list[str]:
+        "One line per thing a person should know"
+        return ([f'already a source: {t or u} ({u}) is {n}' for t, u, n in self.duplicates] +
+                [f'named {n}: {taken} is already another source' for n, taken in self.renamed] +
+                [f'skipped {t or u!r}: {why}' for t, u, why in self.skipped])
+
+def import_opml(path_or_bytes:str|Path|bytes, *, path:str|Path|None=None) -> OpmlImport:
+    "Add the feeds of an OPML file that are not in the user's list yet; says what it added, skipped, renamed or found twice"
     srcs = load_sources(path)
-    have = {s.url for s in srcs}
-    feeds = read_opml(path_or_bytes).drop_duplicates('xml_url')
-    new = sources_from_opml(feeds[~feeds.xml_url.isin(have)], {s.name for s in srcs})
-    if new: save_sources([*srcs, *new], path)
-    return new
+    have = {s.url: s.name for s in srcs}
+    rep, keep = OpmlImport(), []
+    for r in read_opml(path_or_bytes).itertuples():
+        if not re.match(r'https?://', r.xml_url): rep.skipped.append((r.title, r.xml_url, 'not an http(s) URL'))
+        elif r.xml_url in have: rep.duplicates.append((r.title, r.xml_url, have[r.xml_url]))
+        else: have[r.xml_url] = None; keep.append(r._asdict())
+    feeds = pd.DataFrame(keep, columns=['title', 'xml_url', 'html_url', 'folder', 'type', 'description'])
+    rep.added = sources_from_opml(feeds, {s.name for s in srcs})
+    for s, t in zip(rep.added, feeds.title):
+        if s.name != slug(t or s.url): rep.renamed.append((s.name, slug(t or s.url)))
+    if rep.added: save_sources([*srcs, *rep.added], path)
+    return rep
+
+_FEEDISH = re.compile(r'rss|atom|feed|\.xml(\?|$)|\.rdf(\?|$)|/index\.xml', re.I)
+_FEED_FETCHERS = {FEED, 'mlnews_nb.arxiv:arxiv_listing', 'mlnews_nb.community:reddit_top', 'mlnews_nb.community:social_feed'}
+
+def is_feed(s:Source) -> bool:
+    "True when the source's URL is a real feed a reader can subscribe to (not an API endpoint, not an HTML page)"
+    if not s.url or s.fetcher not in _FEED_FETCHERS: return False
+    if _FEEDISH.search(s.url): return True
+    return s.fetcher == FEED and not re.search(r'(/|\.html?)$', urlsplit(s.url).path or '/')   # a page (`/blog/`) is not a feed
 
 def write_opml(sources:Iterable[Source]|None=None, path:str|Path|None=None, *, title:str='mlnews_nb sources') -> str:
-    "OPML 2.0 for the feed-like sources (grouped in folders by first tag); written atomically to `path` when given"
+    "OPML 2.0 for the sources that are real feeds (grouped in folders by first tag); written atomically to `path` when given"
     from lxml import etree
     sources = load_sources() if sources is None else list(sources)
     root = etree.Element('opml', version='2.0')
     etree.SubElement(etree.SubElement(root, 'head'), 'title').text = title
     body, folders = etree.SubElement(root, 'body'), {}
     for s in sources:
-        if not s.url or s.status == 'dead': continue
+        if s.status == 'dead' or not is_feed(s): continue   # API endpoints and pages are not feeds a reader can subscribe to
         tag = s.tags[0] if s.tags else s.kind
         if tag not in folders: folders[tag] = etree.SubElement(body, 'outline', text=tag, title=tag)
         a = dict(type='rss', text=s.name, title=s.name, xmlUrl=s.url)
@@ -192,6 +271,7 @@ def write_opml(sources:Iterable[Source]|None=None, path:str|Path|None=None, *, t
     out = etree.tostring(root, xml_declaration=True, encoding='UTF-8', pretty_print=True).decode('utf-8')
     if path: atomic_write(path, out)
     return out
+
 
 # %% ../nbs/09_sources.ipynb #0f396a49
 def follow(people:pd.DataFrame|Iterable[dict], *, bluesky:str|None=None, mastodon:str|None=None) -> list[Source]:
@@ -214,8 +294,6 @@ def follow(people:pd.DataFrame|Iterable[dict], *, bluesky:str|None=None, mastodo
 
 # %% ../nbs/09_sources.ipynb #a4d4b10d
 HEALTH_COLS = ['source', 'url', 'status', 'items', 'newest', 'http_status', 'bytes', 'from_cache', 'elapsed', 'message', 'fetched_at']
-_MEMO:dict[tuple[str,str], pd.DataFrame] = {}
-_MEMO_LOCK = threading.Lock()
 
 def parse_since(since:Any, now:Any=None) -> pd.Timestamp|None:
     "A cutoff time from '7d', '36h', '2w', a date, or None (no cutoff)"
@@ -233,63 +311,66 @@ def resolve(fetcher:str) -> Callable:
     try: return getattr(importlib.import_module(mod), fn)
     except (ImportError, AttributeError) as e: raise SourceError(fetcher, f'fetcher {fetcher} is not available ({type(e).__name__}: {e})', None, 'broken') from e
 
-# %% ../nbs/09_sources.ipynb #b1a7b028
-def _row(s:Source, status:str, message:str='', df:pd.DataFrame|None=None, hinfo:dict|None=None, elapsed:float=0.0, err:SourceError|None=None) -> dict:
-    hinfo = hinfo or {}
-    newest = df.published.max() if df is not None and len(df) else pd.NaT
-    return dict(source=s.name, url=hinfo.get('url') or s.url, status=status, items=0 if df is None else len(df), newest=newest,
-                http_status=(err.status if err is not None else hinfo.get('status')), bytes=hinfo.get('bytes'),
-                from_cache=bool(hinfo.get('from_cache')), elapsed=round(elapsed, 3), message=message, fetched_at=pd.Timestamp.now(tz='UTC'))
+def resolve_result(fetcher:str) -> Callable[..., net.FetchResult]:
+    "The function behind 'module:function' that hands back a `FetchResult`: its `function_result` twin, or a wrapper for one that returns items only"
+    fn = resolve(fetcher)
+    twin = getattr(importlib.import_module(fetcher.partition(':')[0]), fetcher.partition(':')[2] + '_result', None)
+    if twin is not None: return twin
+    def items_only(**kw) -> net.FetchResult:   # a user's own fetcher: its items, and the facts we can see (elapsed)
+        t0 = time.monotonic(); df = fn(**kw)
+        if isinstance(df, net.FetchResult): return df
+        if not isinstance(df, pd.DataFrame): raise SourceError(fetcher, f'{fetcher} returned {type(df).__name__}, not items', None, 'broken')
+        return net.FetchResult(df, net.FetchOutcome(elapsed=time.monotonic() - t0))
+    return items_only
 
-def _judge(s:Source, df:pd.DataFrame, cutoff, hinfo:dict, elapsed:float) -> tuple[pd.DataFrame, dict]:
-    "Filter to the window and pick the health word for a successful fetch"
-    total, info = len(df), df.attrs.get('feed', {})
+
+# %% ../nbs/09_sources.ipynb #b1a7b028
+def _row(s:Source, status:str, message:str='', df:pd.DataFrame|None=None, o:net.FetchOutcome|None=None, elapsed:float|None=None) -> dict:
+    "One health row: the source, the verdict, and the facts of its fetch (`elapsed` None: nothing was fetched)"
+    o = o or net.FetchOutcome()
+    newest = df.published.max() if df is not None and len(df) else pd.NaT
+    return dict(source=s.name, url=o.url or s.url, status=status, items=0 if df is None else len(df), newest=newest,
+                http_status=o.http_status, bytes=o.bytes, from_cache=bool(o.from_cache),
+                elapsed=None if elapsed is None else round(elapsed, 3), message=message, fetched_at=pd.Timestamp.now(tz='UTC'))
+
+def _judge(s:Source, res:net.FetchResult, cutoff, elapsed:float, fresh:bool=False) -> tuple[pd.DataFrame, dict]:
+    "Filter to the window and pick the health word for a fetch that returned items (`fresh`: never fetched before, so not `unchanged`)"
+    df, o = res.items, res.outcome
+    total, info = len(df), o.feed
     win = df[df.published.isna() | (df.published >= cutoff)] if cutoff is not None and total else df
     newest = df.published.max() if total else pd.NaT
     if info.get('problem'): st, msg = 'broken', f"malformed feed; kept {total} recoverable items ({info['problem'][:120]})"
-    elif hinfo.get('moved_to'): st, msg = 'moved', f"permanently redirected to {hinfo['moved_to']}: update the source URL"
+    elif o.moved_to: st, msg = 'moved', f"permanently redirected to {o.moved_to}: update the source URL"
     elif info.get('discovered'): st, msg = 'moved', f"the URL is a page; its feed is {info['discovered']}: update the source URL"
-    elif hinfo.get('from_cache'): st, msg = 'unchanged', 'not modified since the last fetch'
+    elif o.from_cache and not fresh: st, msg = 'unchanged', 'not modified since the last fetch'
     elif total == 0: st, msg = 'quiet', 'the feed has no entries' + (' (archive: none expected)' if s.status == 'archive' else '')
     elif len(win) == 0: st, msg = 'quiet', f'{total} items, none since {cutoff:%Y-%m-%d}; newest {newest:%Y-%m-%d}' if newest is not pd.NaT else f'{total} items, none dated'
     else: st, msg = 'ok', f'{len(win)} of {total} items in the window' if len(win) != total else f'{total} item' + 's'*(total != 1)
     if st != 'broken' and info.get('note'): msg += f"; {info['note'][:100]}"
-    own = df.attrs.get('health') or {}   # fetchers that know better say so: arXiv on a weekend (quiet), a repeated batch (stale)
-    if st in ('ok', 'quiet', 'unchanged') and own.get('status') in ('quiet', 'stale', 'unchanged'): st, msg = own['status'], own.get('message') or msg
-    return win, _row(s, st, msg, win, hinfo, elapsed)
+    # fetchers that know better say so: arXiv on a weekend (quiet), a repeated batch (stale), the same batch (unchanged)
+    if st in ('ok', 'quiet', 'unchanged') and o.health in ('quiet', 'stale', 'unchanged') and not (o.health == 'unchanged' and fresh):
+        st, msg = o.health, o.message or msg
+    elif o.message and st == 'ok' and o.health is None: msg += f'; {o.message}'   # what a fetcher noted (items that failed, a venue)
+    if o.replayed_from: msg += f'; replayed by host and path from the recording of {o.replayed_from}'
+    return win, _row(s, st, msg, win, o, elapsed)
+
 
 # %% ../nbs/09_sources.ipynb #e1e7bba3
-def _parse_fetched(s:Source, r:net.Fetched) -> pd.DataFrame:
-    "Parse a feed response once per (source, content): a 304 or a fresh cache of the same bytes reuses the parsed items"
-    key = (s.name, hashlib.sha1(r.content).hexdigest())
-    with _MEMO_LOCK: hit = _MEMO.get(key)
-    if hit is not None and r.from_cache:
-        df = hit.copy(); df.attrs = {k: dict(v) for k,v in hit.attrs.items()}; df.attrs['feed']['memo'] = True
-    else:
-        df = parse_feed(r.content, url=r.url, source=s.name, kind=s.kind, headers=r.headers)
-        with _MEMO_LOCK: _MEMO[key] = df
-    df.attrs['http'] = dict(status=r.status, bytes=len(r.content), from_cache=r.from_cache, url=r.url, moved_to=r.moved_to)
-    return df
+def _fetch_one(s:Source, h:net.Http) -> net.FetchResult:
+    "Fetch one source: a feed by its URL (a page announcing a feed is followed), anything else by its fetcher; items carry its name"
+    if s.fetcher == FEED: return read_feed_result(s.url, source=s.name, kind=s.kind, http=h)
+    res = resolve_result(s.fetcher)(**s.args, http=h)
+    if not isinstance(res.items, pd.DataFrame): raise SourceError(s.url or s.fetcher, f'{s.fetcher} returned {type(res.items).__name__}, not items', None, 'broken')
+    return net.FetchResult(res.items.assign(source=s.name) if len(res.items) else res.items, res.outcome)
 
-def _looks_page(r) -> bool: return 'html' in (r.headers.get('Content-Type') or r.headers.get('content-type') or '') or _looks_html(r.content)
+def _failed(s:Source, e:Exception, elapsed:float) -> dict:
+    "The health row of a source whose fetch raised `e`"
+    if isinstance(e, SourceError):
+        o = net.FetchOutcome.failed(e, url=e.url if e.url.startswith(('http://', 'https://')) else s.url)
+        return _row(s, e.health, e.message or str(e), None, o, elapsed)
+    logger.error('fetching %s: unexpected %s', s.name, type(e).__name__, exc_info=e)   # a bug in one fetcher must not sink the refresh
+    return _row(s, 'broken', f'unexpected {type(e).__name__}: {str(e)[:200]}', None, None, elapsed)
 
-def _fetch_feed(s:Source, r:net.Fetched|SourceError, h:net.Http) -> pd.DataFrame:
-    if isinstance(r, SourceError): raise r
-    try: return _parse_fetched(s, r)
-    except SourceError as e:
-        if not _looks_page(r): raise
-        found = discover_feeds(r.content, base_url=r.url)
-        if not found: raise SourceError(r.url, f'{e.message}; the page announces no feed', r.status, 'broken') from None
-        df = _parse_fetched(s, h.get(found[0]['url'])); df.attrs['feed']['discovered'] = found[0]['url']; return df
-
-def _fetch_other(s:Source, h:net.Http) -> pd.DataFrame:
-    fn = resolve(s.fetcher)
-    df = fn(**s.args, http=h)
-    if not isinstance(df, pd.DataFrame): raise SourceError(s.url or s.fetcher, f'{s.fetcher} returned {type(df).__name__}, not items', None, 'broken')
-    attrs = dict(df.attrs)
-    if len(df): df = df.assign(source=s.name)
-    df.attrs.update(attrs)
-    return df
 
 # %% ../nbs/09_sources.ipynb #3000e201
 def _mark_stale(feeds:list[Source], rows:dict, store:Any) -> None:
@@ -307,47 +388,69 @@ def _mark_stale(feeds:list[Source], rows:dict, store:Any) -> None:
         store.set_state('feeds', s.name, dict(built=None if new is pd.NaT else new.isoformat(), ids=ids))
 
 # %% ../nbs/09_sources.ipynb #b5ce427b
+def _remembered_waits(store:Any, h:net.Http) -> None:
+    "Hosts that asked us to wait (Retry-After) in an earlier run: `h` will not contact them before then"
+    if not hasattr(store, 'get_state'): return
+    for host, iso in (store.get_state('net', 'retry_after') or {}).items():
+        if (t := to_utc(iso)) is not pd.NaT: h.block(host, t.to_pydatetime())
+
+def _remember_waits(store:Any, h:net.Http) -> None:
+    if not hasattr(store, 'set_state'): return
+    now = pd.Timestamp.now(tz='UTC').to_pydatetime()
+    store.set_state('net', 'retry_after', {host: t.isoformat() for host, t in h.blocked.items() if t > now})
+
+def _by_host(tasks:list[list[Source]]) -> list[list[Source]]:
+    "Tasks in round-robin order over their hosts, so one slow host's queue does not delay the others' start"
+    return [tasks[i] for i in net._interleave([g[0].url or g[0].fetcher or '' for g in tasks])]
+
 def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Http|None=None, store:Any=None,
-              progress:bool=False, now:Any=None, workers:int=16) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "Fetch every source in parallel: (items in the window, one health row per source); a broken source never stops the others"
+              progress:bool=False, now:Any=None, workers:int=16, deadline:float|None=None,
+              refresh_deadline:float|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "Fetch every source in parallel, each within its deadline: (items in the window, one health row per source)"
     srcs = load_sources() if sources is None else list(sources)
     h, cutoff = http or net.http(), parse_since(since, now)
-    rows, frames, lock = {}, {}, threading.Lock()
-    def done(s, df, row):
-        with lock: rows[s.name] = row; frames[s.name] = df
-    feeds, others = [], []
+    per, total = deadline or SOURCE_DEADLINE, refresh_deadline or REFRESH_DEADLINE
+    t_start = time.monotonic(); end = t_start + total
+    rows, frames = {}, {}
+    # 1. what there is nothing to poll for gets its row at once
     for s in srcs:
-        if s.status == 'dead': done(s, None, _row(s, 'dead', f'dead source; archive: {s.archive or "none known"}. {s.note}'.strip()))
-        elif not s.fetcher or not (s.url or s.fetcher != FEED): done(s, None, _row(s, 'quiet', f'{s.status}: nothing to poll; read it at {s.url or s.home}'))
-        elif s.fetcher == FEED: feeds.append(s)
-        else: others.append(s)
-    def run(s, get):
-        t0 = time.monotonic()
+        if s.status == 'dead': rows[s.name] = _row(s, 'dead', f'dead source; archive: {s.archive or "none known"}. {s.note}'.strip())
+        elif not s.fetcher or not (s.url or s.fetcher != FEED): rows[s.name] = _row(s, 'quiet', f'{s.status}: nothing to poll; read it at {s.url or s.home}')
+    # 2. one task per distinct fetch (two sources with the same feed URL share it), remembered Retry-After waits honoured
+    groups:dict[tuple,list[Source]] = {}
+    for s in srcs:
+        if s.name not in rows: groups.setdefault((s.fetcher, s.url, repr(sorted(s.args.items()))), []).append(s)
+    if store is not None: _remembered_waits(store, h)
+    seen = store.sources_seen() if hasattr(store, 'sources_seen') else None   # sources fetched before: only they can be `unchanged`
+    # 3. each task fetches and judges within its source's deadline (never past the refresh's)
+    def run(group:list[Source]):
+        s, t0 = group[0], time.monotonic()
+        given = min(s.deadline or per, end - t0)
         try:
-            df = get()
-            win, row = _judge(s, df, cutoff, df.attrs.get('http', {}), time.monotonic() - t0)
-            row['_seen'] = (df.attrs.get('feed', {}).get('updated'), sorted(df.key))   # for `stale`, dropped before the table
-            done(s, win, row)
-        except SourceError as e: done(s, None, _row(s, e.health, e.message or str(e), None, None, time.monotonic() - t0, e))
-        except Exception as e:  # a bug in one fetcher must not sink the refresh: keep it as data
-            logger.exception('fetching %s', s.name)
-            done(s, None, _row(s, 'broken', f'unexpected {type(e).__name__}: {str(e)[:200]}', None, None, time.monotonic() - t0))
-    first = {}
-    for s in feeds: first.setdefault(s.url, s)
-    def parse_now(r):  # runs in get_many's worker as soon as the answer arrives: parsing overlaps the other fetches
-        s = first[r.requested_url]; run(s, lambda: _fetch_feed(s, r, h)); return r
-    def run_feeds():
-        got = h.get_many(list(first), progress=progress, desc='feeds', then=parse_now)
-        for s, r in zip(first.values(), got):
-            if isinstance(r, SourceError): run(s, lambda r=r: _fetch_feed(s, r, h))
-        for s in feeds:  # another source with the same URL reuses the parse
-            if (o := first[s.url]) is not s:
-                f = frames[o.name]; done(s, None if f is None else f.assign(source=s.name), {**rows[o.name], 'source': s.name})
-    with ThreadPoolExecutor(max(1, min(workers, len(others) + 1))) as ex:
-        futs = [ex.submit(run_feeds)] + [ex.submit(run, s, lambda s=s: _fetch_other(s, h)) for s in others]
-        for f in futs: f.result()
-    if store is not None: _mark_stale(feeds, rows, store)
+            with h.within(given): res = _fetch_one(s, h)
+            win, row = _judge(s, res, cutoff, time.monotonic() - t0, fresh=seen is not None and s.name not in seen)
+            row['_seen'] = (res.outcome.feed.get('updated'), sorted(res.items.key))   # for `stale`, dropped before the table
+        except Exception as e: win, row = None, _failed(s, e, time.monotonic() - t0)
+        for o in group:   # a shared fetch: each source gets the items and the row under its own name
+            rows[o.name] = row if o is s else {**row, 'source': o.name}
+            frames[o.name] = win if o is s or win is None else win.assign(source=o.name)
+    from tqdm.auto import tqdm
+    tasks = _by_host(list(groups.values()))
+    ex = ThreadPoolExecutor(max(1, min(workers, len(tasks))))
+    futs = {ex.submit(run, g): g for g in tasks}
+    with tqdm(total=len(futs), disable=not progress, desc='sources') as bar:
+        for _ in _as_completed_within(futs, end): bar.update()
+    ex.shutdown(wait=False, cancel_futures=True)   # a task still running is past the refresh deadline: not waited for
+    # 4. what did not finish in time is `unreachable`, saying how long it was given
+    for f, g in futs.items():
+        for s in g:
+            if s.name not in rows:
+                rows[s.name] = _row(s, 'unreachable', f'not done within the refresh deadline ({total:g} s)', None, None, time.monotonic() - t_start)
+    if store is not None:
+        _mark_stale([s for g in groups.values() for s in g if s.fetcher == FEED], rows, store)
+        _remember_waits(store, h)
     health = pd.DataFrame([rows[s.name] for s in srcs], columns=HEALTH_COLS)   # HEALTH_COLS leaves `_seen` out
+    health = pd.concat([health[health.status != 'unrecorded'], health[health.status == 'unrecorded']], ignore_index=True)   # replay misses last
     got = [frames[s.name] for s in srcs if frames.get(s.name) is not None and len(frames[s.name])]
     items = pd.concat(got, ignore_index=True) if got else empty_items()
     if store is not None:
@@ -355,9 +458,16 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
         for r in health.to_dict('records'): store.log_fetch(**r)
     return items, health
 
+def _as_completed_within(futs:Iterable, end:float):
+    "Futures as they complete, until `time.monotonic()` passes `end`"
+    from concurrent.futures import as_completed, TimeoutError as _Timeout
+    try: yield from as_completed(list(futs), timeout=max(0.0, end - time.monotonic()))
+    except _Timeout: return
+
+
 # %% ../nbs/09_sources.ipynb #c5b98e44
 def cli_sources(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
-    "`mlnews sources list|add|remove|import-opml|export-opml`: manage the user's source list"
+    "`mlnews sources list|add|remove|import-opml|export-opml|follow-venue`: manage the user's source list"
     import argparse
     p = argparse.ArgumentParser(prog='mlnews sources', description='Manage the sources mlnews reads.')
     p.add_argument('--config', help='sources file (default: sources.toml in the user config dir)')
@@ -367,7 +477,9 @@ def cli_sources(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
     ad.add_argument('--name'); ad.add_argument('--kind', default='post'); ad.add_argument('--tag', action='append', default=[])
     rm = sub.add_parser('remove', help='remove a source by name'); rm.add_argument('name')
     im = sub.add_parser('import-opml', help='add the feeds of an OPML file'); im.add_argument('file')
-    ex = sub.add_parser('export-opml', help='write the list as OPML'); ex.add_argument('-o', '--output', help='file (default: stdout)')
+    ex = sub.add_parser('export-opml', help='write the feeds of the list as OPML'); ex.add_argument('-o', '--output', help='file (default: stdout)')
+    fv = sub.add_parser('follow-venue', help="follow an OpenReview venue's papers (ICLR, ICML, NeurIPS, COLM, CoRL, TMLR)")
+    fv.add_argument('venue'); fv.add_argument('year', type=int)
     a = p.parse_args(argv)
     try:
         if a.cmd == 'list':
@@ -377,29 +489,53 @@ def cli_sources(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
             s = add_source(a.url, name=a.name, kind=a.kind, tags=a.tag, path=a.config); print(f'added {s.name}: {s.url}', file=out)
         elif a.cmd == 'remove': s = remove_source(a.name, path=a.config); print(f'removed {s.name}', file=out)
         elif a.cmd == 'import-opml':
-            new = import_opml(a.file, path=a.config); print(f'imported {len(new)} new feeds from {a.file}', file=out)
+            r = import_opml(a.file, path=a.config)
+            print(f'imported {len(r)} new feeds from {a.file}' + ''.join(f'\n  {l}' for l in r.lines()), file=out)
         elif a.cmd == 'export-opml':
-            x = write_opml(load_sources(a.config), a.output)
+            srcs = load_sources(a.config)
+            x = write_opml(srcs, a.output)
+            left = [s.name for s in srcs if s.status != 'dead' and not is_feed(s)]
             print(f'wrote {a.output}' if a.output else x, file=out)
+            if left: print(f'not feeds, left out: {", ".join(left)}', file=sys.stderr)
+        elif a.cmd == 'follow-venue':
+            s = venue_source(a.venue, a.year); srcs = load_sources(a.config)
+            if any(x.name == s.name for x in srcs): raise MLNewsError(f'already a source: {s.name}')
+            save_sources([*srcs, s], a.config); print(f'added {s.name}: {s.note}', file=out)
     except (MLNewsError, OSError) as e: print(f'error: {e}', file=sys.stderr); return 1
     return 0
 
+def refresh_verdict(health:pd.DataFrame) -> tuple[int, str|None]:
+    "The exit code of a refresh (0: all well, 1: some sources need attention, 3: every source polled failed) and a top line for the last case"
+    if not len(health): return 0, None
+    polled = health[health.elapsed.notna()] if 'elapsed' in health else health   # rows of sources a fetch was attempted for
+    bad = polled.status.isin(FAULTS)
+    if len(polled) and bad.all():
+        words = ', '.join(f'{n} {w}' for w, n in polled.status.value_counts().items())
+        return 3, f'every source failed ({words}): nothing new was fetched; see the health table'
+    return (1 if health.status.isin(FAULTS).any() else 0), None
+
 def cli_fetch(argv:list[str], *, store:Any=None, out=sys.stdout) -> int:
-    "`mlnews fetch`: refresh the sources, add the items to the store, print one health row per source (exit 1 if any source failed)"
+    "`mlnews fetch`: refresh the sources, add the items to the store, print one health row per source (exit 1 if any source failed, 3 if all did)"
     import argparse
     p = argparse.ArgumentParser(prog='mlnews fetch', description='Fetch every source (or some) and report their health.')
     p.add_argument('--source', action='append', default=[], help='only these sources (repeatable)')
     p.add_argument('--tag', help='only sources with this tag'); p.add_argument('--since', default='7d', help="window: 7d, 36h, 2w, a date, or 'all'")
+    p.add_argument('--deadline', type=float, default=None, help=f'seconds each source may take in all (default {SOURCE_DEADLINE:.0f})')
+    p.add_argument('--refresh-deadline', type=float, default=None, help=f'seconds the whole refresh may take (default {REFRESH_DEADLINE:.0f})')
     p.add_argument('--config', help='sources file'); p.add_argument('--progress', action='store_true')
     a = p.parse_args(argv)
     try:
         srcs = [s for s in load_sources(a.config) if (not a.source or s.name in a.source) and (not a.tag or a.tag in s.tags)]
         if a.source and (miss := set(a.source) - {s.name for s in srcs}): raise MLNewsError(f'no source named {", ".join(sorted(miss))}')
-        items, health = fetch_all(srcs, since=None if a.since == 'all' else a.since, store=store, progress=a.progress)
+        items, health = fetch_all(srcs, since=None if a.since == 'all' else a.since, store=store, progress=a.progress,
+                                  deadline=a.deadline, refresh_deadline=a.refresh_deadline)
     except (MLNewsError, ValueError) as e: print(f'error: {e}', file=sys.stderr); return 2
+    rc, top = refresh_verdict(health)
+    if top: print(top + '\n', file=out)
     print(format_table(health[['source', 'status', 'items', 'newest', 'http_status', 'message']].assign(newest=health.newest.dt.strftime('%Y-%m-%d')), 70), file=out)
     print(f'{len(items)} items from {int((health["items"] > 0).sum())} sources; {int(health.status.isin(FAULTS).sum())} need attention', file=out)
-    return 1 if health.status.isin(FAULTS).any() else 0
+    return rc
+
 
 # %% ../nbs/09_sources.ipynb #ee6aa3c4
 def samples_dir() -> Path:

@@ -52,17 +52,45 @@ MIGRATIONS = {1: _v1_to_v2}
 # %% ../nbs/10_store.ipynb #fc3b731e
 def _now() -> str: return pd.Timestamp.now(tz='UTC').isoformat()
 
+_OUR_TABLES = {'items', 'triage', 'fetch_log', 'state'}
+_SQLITE_MAGIC = b'SQLite format 3\x00'
+
+def _check_file(p:Path):
+    "Refuse a path that is not an SQLite file (a directory, /etc/passwd, a text file) before SQLite touches it"
+    if p.is_dir(): raise StoreError(f'{p} is a directory, not a store file (give a file path, e.g. {p/"store.sqlite"})')
+    if not p.parent.is_dir(): raise StoreError(f'no such directory: {p.parent} (create it first, or check the path)')
+    if p.exists() and p.stat().st_size:
+        try:
+            with open(p, 'rb') as f: head = f.read(16)
+        except OSError as e: raise StoreError(f'cannot read {p}: {e.strerror or e}') from e
+        if head != _SQLITE_MAGIC: raise StoreError(f'{p} is not an SQLite file (not an mlnews store): refusing to touch it')
+
+def _check_ours(db:sqlite3.Connection, path) -> None:
+    "Refuse a database that is corrupt or belongs to something else, reading only (nothing written yet)"
+    try:
+        v = db.execute('PRAGMA user_version').fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables: db.execute('PRAGMA quick_check(1)').fetchone()
+    except sqlite3.DatabaseError as e: raise StoreError(f'{path} is not a readable store ({e}): corrupt or truncated; restore a backup or move it aside') from e
+    if tables and (v == 0 or not _OUR_TABLES <= tables):
+        raise StoreError(f'{path} is an SQLite database that is not an mlnews store (tables: {", ".join(sorted(tables)[:5])}): refusing to touch it')
+
 class Store:
     "Items, triage decisions, fetch history and source state in one SQLite file"
     def __init__(self, path:str|Path|None=None, *, timeout:float=30.0):
         self.path = ':memory:' if str(path) == ':memory:' else Path(path or user_dir('data')/'store.sqlite')
-        if self.path != ':memory:': Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        if path is None: Path(self.path).parent.mkdir(parents=True, exist_ok=True)   # our own data dir; a path you give must exist
+        if self.path != ':memory:': _check_file(Path(self.path))
         try: self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e: raise StoreError(f'cannot open the store at {self.path}: {e}') from e
-        self.lock = threading.RLock()
-        self.db.execute('PRAGMA journal_mode=WAL'); self.db.execute('PRAGMA synchronous=FULL')
-        self.db.execute(f'PRAGMA busy_timeout={int(timeout*1000)}')
-        self._migrate()
+        try:
+            _check_ours(self.db, self.path)
+            self.lock = threading.RLock()
+            self.db.execute('PRAGMA journal_mode=WAL'); self.db.execute('PRAGMA synchronous=FULL')
+            self.db.execute(f'PRAGMA busy_timeout={int(timeout*1000)}')
+            self._migrate()
+        except sqlite3.DatabaseError as e: self.db.close(); raise StoreError(f'{self.path}: {e}') from e
+        except StoreError: self.db.close(); raise
     def __repr__(self): return f'Store({str(self.path)!r})'
     def close(self): self.db.close()
     def __enter__(self): return self
@@ -93,6 +121,7 @@ def _migrate(self:Store):
         while v < SCHEMA_VERSION:
             MIGRATIONS[v](db); v += 1
         db.execute(f'PRAGMA user_version={v}')
+
 
 # %% ../nbs/10_store.ipynb #f42273f9
 import contextlib, gc
@@ -315,6 +344,11 @@ def fetch_log(self:Store, source:str|None=None, limit:int=1000) -> pd.DataFrame:
     with self.lock: df = pd.read_sql_query(q, self.db, params=([source] if source else []) + [limit])
     for c in ('newest', 'at'): df[c] = pd.to_datetime(df[c], utc=True, format='ISO8601')
     return df.drop(columns='id')
+
+@patch
+def sources_seen(self:Store) -> set[str]:
+    "The sources with at least one fetch in the log (only these can be `unchanged`: a source just added is new to you)"
+    with self.lock: return {r[0] for r in self.db.execute('SELECT DISTINCT source FROM fetch_log')}
 
 @patch
 def health(self:Store) -> pd.DataFrame:

@@ -98,6 +98,7 @@ def _serve(self:FixtureServer, h:_Handler):
         if self.latency: time.sleep(self.latency)
         if r is None: status = self._send(h, 404, {'Content-Type': 'text/plain'}, b'no such fixture: ' + h.path.encode(), entry=entry); return
         if fault.get('delay') or r.delay: time.sleep(fault.get('delay', r.delay))
+        if fault.get('silent'): time.sleep(fault['silent']); entry.update(status=-2, end=time.time()); status = -2; return
         if fault.get('drop'): entry.update(status=-1, end=time.time()); h.close_connection = True; h.connection.shutdown(socket.SHUT_RDWR); status = -1; return
         if r.handler: st, hd, body = r.handler(dict(parse_qsl(urlsplit(h.path).query, keep_blank_values=True)))
         else: st, hd, body = r.status, dict(r.headers), r.body
@@ -112,6 +113,7 @@ def _serve(self:FixtureServer, h:_Handler):
             hd.setdefault('ETag', tag); hd.setdefault('Last-Modified', _LASTMOD)
             if h.headers.get('If-None-Match') == tag or (h.headers.get('If-Modified-Since') == _LASTMOD and 'If-None-Match' not in h.headers):
                 status = self._send(h, 304, {'ETag': tag}, b'', entry=entry); return
+        if fault.get('drip'): status = self._drip(h, st, hd, body, fault['drip'], entry=entry); return
         status = self._send(h, st, hd, body, truncate=fault.get('truncate'), entry=entry)
     finally:
         with self.lock:
@@ -129,6 +131,18 @@ def _send(self:FixtureServer, h, status:int, headers:dict, body:bytes, truncate:
         h.wfile.write(body[:int(len(body)*truncate)] if truncate else body)
     if truncate: h.close_connection = True
     return status
+
+@patch
+def _drip(self:FixtureServer, h, status:int, headers:dict, body:bytes, every:float, entry:dict|None=None) -> int:
+    "Send the whole answer (status line, headers, body) one byte every `every` seconds, until done or the client hangs up"
+    head = f'HTTP/1.1 {status} Dripping\r\n' + ''.join(f'{k}: {v}\r\n' for k,v in {**headers, 'Content-Length': len(body)}.items()) + '\r\n'
+    h.close_connection = True
+    try:
+        for b in head.encode('latin-1') + body: h.wfile.write(bytes([b])); h.wfile.flush(); time.sleep(every)
+    except OSError: pass   # the client gave up: what a deadline is for
+    if entry is not None: entry.update(status=status, end=time.time())
+    return status
+
 
 # %% ../nbs/01a_testserver.ipynb #d2c1c0ce
 @patch

@@ -3,8 +3,8 @@ import json, re, xml.etree.ElementTree as ET
 from pathlib import Path
 import pandas as pd, pytest
 from mlnews_nb.core import SourceError, check_items, to_items
-from mlnews_nb.arxiv import (arxiv_search, arxiv_listing, parse_api_page, parse_listing, QueryTooBroad, ANNOUNCE_TYPES,
-                             listing_health, listing_state, judge_listing, JsonState)
+from mlnews_nb.arxiv import (arxiv_search, arxiv_listing, arxiv_listing_result, parse_api_page, parse_listing, QueryTooBroad,
+                             ANNOUNCE_TYPES, listing_health, listing_state, judge_listing, JsonState)
 
 A = '{http://www.w3.org/2005/Atom}'
 OS = '{http://a9.com/-/spec/opensearch/1.1/}'
@@ -227,6 +227,11 @@ def rss(server):
 def listing(server, http, tmp_path, **kw):
     return arxiv_listing('cs.LG', http=http, base=server.base, state_path=tmp_path/'state.json', **kw)
 
+def outcome(server, http, tmp_path, **kw):
+    "The items and the fetch outcome (health word, message) of the listing"
+    r = arxiv_listing_result('cs.LG', http=http, base=server.base, state_path=tmp_path/'state.json', **kw)
+    return r.items, r.outcome
+
 @pytest.mark.parametrize('name', ['cs.LG_2024-02-05.rss', 'cs.LG_2024-02-05.atom', 'cs.LG_2024-02-06_repeat.rss'])
 def test_listing_frame_is_what_to_items_makes(name):
     "The column-wise frame against core.to_items on the same rows"
@@ -253,7 +258,7 @@ def test_listing_odd_items():
 @pytest.mark.parametrize('fmt,name', [('rss', 'cs.LG_2024-02-05.rss'), ('atom', 'cs.LG_2024-02-05.atom')])
 def test_listing_values_from_file(server, http, tmp_path, rss, fmt, name):
     rss(name, fmt)
-    df = check_items(listing(server, http, tmp_path, announce=ANNOUNCE_TYPES, fmt=fmt))
+    df, h = outcome(server, http, tmp_path, announce=ANNOUNCE_TYPES, fmt=fmt); check_items(df)
     want = rss_items(RSS_DIR/'cs.LG_2024-02-05.rss')   # the Atom twin carries the same announcements
     assert sorted(w['announce'] for w in want) == sorted(ANNOUNCE_TYPES)
     assert df.arxiv_id.tolist() == [w['arxiv_id'] for w in want]
@@ -267,7 +272,7 @@ def test_listing_values_from_file(server, http, tmp_path, rss, fmt, name):
     assert df.extra.str['journal_ref'].tolist() == [w['jref'] for w in want]
     assert df.updated.tolist() == [w['day'] for w in want]
     assert df.published.isna().tolist() == [w['announce'].startswith('replace') for w in want]
-    assert (df.source == 'arxiv_listing').all() and df.attrs['health']['status'] == 'ok'
+    assert (df.source == 'arxiv_listing').all() and h.health == 'ok'
     assert '<i>' not in df.summary[1] and 'citizen-science' in df.summary[1]
 
 def test_listing_default_keeps_new_and_cross(server, http, tmp_path, rss):
@@ -278,24 +283,23 @@ def test_listing_default_keeps_new_and_cross(server, http, tmp_path, rss):
 def test_listing_only_replacements_is_quiet_not_ok(server, http, tmp_path):
     server.add('/rss/cs.LG', (RSS_DIR/'cs.LG_2024-02-05.rss').read_text().replace('Announce Type: new', 'Announce Type: replace')
                .replace('>new<', '>replace<').replace('>cross<', '>replace<').replace('Announce Type: cross', 'Announce Type: replace'))
-    df = listing(server, http, tmp_path)
-    assert len(df) == 0 and df.attrs['health']['status'] == 'quiet' and 'none of type new/cross' in df.attrs['health']['message']
+    df, h = outcome(server, http, tmp_path)
+    assert len(df) == 0 and h.health == 'quiet' and 'none of type new/cross' in h.message
 
 def test_weekend_is_quiet(server, http, tmp_path, rss):
     rss('cs.LG_2024-02-10_weekend.rss')
-    df = check_items(listing(server, http, tmp_path))
-    h = df.attrs['health']
-    assert len(df) == 0 and h['status'] == 'quiet' and 'no announcement' in h['message'] and 'Saturday' in h['message']
+    df, h = outcome(server, http, tmp_path); check_items(df)
+    assert len(df) == 0 and h.health == 'quiet' and 'no announcement' in h.message and 'Saturday' in h.message
 
 def test_repeat_of_previous_batch_is_stale(server, http, tmp_path, rss):
-    rss('cs.LG_2024-02-05.rss'); first = listing(server, http, tmp_path)
+    rss('cs.LG_2024-02-05.rss'); _, first = outcome(server, http, tmp_path)
     state = json.loads((tmp_path/'state.json').read_text())
     assert sorted(state[server.base + '/rss/cs.LG']['ids']) == sorted('oai:arXiv.org:' + f"{w['arxiv_id']}v{w['version']}" for w in rss_items(RSS_DIR/'cs.LG_2024-02-05.rss'))
-    again = listing(server, http, tmp_path)   # the same 2024 feed, fetched again today: its build date stopped advancing
-    assert again.attrs['health']['status'] == 'stale' and 'still says it was built Mon 2024-02-05' in again.attrs['health']['message']
-    rss('cs.LG_2024-02-06_repeat.rss'); stale = listing(server, http, tmp_path)
-    assert stale.attrs['health']['status'] == 'stale' and '4 of 4' in stale.attrs['health']['message']
-    assert first.attrs['health']['status'] == 'ok'
+    _, again = outcome(server, http, tmp_path)   # the same 2024 feed, fetched again today: its build date stopped advancing
+    assert again.health == 'stale' and 'still says it was built Mon 2024-02-05' in again.message
+    rss('cs.LG_2024-02-06_repeat.rss'); _, stale = outcome(server, http, tmp_path)
+    assert stale.health == 'stale' and '4 of 4' in stale.message
+    assert first.health == 'ok'
     assert [f.name for f in tmp_path.iterdir() if f.name.endswith('.tmp')] == []
 
 def test_state_write_is_atomic(tmp_path, monkeypatch):

@@ -154,7 +154,7 @@ def test_harvest_bad_token_midway(server, http, fix):
 def test_harvest_persistent_503_is_unreachable(server, http):
     server.add('/oai', b'', status=503, headers={'Retry-After': '2'})
     with pytest.raises(SourceError) as e: list(oai_pages(server.url('/oai'), http=http))
-    assert (e.value.status, e.value.health) == (503, 'unreachable')
+    assert (e.value.status, e.value.health) == (503, 'blocked')   # a 503 with Retry-After: the server asks us to wait (issue 11 §3)
 
 def test_saved_oai_pages_as_bulk_source(fix, tmp_path):
     df = arxiv_bulk(fix/'arxiv_oai/ListRecordsResponse.xml', out=tmp_path/'o.parquet', progress=False)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from mlnews_nb.core import SourceError, check_items
-from mlnews_nb.community import reddit_top, hn_stories, hn_list, hn_items, flair, social_feed, mastodon_url
+from mlnews_nb.community import reddit_top, hn_stories, hn_list, hn_list_result, hn_items, flair, social_feed, mastodon_url
 
 def test_reddit_feed_rss2_and_atom(fix, server, http):
     for f in ('rss-parser_reddit_home.atom.xml', 'rss-parser_reddit_front.rss.xml'):
@@ -53,9 +53,9 @@ def test_hn_firebase_lists(fix, server, http):
     items = json.loads((fix/'hackernews'/'firebase'/'hntitlenator_showstories.json').read_text())
     server.add('/v0/showstories.json', json.dumps([x['id'] for x in items] + [999]), ctype='application/json')
     for x in items: server.add(f"/v0/item/{x['id']}.json", json.dumps(x), ctype='application/json')
-    df = check_items(hn_list('show', limit=len(items) + 1, base=server.base + '/v0', http=http))
+    res = hn_list_result('show', limit=len(items) + 1, base=server.base + '/v0', http=http); df = check_items(res.items)
     assert df.score.tolist() == [x['score'] for x in items]          # the missing item 999 does not sink the list
-    assert df.attrs['http']['failed'] == 1
+    assert res.outcome.message.startswith(f'1 of {len(items) + 1} items failed')
 
 def test_hn_links_to_papers_and_code():
     df = hn_items([dict(id=1, type='story', title='Paper', url='https://arxiv.org/abs/2401.00001v3', score=10, time=1700000000),

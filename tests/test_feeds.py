@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest, pandas as pd
 from lxml import etree
 from mlnews_nb.core import SourceError, check_items, to_utc
-from mlnews_nb.feeds import read_feed, parse_feed, extract_links, discover_feeds
+from mlnews_nb.feeds import read_feed, read_feed_result, parse_feed, extract_links, discover_feeds
 
 DATA = Path(__file__).parent/'data'/'feeds'
 FOLDERS = ('blog_feeds', 'newsletter_feeds_derived', 'feed_edge_cases')
@@ -89,12 +89,12 @@ def test_read_feed_http_conditional_and_errors(fix, server, http):
     f = fix/'blog_feeds'/'colah_rss_2019.xml'
     url = server.add('/rss.xml', f)
     a = read_feed(url, http=http)
-    b = read_feed(url, http=http)
-    assert len(a) == len(b) == len(_expected(f))
-    assert b.attrs['http']['from_cache'] and server.log[-1]['status'] == 304
+    b = read_feed_result(url, http=http)
+    assert len(a) == len(b.items) == len(_expected(f))
+    assert b.outcome.from_cache and server.log[-1]['status'] == 304
     server.add('/down.xml', b'', status=503)
     with pytest.raises(SourceError) as ex: read_feed(server.url('/down.xml'), http=http)
-    assert ex.value.health == 'unreachable'
+    assert ex.value.health == 'broken'   # a 5xx from a server that answered
     server.add('/trunc.xml', f, faults=[{'truncate': 0.5}] * 5)
     with pytest.raises(SourceError): read_feed(server.url('/trunc.xml'), http=http)
 

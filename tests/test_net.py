@@ -46,10 +46,11 @@ def test_503_then_success_with_backoff(server, http):
     assert http.get(server.url('/s')).content == b'ok'
     assert len(server.log) == 3 and len(http.slept) == 2 and http.slept[1] > http.slept[0]
 
-def test_persistent_503_ends_unreachable(server, http):
+def test_persistent_503_is_broken(server, http):
+    "A server that answered with a 5xx is at fault (`broken`), not out of reach: `unreachable` is for DNS, refused, reset, timeouts."
     server.add('/s', b'', status=503)
     with pytest.raises(SourceError) as ei: http.get(server.url('/s'))
-    assert ei.value.health == 'unreachable' and len(server.log) == http.retries + 1
+    assert ei.value.health == 'broken' and ei.value.status == 503 and len(server.log) == http.retries + 1
 
 def test_read_timeout(server):
     h = Http(':memory:', policies={}, timeout=(1, 0.3), retries=1); h.sleep = lambda s: None
@@ -66,10 +67,10 @@ def test_dropped_connection_is_retried(server, http):
     server.add('/d', b'back', faults=[dict(drop=True)])
     assert http.get(server.url('/d')).content == b'back'
 
-def test_truncated_body_is_retried_then_fails(server, http):
+def test_truncated_body_is_retried_then_broken_with_the_bytes_that_arrived(server, http):
     server.add('/t', b'x' * 10000, faults=[dict(truncate=0.5)] * 10)
     with pytest.raises(SourceError, match='cut short') as ei: http.get(server.url('/t'))
-    assert ei.value.health == 'unreachable'
+    assert ei.value.health == 'broken' and ei.value.bytes == 5000 and '5,000 of 10,000 bytes arrived' in ei.value.message
 
 def test_oversized_body_is_refused(server):
     h = Http(':memory:', policies={}, max_bytes=1000)
@@ -146,7 +147,8 @@ def test_record_then_replay_without_network(server, tmp_path):
     with replay(tmp_path/'rec'):
         assert default_http().get(server.url('/a.json')).json() == {'a': 1}
         assert default_http().get(server.url('/b.xml?q=1')).content == b'<x/>'
-        with pytest.raises(SourceError, match='HTTP 404'): default_http().get(server.url('/never'))
+        with pytest.raises(SourceError, match='not recorded') as ei: default_http().get(server.url('/never'))
+        assert ei.value.health == 'unrecorded'
 
 def test_replay_reads_the_shared_url_index(fix):
     with replay(fix):

@@ -3,7 +3,7 @@ import json
 from urllib.parse import urlsplit, parse_qs
 import pandas as pd, pytest
 from mlnews_nb.core import SourceError, check_items
-from mlnews_nb.papers import hf_daily_papers, hf_trending_papers
+from mlnews_nb.papers import hf_daily_papers, hf_daily_papers_result, hf_trending_papers
 
 BROKEN = 'daily_papers_2025-01-02.json'   # the archiving bot wrote Python reprs as strings
 
@@ -18,7 +18,7 @@ def test_every_captured_day_parses(hf, http, fix):
     years = set()
     for p in days(fix):
         d = p.stem.split('_')[-1]
-        df = check_items(hf_daily_papers(d, http=http, base=hf.url('/api/daily_papers')))
+        res = hf_daily_papers_result(d, http=http, base=hf.url('/api/daily_papers')); df = check_items(res.items)
         raw = json.loads(p.read_bytes())
         papers = [x['paper'] for x in raw]
         assert df.arxiv_id.tolist() == [x['id'] for x in papers], p.name
@@ -33,7 +33,7 @@ def test_every_captured_day_parses(hf, http, fix):
         assert [e['github_repo'] for e in df.extra] == [x.get('githubRepo') for x in papers]
         assert [e['ai_summary'] for e in df.extra] == [x.get('ai_summary') for x in papers]
         assert df.title.tolist() == [' '.join(x['title'].split()) for x in papers]
-        assert (df.source == 'hf_daily').all() and df.attrs['health']['status'] == 'ok'
+        assert (df.source == 'hf_daily').all() and res.outcome.health == 'ok' and res.outcome.http_status == 200
         years.add(d[:4])
     assert years == {'2024', '2025', '2026'}
 
@@ -52,8 +52,8 @@ def test_non_json_body_is_broken(server, http):
 
 def test_empty_day_is_quiet(server, http):
     server.add('/api/daily_papers', b'[]', ctype='application/json')
-    df = check_items(hf_daily_papers('2024-12-25', http=http, base=server.url('/api/daily_papers')))
-    assert len(df) == 0 and df.attrs['health']['status'] == 'quiet'
+    res = hf_daily_papers_result('2024-12-25', http=http, base=server.url('/api/daily_papers'))
+    assert len(check_items(res.items)) == 0 and res.outcome.health == 'quiet'
 
 def test_pagination(server, http, fix):
     big = json.loads((fix/'hf_daily_papers/daily_papers_2026-06-01.json').read_bytes())   # 49 papers

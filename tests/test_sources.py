@@ -3,7 +3,8 @@ import io, re, html
 import pytest
 from mlnews_nb.core import HEALTH_STATUSES, check_items
 from mlnews_nb.net import use_http
-from mlnews_nb.sources import (DEFAULT_SOURCES, Source, load_sources, save_sources, read_opml,
+from mlnews_nb.testserver import FixtureServer
+from mlnews_nb.sources import (is_feed, DEFAULT_SOURCES, Source, load_sources, save_sources, read_opml,
                                import_opml, write_opml, fetch_all, cli_sources, cli_fetch, sources_path)
 
 FEEDS = [('lilianweng', 'blog_feeds/lilianweng_index_2026.xml'), ('colah', 'blog_feeds/colah_rss_2019.xml'),
@@ -49,12 +50,13 @@ def test_refresh_twice_is_unchanged_with_conditional_requests_only(fix, server, 
     assert len(a) == len(b)
 
 def test_health_words(fix, server, http):
-    server.add('/limited.xml', b'', status=429, headers={'Retry-After': '99999'})
+    other = FixtureServer().start()   # a Retry-After speaks for its host: the rate-limited feed lives on a host of its own
+    other.add('/limited.xml', b'', status=429, headers={'Retry-After': '99999'})
     server.add('/empty.xml', fix/'blog_feeds'/'colah_tag_type_theory_empty.xml')
     server.add('/bad.xml', fix/'feed_edge_cases'/'feedparser_bozo_invalid-bytes-with-bom.xml')
     server.add('/old.xml', b'', status=301, headers={'Location': '/new.xml'})
     server.add('/new.xml', fix/'blog_feeds'/'lilianweng_tag_auto-ml.xml')
-    srcs = [Source('limited', url=server.url('/limited.xml')), Source('empty', url=server.url('/empty.xml')),
+    srcs = [Source('limited', url=other.url('/limited.xml')), Source('empty', url=server.url('/empty.xml')),
             Source('bad', url=server.url('/bad.xml')), Source('old', url=server.url('/old.xml')), Source('gone', url=server.url('/nope.xml')),
             Source('wildml', status='dead', url='http://www.wildml.com/feed/'), Source('arch', fetcher=None, status='archive', url='https://x.org/')]
     _, h = fetch_all(srcs, since=None, http=http)
@@ -62,6 +64,7 @@ def test_health_words(fix, server, http):
     assert got == dict(limited='blocked', empty='quiet', bad='broken', old='moved', gone='moved', wildml='dead', arch='quiet')
     assert h.set_index('source').loc['old', 'items'] == 1 and 'new.xml' in h.set_index('source').loc['old', 'message']
     assert (h.message.str.len() > 0).all()
+    other.stop()
 
 def test_default_list_and_config(fix, tmp_path):
     assert {s.status for s in DEFAULT_SOURCES if s.name in ('wildml', 'the-neural-perspective')} == {'dead'}
@@ -97,9 +100,11 @@ def test_cli_sources_and_fetch(fix, server, http, tmp_path):
         assert re.search(rf'{re.escape(name)}\s+(ok|unchanged)\s+{(fix/"blog_feeds"/"lilianweng_index_2026.xml").read_text().count("<item>")}', out.getvalue())  # add_source fetched it already: a 304 now
         assert cli_fetch(['--source', 'nope'], out=out) == 2
         assert cli_sources(['remove', name], out=out) == 0 and name not in [s.name for s in load_sources()]
-        assert cli_sources(['import-opml', str(fix/'opml'/'subhajit-paul_ml.opml')], out=out) == 0 and 'imported 11' in out.getvalue()
+        assert cli_sources(['import-opml', str(fix/'opml'/'subhajit-paul_ml.opml')], out=out) == 0 and 'imported 10' in out.getvalue()
+        assert 'already a source: cs.LG updates on arXiv.org (https://rss.arxiv.org/rss/cs.LG) is arxiv-cs.LG' in out.getvalue()   # said, not silent
         assert cli_sources(['export-opml', '-o', str(tmp_path/'x.opml')], out=out) == 0
-        assert len(read_opml(tmp_path/'x.opml')) == len([s for s in load_sources() if s.url and s.status != 'dead'])
+        assert len(read_opml(tmp_path/'x.opml')) == len([s for s in load_sources() if is_feed(s) and s.status != 'dead'])
+        assert {'hn', 'hf-daily-papers', 'meta-ai'}.isdisjoint(read_opml(tmp_path/'x.opml').title)   # an API endpoint, a page: not feeds
 
 def test_stale_when_rebuilt_with_the_same_items(fix, server, http):
     "A feed whose build date moves while its item ids stay put is `stale`; a 304 is `unchanged`; a new item is `ok` again"
