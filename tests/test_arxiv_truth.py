@@ -5,7 +5,7 @@ import json, re, xml.etree.ElementTree as ET
 from pathlib import Path
 import pandas as pd, pytest
 from mlnews_nb.core import SourceError, check_items
-from mlnews_nb.arxiv import (arxiv_listing, parse_listing, parse_api_page, listing_health, listing_state, judge_listing, JsonState,
+from mlnews_nb.arxiv import (arxiv_listing, arxiv_listing_result, parse_listing, parse_api_page, listing_health, listing_state, judge_listing, JsonState,
                              LISTING_STATE, ArxivClient, ARXIV_API)
 
 RSS_DIR = Path(__file__).parent/'data'/'arxiv_rss'
@@ -94,9 +94,9 @@ def test_error_feed_is_broken_with_arxivs_words(server, http, tmp_path):
 
 def test_listing_stale_through_the_fetcher(fix, server, http, tmp_path):
     server.add('/rss/quant-ph', real(fix), ctype='application/rss+xml')
-    first = arxiv_listing('quant-ph', http=http, base=server.base, state_path=tmp_path/'s.json')
-    again = arxiv_listing('quant-ph', http=http, base=server.base, state_path=tmp_path/'s.json')   # today, years later
-    assert first.attrs['health']['status'] == 'ok' and again.attrs['health']['status'] == 'stale'
+    first = arxiv_listing_result('quant-ph', http=http, base=server.base, state_path=tmp_path/'s.json').outcome
+    again = arxiv_listing_result('quant-ph', http=http, base=server.base, state_path=tmp_path/'s.json').outcome   # years later
+    assert first.health == 'ok' and again.health == 'stale'
 
 def test_state_keeper_is_the_store_interface(fix, tmp_path):
     "judge_listing keeps its state through get_state/set_state: a Store works as well as the JSON file"
