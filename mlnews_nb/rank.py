@@ -18,20 +18,25 @@ from .core import atomic_write, FAULTS
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['READING_MINUTES', 'DIGEST_COLS', 'BUZZ_WEIGHT', 'Profile', 'profile_scores', 'labels', 'Model', 'train', 'rank',
-           'simulate', 'digest', 'digest_markdown', 'text_table', 'weekly', 'cli_weekly', 'get_profile', 'set_profile',
-           'cli_profile']
+__all__ = ['WEAK_NEGATIVES', 'READING_MINUTES', 'DIGEST_COLS', 'BUZZ_WEIGHT', 'Profile', 'profile_scores', 'Vocab', 'vectorize',
+           'labels', 'Model', 'train', 'has_code', 'rank', 'simulate', 'digest', 'digest_markdown', 'text_table',
+           'weekly', 'cli_weekly', 'get_profile', 'set_profile', 'cli_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
 class Profile:
-    "What a user follows: keywords, arXiv categories, authors"
+    "What a user follows: keywords, arXiv categories, authors; and terms they exclude"
     keywords:Sequence[str] = ()
     categories:Sequence[str] = ()
     authors:Sequence[str] = ()
-    def __bool__(self): return bool(self.keywords or self.categories or self.authors)
+    exclude:Sequence[str] = ()
+    def __bool__(self): return bool(self.keywords or self.categories or self.authors or self.exclude)
 
 def _kw_re(k:str) -> str: return r'(?i)\b' + r'\s+'.join(map(re.escape, k.split())) + r'\b'
+
+def _mentions(df:pd.DataFrame, term:str) -> np.ndarray:
+    "Rows whose title or abstract mention `term` (whole words, case-insensitive)"
+    return (df.title.fillna('').str.contains(_kw_re(term), regex=True) | df.summary.fillna('').str.contains(_kw_re(term), regex=True)).to_numpy(bool)
 
 def profile_scores(df:pd.DataFrame, profile:Profile|None) -> tuple[np.ndarray, list[list[str]]]:
     "Profile score of each row and the keywords, categories and authors that matched"
@@ -47,68 +52,231 @@ def profile_scores(df:pd.DataFrame, profile:Profile|None) -> tuple[np.ndarray, l
         hit(t, 2, f'keyword "{k}"'); hit(s & ~t, 1, f'keyword "{k}"')
     for c in profile.categories: hit([c in (x if isinstance(x, list) else []) for x in df.categories], 2, f'category {c}')
     al = [{a.lower() for a in (x if isinstance(x, list) else [])} for x in df.authors]
-    for a in profile.authors: hit([a.lower() in s for s in al], 2, f'author {a}')
+    for a in profile.authors: hit([a.lower() in s for s in al], 2, f'followed author {a}')
     return score, why
 
+# %% ../nbs/16_rank.ipynb #feat0001
+def _byte_table() -> bytes:
+    "Lower-case ASCII letters and digits, sentence punctuation to \\x02 (a bigram break), other ASCII to space; UTF-8 bytes kept"
+    t = bytearray(range(256))
+    for b in range(128):
+        c = chr(b); t[b] = ord(c.lower()) if c.isalnum() else 2 if c in '.,;:!?()[]{}"' else 32
+    t[1] = 1   # the document separator
+    return bytes(t)
+_TAB = _byte_table()
+_UNI_PUNCT = [c.encode() for c in '’‘“”—–…•·‐−×']   # typographic quotes and dashes: word breaks, as in `\w+` tokenizers
+
+def _stop_words() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    return frozenset(ENGLISH_STOP_WORDS)
+
+def _grams(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    "(document, gram id) of every word and word pair, and the words; no pair joins words across a stop word, punctuation or documents"
+    import pyarrow as pa, pyarrow.compute as pc
+    b = '\x01'.join(t.replace('\x01', ' ') for t in texts).encode('utf-8', 'surrogatepass')
+    for q in _UNI_PUNCT: b = b.replace(q, b' ')
+    s = b.translate(_TAB).decode('utf-8', 'replace').split('\x01')
+    toks = pc.utf8_split_whitespace(pa.array(s, pa.large_string()))
+    enc = pc.dictionary_encode(pc.list_flatten(toks))
+    codes, off, raw = enc.indices.to_numpy().astype(np.int64), toks.offsets.to_numpy().astype(np.int64), enc.dictionary.to_pylist()
+    stop = _stop_words(); base = [w.strip('\x02') for w in raw]
+    ok = np.array([len(b) >= 2 and '\x02' not in b and b not in stop for b in base], bool)
+    before, after = np.array([w[:1] == '\x02' for w in raw], bool), np.array([w[-1:] == '\x02' for w in raw], bool)
+    bcode, words = pd.factorize(np.asarray(base, dtype=object)); U = len(words)
+    doc = np.repeat(np.arange(len(off) - 1), np.diff(off)); keep = ok[codes]; c = bcode[codes]
+    pair = (doc[1:] == doc[:-1]) & keep[1:] & keep[:-1] & ~after[codes[:-1]] & ~before[codes[1:]]
+    return (np.concatenate([doc[keep], doc[:-1][pair]]), np.concatenate([c[keep], U + c[:-1][pair] * U + c[1:][pair]]),
+            np.asarray(words, dtype=object), U)
+
+def _gram_names(g:np.ndarray, words:np.ndarray, U:int) -> np.ndarray:
+    "The text of gram ids: a word, or two words joined by a space"
+    out = np.empty(len(g), dtype=object); uni = g < U
+    out[uni] = words[g[uni]]; a, b = np.divmod(g[~uni] - U, U)
+    out[~uni] = words[a] + ' ' + words[b]
+    return out
+
+def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
+    "Sparse counts of (document, column) pairs"
+    import scipy.sparse as sp
+    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc, col)), shape=(n, m)); X.sum_duplicates()
+    return X
+
+def _tfidf(X:Any, idf:np.ndarray) -> Any:
+    "Sublinear TF-IDF rows, L2-normalized, from a count matrix (changed in place)"
+    X.data = (1 + np.log(X.data)) * idf[X.indices]
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    norm = np.sqrt(np.bincount(rows, X.data.astype(np.float64) ** 2, minlength=X.shape[0])); norm[norm == 0] = 1
+    X.data = (X.data / norm[rows]).astype(np.float32)
+    return X
+
+@dataclass
+class Vocab:
+    "Word 1- and 2-grams fitted on a set of texts, with their IDF"
+    names:np.ndarray
+    idf:np.ndarray
+    _index:dict|None = None
+    @property
+    def index(self) -> dict:
+        if self._index is None: self._index = {t: i for i, t in enumerate(self.names)}
+        return self._index
+    def transform(self, texts:Sequence[str]) -> Any:
+        "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
+        doc, g, words, U = _grams(texts)
+        ug, inv = np.unique(g, return_inverse=True)
+        col = np.array([self.index.get(t, -1) for t in _gram_names(ug, words, U)], dtype=np.int64)[inv]
+        return _tfidf(_counts(doc[col >= 0], col[col >= 0], len(texts), len(self.idf)), self.idf)
+
+_VEC_CACHE:dict = {}
+
+def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]:
+    "TF-IDF matrix and vocabulary of `texts` (word 1-2-grams seen in `min_df` texts); the last few results are cached by content"
+    texts = [t if isinstance(t, str) else '' for t in texts]; n = len(texts)
+    min_df = min_df or (2 if n >= 2000 else 1)
+    h = (n, min_df, hash(tuple(texts)))
+    if h in _VEC_CACHE: return _VEC_CACHE[h]
+    doc, g, words, U = _grams(texts)
+    import scipy.sparse as sp
+    col, ug = pd.factorize(g)
+    C = _counts(doc, col, n, len(ug))
+    dfc = np.bincount(C.indices, minlength=len(ug)); good = dfc >= min_df
+    keep = good[C.indices]; remap = np.cumsum(good) - 1
+    indptr = np.concatenate([[0], np.cumsum(np.add.reduceat(keep, C.indptr[:-1]) * (np.diff(C.indptr) > 0))]) if len(keep) else np.zeros(n + 1, int)
+    C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
+    idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
+    out = (_tfidf(C, idf), Vocab(_gram_names(ug[good], words, U), idf))
+    if len(_VEC_CACHE) >= 4: _VEC_CACHE.pop(next(iter(_VEC_CACHE)))
+    _VEC_CACHE[h] = out
+    return out
+
 # %% ../nbs/16_rank.ipynb #02f8f049
-def _text(df:pd.DataFrame) -> pd.Series:
-    lst = lambda s: s.map(lambda x: ' '.join(x) if isinstance(x, list) else '')
-    t = df.title.fillna('')
-    return t + ' . ' + t + ' . ' + df.summary.fillna('') + ' . ' + lst(df.keywords) + ' ' + lst(df.categories)
+def _text(df:pd.DataFrame) -> list[str]:
+    "What the model reads: the title twice (it weighs more), the abstract, keywords and categories"
+    lst = lambda c: df[c].map(lambda x: ' '.join(x) if isinstance(x, list) else '') if c in df else pd.Series('', index=df.index)
+    t = df.title.fillna('').astype(str)
+    return (t + ' . ' + t + ' . ' + df.summary.fillna('').astype(str) + ' . ' + lst('keywords') + ' . ' + lst('categories')).tolist()
 
 def labels(store) -> pd.DataFrame:
     "One labelled row per decided key: the item text and `y` (1 saved/read/rated 4-5, 0 skipped/rated 1-2)"
-    df = store.items(state=['saved', 'read', 'skipped'])
-    r = store.items(); r = r[r.rating.notna()]
-    df = pd.concat([df, r], ignore_index=True).drop_duplicates('key')
+    df = store.decided() if hasattr(store, 'decided') else store.items(state=['saved', 'read', 'skipped'])
+    df = df.drop_duplicates('key').reset_index(drop=True)
     y = np.where(df.rating.fillna(3) >= 4, 1, np.where(df.rating.fillna(3) <= 2, 0, df.state.isin(['saved', 'read']).astype(int)))
-    return df.assign(y=y)
+    return df.assign(y=y)[(df.rating.notna() & (df.rating != 3)) | df.state.isin(['saved', 'read', 'skipped'])].reset_index(drop=True)
 
 @dataclass
 class Model:
-    "A fitted TF-IDF vectorizer and linear classifier, with the number of labels it saw"
-    vec:Any; clf:Any; n:int
-    def proba(self, df): return self.clf.predict_proba(self.vec.transform(_text(df)))[:, 1]
+    "A linear model over a fitted vocabulary, with the number of decisions (and saves) it learned from"
+    vocab:Vocab; clf:Any; n:int; n_pos:int = 0
+    def decision(self, X) -> np.ndarray: return self.clf.decision_function(X)
+    def proba(self, df:pd.DataFrame) -> np.ndarray: return 1 / (1 + np.exp(-self.decision(self.vocab.transform(_text(df)))))
 
-def train(lab:pd.DataFrame, *, min_labels:int=4) -> Model|None:
-    "Fit TF-IDF + logistic regression on labelled rows; None until there are `min_labels` with both classes"
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    if len(lab) < min_labels or lab.y.nunique() < 2: return None
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words='english', min_df=1, max_features=200_000)
-    X = vec.fit_transform(_text(lab))
-    return Model(vec, LogisticRegression(C=10, class_weight='balanced', solver='liblinear').fit(X, lab.y.to_numpy()), len(lab))
+def _query(vocab:Vocab, keywords:Sequence[str]) -> Any:
+    "The profile's keywords as one TF-IDF row of `vocab` (each keyword's words and word pairs)"
+    return vocab.transform([' . '.join(keywords)]) if keywords else None
+
+WEAK_NEGATIVES = 3000
+
+def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=2.0, seed:int=0):
+    "Class-balanced linear SVM: decisions, a sample of undecided rows as weak negatives, the profile as one more save"
+    import scipy.sparse as sp
+    from sklearn.svm import LinearSVC
+    if XU is not None and XU.shape[0] > WEAK_NEGATIVES:
+        XU = XU[np.sort(np.random.default_rng(seed).choice(XU.shape[0], WEAK_NEGATIVES, replace=False))]
+    parts, ys, ws = [XL], [y], [np.where(y == 1, 1.0, skip_weight)]
+    if XU is not None and XU.shape[0]: parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.ones(XU.shape[0]))
+    if q is not None and q.nnz: parts.append(q); ys.append(np.ones(1)); ws.append(np.ones(1))
+    yy, w = np.concatenate(ys), np.concatenate(ws)
+    if yy.min() == yy.max(): return None
+    w = np.where(yy == 1, w / w[yy == 1].sum(), w / w[yy == 0].sum()) * len(yy) / 2   # balanced: saves weigh as much as the rest
+    return LinearSVC(C=C).fit(sp.vstack(parts).tocsr(), yy, sample_weight=w)
+
+def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|None=None, min_labels:int=1) -> Model|None:
+    "Fit the model on labelled rows (`labels(store)`), with `items`' undecided rows as weak negatives; None without a save or a keyword"
+    if len(lab) < min_labels or (lab.y.sum() == 0 and not (profile and profile.keywords)): return None
+    base = items if items is not None else lab
+    X, vocab = vectorize(_text(base))
+    XL = vocab.transform(_text(lab))
+    und = ~base.key.isin(set(lab.key)).to_numpy() if items is not None else np.zeros(len(base), bool)
+    clf = _fit(XL, lab.y.to_numpy().astype(float), X[np.flatnonzero(und)], _query(vocab, profile.keywords) if profile else None)
+    return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()))
 
 # %% ../nbs/16_rank.ipynb #8633c3ea
-def _top_terms(model:Model, X, k:int=3) -> list[list[str]]:
-    "The `k` terms that add most to each row's learned score (rows of the TF-IDF matrix `X`)"
-    X = X.tocsr(); coef = model.clf.coef_[0]; names = model.vec.get_feature_names_out()
-    out = []
-    for i in range(X.shape[0]):
-        idx, v = X.indices[X.indptr[i]:X.indptr[i+1]], X.data[X.indptr[i]:X.indptr[i+1]]
-        c = v * coef[idx]; top = np.argsort(-c)[:k]
-        out.append([names[idx[j]] for j in top if c[j] > 0])
+def _top_terms(C:Any, names:np.ndarray, k:int=3) -> list[list[str]]:
+    "The `k` grams that add most to each row's score, from the rows' contributions `C` (sparse; positive entries only count)"
+    rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr)); pos = C.data > 0
+    rows, cols, v = rows[pos], C.indices[pos], C.data[pos]
+    o = np.lexsort((-v, rows)); rows, cols = rows[o], cols[o]
+    start = np.searchsorted(rows, np.arange(C.shape[0])); rank_in = np.arange(len(rows)) - start[rows]
+    keep = rank_in < k; out = [[] for _ in range(C.shape[0])]
+    for r, t in zip(rows[keep].tolist(), names[cols[keep]].tolist()): out[r].append(t)
     return out
 
-def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Model|None=None, explain:bool|int=500,
-         prior_weight:float=20.0) -> pd.DataFrame:
-    "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (model terms for the top `explain` rows)"
+def _nearest_saved(X:Any, S:Any, w:np.ndarray, self_col:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "For each row of `X`, the saved row of `S` sharing the most learned weight `w` (column, similarity); `self_col` is a row's own"
+    import scipy.sparse as sp
+    top = np.flatnonzero(w > 0); top = top[np.argsort(-w[top])][:2000]
+    if not len(top) or not S.shape[0]: return np.full(X.shape[0], -1), np.zeros(X.shape[0])
+    sim = (X[:, top] @ sp.diags(w[top]) @ S[:, top].T).tocsr()
+    ii = np.flatnonzero(self_col >= 0)
+    if len(ii): sim = sim - sp.csr_matrix((np.asarray(sim[ii, self_col[ii]]).ravel(), (ii, self_col[ii])), shape=sim.shape)
+    sim.eliminate_zeros()
+    best = np.asarray(sim.argmax(axis=1)).ravel(); val = np.asarray(sim.max(axis=1).todense()).ravel()
+    return np.where(val > 0, best, -1), val
+
+def has_code(items:pd.DataFrame) -> pd.Series:
+    "Rows with a code repository (Hugging Face's GitHub repo, or a github.com link)"
+    ex = items['extra'] if 'extra' in items else pd.Series([{}] * len(items), index=items.index)
+    repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
+    return repo | items.url.fillna('').str.contains('github.com/', regex=False)
+
+def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Model|None=None, explain:bool|int=True,
+         prior_weight:float=1.0, exclude:str='down', code_only:bool=False) -> pd.DataFrame:
+    "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` on every row (keywords, terms, nearest save)"
     df = items.reset_index(drop=True).copy()
+    if code_only: df = df[has_code(df).to_numpy()].reset_index(drop=True)
+    if profile is None and store is not None and hasattr(store, 'get_state'): profile = get_profile(store)
     prof, why = profile_scores(df, profile)
     pp = prof / prof.max() if prof.max() > 0 else prof
-    if model is None and store is not None: model = train(labels(store))
-    if model is not None:
-        X = model.vec.transform(_text(df)); d = model.clf.decision_function(X)
+    X, vocab = vectorize(_text(df)) if len(df) else (None, None)
+    lab = labels(store) if store is not None and model is None else None
+    if lab is not None and len(lab): model = train(lab, items=df, profile=profile)
+    q = _query(vocab, profile.keywords) if profile and profile.keywords and len(df) else None
+    cos = np.asarray((X @ q.T).todense()).ravel() if q is not None else np.zeros(len(df))
+    zs = lambda a: (a - a.mean()) / (a.std() or 1.0) if len(a) else a
+    start = zs(cos) + 0.5 * zs(prof)                      # cold start: TF-IDF cosine of the keywords, regex hits break its ties
+    if model is not None and len(df):
+        Xm = X if model.vocab is vocab else model.vocab.transform(_text(df))
+        d = model.decision(Xm)
         df['p_model'] = 1 / (1 + np.exp(-d))
-        z = (d - d.mean()) / (d.std() or 1.0)
-        df['score'] = 1 / (1 + np.exp(-(z + prior_weight * 15 / (15 + model.n) * pp) / 4))
-        top = np.argsort(-df.score.to_numpy(), kind='stable')[:int(explain)] if explain else []
-        for i, t in zip(top, _top_terms(model, X[top]) if len(top) else []):
-            if t: why[i] = why[i] + [f"terms {', '.join(t)}"]
-    else: df['p_model'] = np.nan; df['score'] = pp
-    df['p_profile'] = pp
+        s = zs(d) + prior_weight * 10 / (10 + model.n) * start
+    else: df['p_model'] = np.nan; s = start
+    fol = np.array([any(w.startswith('followed author') for w in ws) for ws in why], bool)
+    s = s + 3.0 * fol                                      # a followed author is a strong signal of its own
+    ex = np.zeros(len(df), bool)
+    for t in (profile.exclude if profile else ()):
+        m = _mentions(df, t); ex |= m
+        for i in np.flatnonzero(m): why[i].append(f'mentions excluded "{t}"')
+    s = s - 10.0 * ex
+    if explain and model is not None and len(df):
+        _explain(df, why, Xm, model, lab if lab is not None else None)
+    df['score'] = 1 / (1 + np.exp(-s / 4)) if len(df) else np.zeros(0)
+    df['p_profile'] = pp; df['p_keywords'] = cos
     df['why'] = ['; '.join(w) if w else 'no match with your profile or decisions' for w in why]
+    if exclude == 'drop': df = df[~ex]
     return df.sort_values('score', ascending=False, kind='stable').reset_index(drop=True)
+
+def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|None) -> None:
+    "Add the model's terms and the nearest saved work to each row's reasons"
+    import scipy.sparse as sp
+    w = model.clf.coef_.ravel().astype(np.float32)
+    C = X.multiply(w[None, :]).tocsr() if X.nnz else sp.csr_matrix(X.shape)
+    for i, t in enumerate(_top_terms(C, model.vocab.names)):
+        if t: why[i].append(f"terms {', '.join(t)}")
+    if lab is None or not lab.y.sum(): return
+    sv = lab[lab.y == 1].reset_index(drop=True)
+    S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
+    key = df['work'] if 'work' in df else df['key']
+    best, _ = _nearest_saved(X, S, w, np.array([pos.get(k, -1) for k in key]))
+    for i in np.flatnonzero(best >= 0): why[i].append(f'like "{sv.title.iat[best[i]]}"')
 
 # %% ../nbs/16_rank.ipynb #67685dec
 def _triage(pool:pd.DataFrame, truth:np.ndarray, cand:np.ndarray, profile:Profile, n:int, order:str, batch:int,
