@@ -18,9 +18,10 @@ from .core import atomic_write, FAULTS
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'READING_MINUTES', 'DIGEST_COLS', 'BUZZ_WEIGHT', 'Profile', 'profile_scores', 'Vocab', 'vectorize',
-           'labels', 'Model', 'train', 'has_code', 'rank', 'simulate', 'digest', 'digest_markdown', 'text_table',
-           'weekly', 'cli_weekly', 'get_profile', 'set_profile', 'cli_profile']
+__all__ = ['WEAK_NEGATIVES', 'BUZZ_COLS', 'READING_MINUTES', 'DIGEST_COLS', 'BUZZ_WEIGHT', 'Profile', 'profile_scores', 'Vocab',
+           'vectorize', 'labels', 'Model', 'train', 'has_code', 'rank', 'simulate', 'similar', 'top', 'cli_similar',
+           'cli_top', 'digest', 'digest_markdown', 'text_table', 'weekly', 'cli_weekly', 'get_profile', 'set_profile',
+           'cli_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -56,6 +57,8 @@ def profile_scores(df:pd.DataFrame, profile:Profile|None) -> tuple[np.ndarray, l
     return score, why
 
 # %% ../nbs/16_rank.ipynb #feat0001
+from .core import MLNewsError
+
 def _byte_table() -> bytes:
     "Lower-case ASCII letters and digits, sentence punctuation to \\x02 (a bigram break), other ASCII to space; UTF-8 bytes kept"
     t = bytearray(range(256))
@@ -255,7 +258,7 @@ def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Mod
     for t in (profile.exclude if profile else ()):
         m = _mentions(df, t); ex |= m
         for i in np.flatnonzero(m): why[i].append(f'mentions excluded "{t}"')
-    s = s - 10.0 * ex
+    if ex.any(): s = np.where(ex, s - (s.max() - s.min()) - 1, s)   # below every row that does not mention an excluded term
     if explain and model is not None and len(df):
         _explain(df, why, Xm, model, lab if lab is not None else None)
     df['score'] = 1 / (1 + np.exp(-s / 4)) if len(df) else np.zeros(0)
@@ -287,7 +290,8 @@ def _triage(pool:pd.DataFrame, truth:np.ndarray, cand:np.ndarray, profile:Profil
         left = np.setdiff1d(cand, done, assume_unique=True)
         if order == 'random': done += list(left[:n - len(done)]); break
         lab = pool.iloc[done].assign(y=truth[done].astype(int)) if done else None
-        r = rank(pool.iloc[left].assign(_row=left), model=train(lab) if done else None, profile=profile, explain=False)
+        r = rank(pool.iloc[left].assign(_row=left), model=train(lab, items=pool.iloc[cand], profile=profile) if done else None,
+                 profile=profile, explain=False)
         done += list(r._row.to_numpy()[:min(batch, n - len(done))])
     return done
 
@@ -302,10 +306,80 @@ def simulate(pool:pd.DataFrame, truth:np.ndarray, profile:Profile, *, steps=(10,
         done = []
         for n in sorted(steps):
             done = _triage(pool, truth, tr, profile, n, order, batch, done)
-            m = train(pool.iloc[done].assign(y=truth[done].astype(int)))
+            m = train(pool.iloc[done].assign(y=truth[done].astype(int)), items=pool.iloc[tr], profile=profile)
             lr = rank(test, model=m, profile=profile, explain=False).key.head(k).isin(hit).mean()
             rows.append(dict(seed=seed, decisions=n, learned=lr, keyword_only=kw, random=truth[te].mean(), saved=truth[done].mean()))
     return pd.DataFrame(rows)
+
+# %% ../nbs/16_rank.ipynb #simi0001
+def _key_col(df:pd.DataFrame) -> pd.Series: return df['work'] if 'work' in df else df['key']
+
+def _find(work:str, frames:Sequence[pd.DataFrame]) -> pd.Series:
+    "The row of `work` (a key, a work key or an item key of a work) in the first frame that has it"
+    for f in frames:
+        if f is None or not len(f): continue
+        m = _key_col(f) == work
+        if 'items' in f: m = m | f['items'].map(lambda ks: isinstance(ks, list) and work in ks)
+        if m.any(): return f[m.to_numpy()].iloc[0]
+    raise MLNewsError(f'no work {work!r} in the items or the store (a key such as arxiv:2401.01234 or url:https://...)')
+
+def similar(work:str|pd.Series|dict, items:pd.DataFrame, store=None, *, k:int=10) -> pd.DataFrame:
+    "The `k` works nearest to `work` (TF-IDF cosine of title and abstract) in `items` (where='window') and in `store` (where='store')"
+    store_items = store.items() if store is not None else None
+    row = _find(work, [items, store_items]) if isinstance(work, str) else pd.Series(work)
+    me = row.get('work', row.get('key'))
+    cand = items.assign(where='window')
+    if store_items is not None and len(store_items):
+        rest = store_items[~store_items.key.isin(set(_key_col(items)) | set(items.key if 'key' in items else []))]
+        cand = pd.concat([cand, rest.drop_duplicates('key').assign(where='store')], ignore_index=True)
+    cand = cand[_key_col(cand).fillna(cand.get('key')) != me].reset_index(drop=True)
+    if cand.empty: return cand.assign(similarity=pd.Series(dtype=float))
+    X, vocab = vectorize(_text(cand))
+    q = vocab.transform(_text(pd.DataFrame([row])))
+    sim = np.asarray((X @ q.T).todense()).ravel()
+    cand['key'] = _key_col(cand).fillna(cand.get('key')); cand['similarity'] = sim
+    cols = [c for c in ('key', 'title', 'similarity', 'where', 'kind', 'url', 'state') if c in cand]
+    return cand.sort_values('similarity', ascending=False, kind='stable').head(k)[cols].reset_index(drop=True)
+
+# %% ../nbs/16_rank.ipynb #top00001
+BUZZ_COLS = ['hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions']
+
+def _buzz_words(x) -> str:
+    "The buzz of one work in words: HN points, Reddit score, Hugging Face upvotes, newsletter mentions"
+    parts = [(x.hn_points, 'HN points'), (x.reddit_score, 'Reddit score'), (x.hf_upvotes, 'HF upvotes'), (x.newsletter_mentions, 'newsletter mentions')]
+    return ', '.join(f'{int(v)} {lab}' for v, lab in parts if v == v and v > 0)
+
+def top(items:pd.DataFrame, *, k:int=20, since:Any=None) -> pd.DataFrame:
+    "The week's most talked-about works: buzz across HN points, Reddit score, HF upvotes and newsletter mentions, with the counts"
+    w = items if 'buzz' in items and 'work' in items else link_works(items)
+    if since is not None and len(w):
+        from mlnews_nb.store import _since
+        w = w[w.first_seen >= _since(since)]
+    w = w[w.buzz.fillna(0) > 0].copy()
+    for c in BUZZ_COLS: w[c] = w[c].fillna(0)
+    w['counts'] = [_buzz_words(x) for x in w.itertuples()]
+    w = w.sort_values(['buzz'] + BUZZ_COLS, ascending=False, kind='stable').head(k)
+    return w[['work', 'title', 'buzz', 'counts'] + BUZZ_COLS + ['sources', 'url']].reset_index(drop=True)
+
+# %% ../nbs/16_rank.ipynb #cli00001
+def cli_similar(argv:list[str], *, store=None, out=sys.stdout) -> int:
+    "`mlnews similar KEY [-k 10] [--since 7d]`: the works nearest to KEY in the window and in the store"
+    p = argparse.ArgumentParser(prog='mlnews similar', description='More like this: the works nearest to KEY, in the window (--since) and in the store.')
+    p.add_argument('key'); p.add_argument('-k', type=int, default=10); p.add_argument('--since', default='7d')
+    a = p.parse_args(argv)
+    win = store.items(since=a.since)
+    r = similar(a.key, win, store, k=a.k)
+    print(text_table(r.assign(similarity=r.similarity.round(2)), ['similarity', 'where', 'title', 'key'], [10, 7, 60, 40]) if len(r) else '(nothing similar)', file=out)
+    return 0
+
+def cli_top(argv:list[str], *, store=None, out=sys.stdout) -> int:
+    "`mlnews top [--since 7d] [-k 20]`: the week's most talked-about works, with their HN, Reddit, HF and newsletter counts"
+    p = argparse.ArgumentParser(prog='mlnews top', description="Top this week: works ranked by buzz across HN, Reddit, Hugging Face and newsletters.")
+    p.add_argument('-k', type=int, default=20); p.add_argument('--since', default='7d')
+    a = p.parse_args(argv)
+    t = top(store.items(since=a.since), k=a.k)
+    print(text_table(t.assign(n=range(1, len(t) + 1)), ['n', 'title', 'counts'], [3, 60, 70]) if len(t) else f'(no discussed work since {a.since})', file=out)
+    return 0
 
 # %% ../nbs/16_rank.ipynb #004f6b89
 READING_MINUTES = {'paper': 15, 'post': 8, 'discussion': 5, 'newsletter': 10, 'video': 15, 'social': 2}
@@ -461,24 +535,29 @@ def cli_weekly(argv:list[str], *, store=None, out=sys.stdout, fetch:Callable|Non
     return 0
 
 # %% ../nbs/16_rank.ipynb #bc1e6def
+_PROFILE_FIELDS = ('keywords', 'categories', 'authors', 'exclude')
+
 def get_profile(store) -> Profile:
     "The profile kept in the store (empty when none was set)"
-    return Profile(**(store.get_state('profile', 'default') or {}))
+    p = store.get_state('profile', 'default') or {}
+    return Profile(**{k: v for k, v in p.items() if k in _PROFILE_FIELDS})
 
-def set_profile(store, *, keywords:Sequence[str]|None=None, categories:Sequence[str]|None=None, authors:Sequence[str]|None=None) -> Profile:
+def set_profile(store, *, keywords:Sequence[str]|None=None, categories:Sequence[str]|None=None, authors:Sequence[str]|None=None,
+                exclude:Sequence[str]|None=None) -> Profile:
     "Keep the given fields of the profile in the store (the others stay as they were)"
     p = dataclasses.asdict(get_profile(store))
-    for k, v in dict(keywords=keywords, categories=categories, authors=authors).items():
+    for k, v in dict(keywords=keywords, categories=categories, authors=authors, exclude=exclude).items():
         if v is not None: p[k] = [x.strip() for x in v if x and x.strip()]
     store.set_state('profile', 'default', p)
     return Profile(**p)
 
 def cli_profile(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "`mlnews profile [--keywords a,b] [--categories cs.LG] [--authors 'A B']`: show or set what the ranking starts from"
-    p = argparse.ArgumentParser(prog='mlnews profile', description='Show or set the keywords, arXiv categories and authors you follow.')
+    "`mlnews profile [--keywords a,b] [--categories cs.LG] [--authors 'A B'] [--exclude 'diffusion,medical']`: show or set what the ranking starts from"
+    p = argparse.ArgumentParser(prog='mlnews profile', description='Show or set the keywords, arXiv categories and authors you follow, and the terms you exclude.')
     split = lambda s: [x for x in s.split(',')]
-    for f in ('keywords', 'categories', 'authors'): p.add_argument(f'--{f}', type=split, help='comma-separated; replaces the current list')
+    for f in _PROFILE_FIELDS: p.add_argument(f'--{f}', type=split, help='comma-separated; replaces the current list' + (' (pushed to the bottom)' if f == 'exclude' else ''))
     a = p.parse_args(argv)
-    pr = set_profile(store, keywords=a.keywords, categories=a.categories, authors=a.authors) if any((a.keywords, a.categories, a.authors)) else get_profile(store)
-    for f in ('keywords', 'categories', 'authors'): print(f'{f:<11} {", ".join(getattr(pr, f)) or "(none)"}', file=out)
+    given = {f: getattr(a, f) for f in _PROFILE_FIELDS if getattr(a, f) is not None}
+    pr = set_profile(store, **given) if given else get_profile(store)
+    for f in _PROFILE_FIELDS: print(f'{f:<11} {", ".join(getattr(pr, f)) or "(none)"}', file=out)
     return 0
