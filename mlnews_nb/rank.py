@@ -35,21 +35,36 @@ class Profile:
 
 def _kw_re(k:str) -> str: return r'(?i)\b' + r'\s+'.join(map(re.escape, k.split())) + r'\b'
 
-def _mentions(df:pd.DataFrame, term:str) -> np.ndarray:
-    "Rows whose title or abstract mention `term` (whole words, case-insensitive)"
-    return (df.title.fillna('').str.contains(_kw_re(term), regex=True) | df.summary.fillna('').str.contains(_kw_re(term), regex=True)).to_numpy(bool)
+def _lower(df:pd.DataFrame) -> pd.Series: return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower()
 
-def profile_scores(df:pd.DataFrame, profile:Profile|None) -> tuple[np.ndarray, list[list[str]]]:
-    "Profile score of each row and the keywords, categories and authors that matched"
+def _maybe(low:pd.Series, term:str) -> np.ndarray:
+    "Rows that may mention `term`: their lower-cased text has its longest word (a plain substring test); the regex runs on these only"
+    ws = re.findall(r'[^\W_]+', term.lower())
+    return low.str.contains(max(ws, key=len), regex=False).to_numpy(bool) if ws else np.ones(len(low), bool)
+
+def _contains(s:pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
+    "Whole-word, case-insensitive matches of `term` in `s`, tested on `rows` only"
+    out = np.zeros(len(s), bool); ix = np.flatnonzero(rows)
+    if len(ix): out[ix] = s.iloc[ix].fillna('').str.contains(_kw_re(term), regex=True).to_numpy(bool)
+    return out
+
+def _mentions(df:pd.DataFrame, term:str, low:pd.Series|None=None) -> np.ndarray:
+    "Rows whose title or abstract mention `term` (whole words, case-insensitive)"
+    rows = _maybe(_lower(df) if low is None else low, term)
+    return _contains(df.title, term, rows) | _contains(df.summary, term, rows)
+
+def profile_scores(df:pd.DataFrame, profile:Profile|None, low:pd.Series|None=None) -> tuple[np.ndarray, list[list[str]]]:
+    "Profile score of each row and the keywords, categories and authors that matched (`low`: the lower-cased texts, if at hand)"
     n = len(df); score = np.zeros(n); why = [[] for _ in range(n)]
     if not profile: return score, why
     title, summ = df.title.fillna(''), df.summary.fillna('')
+    if profile.keywords and low is None: low = _lower(df)
     def hit(mask, w, label):
         nonlocal score
         m = np.asarray(mask, bool); score = score + w * m
         for i in np.flatnonzero(m): why[i].append(label)
     for k in profile.keywords:
-        t = title.str.contains(_kw_re(k), regex=True).to_numpy(); s = summ.str.contains(_kw_re(k), regex=True).to_numpy()
+        rows = _maybe(low, k); t = _contains(title, k, rows); s = _contains(summ, k, rows)
         hit(t, 2, f'keyword "{k}"'); hit(s & ~t, 1, f'keyword "{k}"')
     for c in profile.categories: hit([c in (x if isinstance(x, list) else []) for x in df.categories], 2, f'category {c}')
     al = [{a.lower() for a in (x if isinstance(x, list) else [])} for x in df.authors]
@@ -237,9 +252,10 @@ def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Mod
     df = items.reset_index(drop=True).copy()
     if code_only: df = df[has_code(df).to_numpy()].reset_index(drop=True)
     if profile is None and store is not None and hasattr(store, 'get_state'): profile = get_profile(store)
-    prof, why = profile_scores(df, profile)
-    pp = prof / prof.max() if prof.max() > 0 else prof
     X, vocab = vectorize(_text(df)) if len(df) else (None, None)
+    low = _lower(df) if profile and (profile.keywords or profile.exclude) else None
+    prof, why = profile_scores(df, profile, low)
+    pp = prof / prof.max() if prof.max() > 0 else prof
     lab = labels(store) if store is not None and model is None else None
     if lab is not None and len(lab): model = train(lab, items=df, profile=profile)
     q = _query(vocab, profile.keywords) if profile and profile.keywords and len(df) else None
@@ -256,7 +272,7 @@ def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Mod
     s = s + 3.0 * fol                                      # a followed author is a strong signal of its own
     ex = np.zeros(len(df), bool)
     for t in (profile.exclude if profile else ()):
-        m = _mentions(df, t); ex |= m
+        m = _mentions(df, t, low); ex |= m
         for i in np.flatnonzero(m): why[i].append(f'mentions excluded "{t}"')
     if ex.any(): s = np.where(ex, s - (s.max() - s.min()) - 1, s)   # below every row that does not mention an excluded term
     if explain and model is not None and len(df):
