@@ -51,10 +51,11 @@ def arxiv_sanity(texts:list, pos:np.ndarray) -> np.ndarray|None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
     if not pos.any(): return None
-    X = arxiv_sanity.X if getattr(arxiv_sanity, 'n', None) == len(texts) else None
+    h = hash(tuple(texts))          # the texts of this ordering (the rows of X must follow it)
+    X = arxiv_sanity.X if getattr(arxiv_sanity, 'h', None) == h else None
     if X is None:
         X = TfidfVectorizer(ngram_range=(1, 2), max_features=20_000, stop_words='english', sublinear_tf=True, norm='l2').fit_transform(texts)
-        arxiv_sanity.X, arxiv_sanity.n = X, len(texts)
+        arxiv_sanity.X, arxiv_sanity.h = X, h
     return LinearSVC(C=0.1, class_weight='balanced').fit(X, pos.astype(int)).decision_function(X)
 
 def run_reader(df:pd.DataFrame, truth:np.ndarray, keywords:list, *, steps=(10, 30, 100), orderings=5, batch=10) -> pd.DataFrame:
