@@ -213,7 +213,10 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
     base = items if items is not None else lab
     X, vocab = vectorize(_text(base))
     XL = vocab.transform(_text(lab))
-    und = ~base.key.isin(set(lab.key)).to_numpy() if items is not None else np.zeros(len(base), bool)
+    und = np.zeros(len(base), bool)
+    if items is not None:                 # items or works (a work is decided when one of its items is)
+        lk = set(lab.key); und = ~(base['work'] if 'work' in base else base['key']).isin(lk).to_numpy()
+        if 'items' in base: und &= ~base['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
     clf = _fit(XL, lab.y.to_numpy().astype(float), X[np.flatnonzero(und)], _query(vocab, profile.keywords) if profile else None)
     return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()))
 
