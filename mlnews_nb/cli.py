@@ -18,6 +18,8 @@ __all__ = ['VERBS', 'GLOBAL_FLAGS', 'split_globals', 'resolve_verb', 'main', 'cl
 VERBS:dict[str,tuple[str,str]] = {
     'weekly':  ('mlnews_nb.rank:cli_weekly', 'fetch, link, rank and write the weekly digest (Markdown + CSV)'),
     'profile': ('mlnews_nb.rank:cli_profile', 'show or set the keywords, categories and authors the ranking starts from'),
+    'similar': ('mlnews_nb.rank:cli_similar', 'more like this: the works nearest to a key, in the window and in the store'),
+    'top':     ('mlnews_nb.rank:cli_top', "top this week: works ranked by HN, Reddit, Hugging Face and newsletter buzz"),
     'fetch':   ('mlnews_nb.sources:cli_fetch', 'fetch the sources into the store and print their health'),
     'sources': ('mlnews_nb.sources:cli_sources', 'list, add, remove, import or export (OPML) the sources'),
     'export':  ('mlnews_nb.export:cli_export', 'export a reading list as CSV, BibTeX or Markdown'),

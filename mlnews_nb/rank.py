@@ -16,97 +16,287 @@ from .core import atomic_write, FAULTS
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['READING_MINUTES', 'DIGEST_COLS', 'UPDATE_MINUTES', 'BUZZ_WEIGHT', 'DIGEST_SCHEMA', 'Profile', 'profile_scores',
-           'labels', 'Model', 'train', 'rank', 'simulate', 'digest', 'digest_markdown', 'text_table', 'week_notes',
-           'digest_json', 'weekly', 'cli_weekly', 'get_profile', 'set_profile', 'cli_profile']
+__all__ = ['WEAK_NEGATIVES', 'BUZZ_COLS', 'READING_MINUTES', 'DIGEST_COLS', 'UPDATE_MINUTES', 'BUZZ_WEIGHT', 'DIGEST_SCHEMA',
+           'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'rank',
+           'simulate', 'similar', 'top', 'cli_similar', 'cli_top', 'digest', 'digest_markdown', 'text_table',
+           'week_notes', 'digest_json', 'weekly', 'cli_weekly', 'get_profile', 'set_profile', 'cli_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
 class Profile:
-    "What a user follows: keywords, arXiv categories, authors"
+    "What a user follows: keywords, arXiv categories, authors; and terms they exclude"
     keywords:Sequence[str] = ()
     categories:Sequence[str] = ()
     authors:Sequence[str] = ()
-    def __bool__(self): return bool(self.keywords or self.categories or self.authors)
+    exclude:Sequence[str] = ()
+    def __bool__(self): return bool(self.keywords or self.categories or self.authors or self.exclude)
 
 def _kw_re(k:str) -> str: return r'(?i)\b' + r'\s+'.join(map(re.escape, k.split())) + r'\b'
 
-def profile_scores(df:pd.DataFrame, profile:Profile|None) -> tuple[np.ndarray, list[list[str]]]:
-    "Profile score of each row and the keywords, categories and authors that matched"
+def _lower(df:pd.DataFrame) -> pd.Series: return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower()
+
+def _maybe(low:pd.Series, term:str) -> np.ndarray:
+    "Rows that may mention `term`: their lower-cased text has its longest word (a plain substring test); the regex runs on these only"
+    ws = re.findall(r'[^\W_]+', term.lower())
+    return low.str.contains(max(ws, key=len), regex=False).to_numpy(bool) if ws else np.ones(len(low), bool)
+
+def _contains(s:pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
+    "Whole-word, case-insensitive matches of `term` in `s`, tested on `rows` only"
+    out = np.zeros(len(s), bool); ix = np.flatnonzero(rows)
+    if len(ix): out[ix] = s.iloc[ix].fillna('').str.contains(_kw_re(term), regex=True).to_numpy(bool)
+    return out
+
+def _mentions(df:pd.DataFrame, term:str, low:pd.Series|None=None) -> np.ndarray:
+    "Rows whose title or abstract mention `term` (whole words, case-insensitive)"
+    rows = _maybe(_lower(df) if low is None else low, term)
+    return _contains(df.title, term, rows) | _contains(df.summary, term, rows)
+
+def profile_scores(df:pd.DataFrame, profile:Profile|None, low:pd.Series|None=None) -> tuple[np.ndarray, list[list[str]]]:
+    "Profile score of each row and the keywords, categories and authors that matched (`low`: the lower-cased texts, if at hand)"
     n = len(df); score = np.zeros(n); why = [[] for _ in range(n)]
     if not profile: return score, why
     title, summ = df.title.fillna(''), df.summary.fillna('')
+    if profile.keywords and low is None: low = _lower(df)
     def hit(mask, w, label):
         nonlocal score
         m = np.asarray(mask, bool); score = score + w * m
         for i in np.flatnonzero(m): why[i].append(label)
     for k in profile.keywords:
-        t = title.str.contains(_kw_re(k), regex=True).to_numpy(); s = summ.str.contains(_kw_re(k), regex=True).to_numpy()
+        rows = _maybe(low, k); t = _contains(title, k, rows); s = _contains(summ, k, rows)
         hit(t, 2, f'keyword "{k}"'); hit(s & ~t, 1, f'keyword "{k}"')
     for c in profile.categories: hit([c in (x if isinstance(x, list) else []) for x in df.categories], 2, f'category {c}')
     al = [{a.lower() for a in (x if isinstance(x, list) else [])} for x in df.authors]
-    for a in profile.authors: hit([a.lower() in s for s in al], 2, f'author {a}')
+    for a in profile.authors: hit([a.lower() in s for s in al], 2, f'followed author {a}')
     return score, why
 
+# %% ../nbs/16_rank.ipynb #feat0001
+from .core import MLNewsError
+
+def _byte_table() -> bytes:
+    "Lower-case ASCII letters and digits, sentence punctuation to \\x02 (a bigram break), other ASCII to space; UTF-8 bytes kept"
+    t = bytearray(range(256))
+    for b in range(128):
+        c = chr(b); t[b] = ord(c.lower()) if c.isalnum() else 2 if c in '.,;:!?()[]{}"' else 32
+    t[1] = 1   # the document separator
+    return bytes(t)
+_TAB = _byte_table()
+_UNI_PUNCT = [c.encode() for c in '’‘“”—–…•·‐−×']   # typographic quotes and dashes: word breaks, as in `\w+` tokenizers
+
+def _stop_words() -> frozenset:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    return frozenset(ENGLISH_STOP_WORDS)
+
+def _grams(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    "(document, gram id) of every word and word pair, and the words; no pair joins words across a stop word, punctuation or documents"
+    import pyarrow as pa, pyarrow.compute as pc
+    b = '\x01'.join(t.replace('\x01', ' ') for t in texts).encode('utf-8', 'surrogatepass')
+    for q in _UNI_PUNCT: b = b.replace(q, b' ')
+    s = b.translate(_TAB).decode('utf-8', 'replace').split('\x01')
+    toks = pc.utf8_split_whitespace(pa.array(s, pa.large_string()))
+    enc = pc.dictionary_encode(pc.list_flatten(toks))
+    codes, off, raw = enc.indices.to_numpy().astype(np.int64), toks.offsets.to_numpy().astype(np.int64), enc.dictionary.to_pylist()
+    stop = _stop_words(); base = [w.strip('\x02') for w in raw]
+    ok = np.array([len(b) >= 2 and '\x02' not in b and b not in stop for b in base], bool)
+    before, after = np.array([w[:1] == '\x02' for w in raw], bool), np.array([w[-1:] == '\x02' for w in raw], bool)
+    bcode, words = pd.factorize(np.asarray(base, dtype=object)); U = len(words)
+    doc = np.repeat(np.arange(len(off) - 1), np.diff(off)); keep = ok[codes]; c = bcode[codes]
+    pair = (doc[1:] == doc[:-1]) & keep[1:] & keep[:-1] & ~after[codes[:-1]] & ~before[codes[1:]]
+    return (np.concatenate([doc[keep], doc[:-1][pair]]), np.concatenate([c[keep], U + c[:-1][pair] * U + c[1:][pair]]),
+            np.asarray(words, dtype=object), U)
+
+def _gram_names(g:np.ndarray, words:np.ndarray, U:int) -> np.ndarray:
+    "The text of gram ids: a word, or two words joined by a space"
+    out = np.empty(len(g), dtype=object); uni = g < U
+    out[uni] = words[g[uni]]; a, b = np.divmod(g[~uni] - U, U)
+    out[~uni] = words[a] + ' ' + words[b]
+    return out
+
+def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
+    "Sparse counts of (document, column) pairs"
+    import scipy.sparse as sp
+    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc, col)), shape=(n, m)); X.sum_duplicates()
+    return X
+
+def _tfidf(X:Any, idf:np.ndarray) -> Any:
+    "Sublinear TF-IDF rows, L2-normalized, from a count matrix (changed in place)"
+    X.data = (1 + np.log(X.data)) * idf[X.indices]
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    norm = np.sqrt(np.bincount(rows, X.data.astype(np.float64) ** 2, minlength=X.shape[0])); norm[norm == 0] = 1
+    X.data = (X.data / norm[rows]).astype(np.float32)
+    return X
+
+@dataclass
+class Vocab:
+    "Word 1- and 2-grams fitted on a set of texts, with their IDF"
+    names:np.ndarray
+    idf:np.ndarray
+    _index:dict|None = None
+    @property
+    def index(self) -> dict:
+        if self._index is None: self._index = {t: i for i, t in enumerate(self.names)}
+        return self._index
+    def transform(self, texts:Sequence[str]) -> Any:
+        "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
+        doc, g, words, U = _grams(texts)
+        ug, inv = np.unique(g, return_inverse=True)
+        col = np.array([self.index.get(t, -1) for t in _gram_names(ug, words, U)], dtype=np.int64)[inv]
+        return _tfidf(_counts(doc[col >= 0], col[col >= 0], len(texts), len(self.idf)), self.idf)
+
+_VEC_CACHE:dict = {}
+
+def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]:
+    "TF-IDF matrix and vocabulary of `texts` (word 1-2-grams seen in `min_df` texts); the last few results are cached by content"
+    texts = [t if isinstance(t, str) else '' for t in texts]; n = len(texts)
+    min_df = min_df or (2 if n >= 2000 else 1)
+    h = (n, min_df, hash(tuple(texts)))
+    if h in _VEC_CACHE: return _VEC_CACHE[h]
+    doc, g, words, U = _grams(texts)
+    import scipy.sparse as sp
+    col, ug = pd.factorize(g)
+    C = _counts(doc, col, n, len(ug))
+    dfc = np.bincount(C.indices, minlength=len(ug)); good = dfc >= min_df
+    keep = good[C.indices]; remap = np.cumsum(good) - 1
+    indptr = np.concatenate([[0], np.cumsum(np.add.reduceat(keep, C.indptr[:-1]) * (np.diff(C.indptr) > 0))]) if len(keep) else np.zeros(n + 1, int)
+    C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
+    idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
+    out = (_tfidf(C, idf), Vocab(_gram_names(ug[good], words, U), idf))
+    if len(_VEC_CACHE) >= 4: _VEC_CACHE.pop(next(iter(_VEC_CACHE)))
+    _VEC_CACHE[h] = out
+    return out
+
 # %% ../nbs/16_rank.ipynb #02f8f049
-def _text(df:pd.DataFrame) -> pd.Series:
-    lst = lambda s: s.map(lambda x: ' '.join(x) if isinstance(x, list) else '')
-    t = df.title.fillna('')
-    return t + ' . ' + t + ' . ' + df.summary.fillna('') + ' . ' + lst(df.keywords) + ' ' + lst(df.categories)
+def _text(df:pd.DataFrame) -> list[str]:
+    "What the model reads: the title twice (it weighs more), the abstract, keywords and categories"
+    lst = lambda c: df[c].map(lambda x: ' '.join(x) if isinstance(x, list) else '') if c in df else pd.Series('', index=df.index)
+    t = df.title.fillna('').astype(str)
+    return (t + ' . ' + t + ' . ' + df.summary.fillna('').astype(str) + ' . ' + lst('keywords') + ' . ' + lst('categories')).tolist()
 
 def labels(store) -> pd.DataFrame:
     "One labelled row per decided key: the item text and `y` (1 saved/read/rated 4-5, 0 skipped/rated 1-2)"
-    df = store.items(state=['saved', 'read', 'skipped'])
-    r = store.items(); r = r[r.rating.notna()]
-    df = pd.concat([df, r], ignore_index=True).drop_duplicates('key')
+    df = store.decided() if hasattr(store, 'decided') else store.items(state=['saved', 'read', 'skipped'])
+    df = df.drop_duplicates('key').reset_index(drop=True)
     y = np.where(df.rating.fillna(3) >= 4, 1, np.where(df.rating.fillna(3) <= 2, 0, df.state.isin(['saved', 'read']).astype(int)))
-    return df.assign(y=y)
+    return df.assign(y=y)[(df.rating.notna() & (df.rating != 3)) | df.state.isin(['saved', 'read', 'skipped'])].reset_index(drop=True)
 
 @dataclass
 class Model:
-    "A fitted TF-IDF vectorizer and linear classifier, with the number of labels it saw"
-    vec:Any; clf:Any; n:int
-    def proba(self, df): return self.clf.predict_proba(self.vec.transform(_text(df)))[:, 1]
+    "A linear model over a fitted vocabulary, with the number of decisions (and saves) it learned from"
+    vocab:Vocab; clf:Any; n:int; n_pos:int = 0
+    def decision(self, X) -> np.ndarray: return self.clf.decision_function(X)
+    def proba(self, df:pd.DataFrame) -> np.ndarray: return 1 / (1 + np.exp(-self.decision(self.vocab.transform(_text(df)))))
 
-def train(lab:pd.DataFrame, *, min_labels:int=4) -> Model|None:
-    "Fit TF-IDF + logistic regression on labelled rows; None until there are `min_labels` with both classes"
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    if len(lab) < min_labels or lab.y.nunique() < 2: return None
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words='english', min_df=1, max_features=200_000)
-    X = vec.fit_transform(_text(lab))
-    return Model(vec, LogisticRegression(C=10, class_weight='balanced', solver='liblinear').fit(X, lab.y.to_numpy()), len(lab))
+def _query(vocab:Vocab, keywords:Sequence[str]) -> Any:
+    "The profile's keywords as one TF-IDF row of `vocab` (each keyword's words and word pairs)"
+    return vocab.transform([' . '.join(keywords)]) if keywords else None
+
+WEAK_NEGATIVES = 3000
+
+def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=2.0, seed:int=0):
+    "Class-balanced linear SVM: decisions, a sample of undecided rows as weak negatives, the profile as one more save"
+    import scipy.sparse as sp
+    from sklearn.svm import LinearSVC
+    if XU is not None and XU.shape[0] > WEAK_NEGATIVES:
+        XU = XU[np.sort(np.random.default_rng(seed).choice(XU.shape[0], WEAK_NEGATIVES, replace=False))]
+    parts, ys, ws = [XL], [y], [np.where(y == 1, 1.0, skip_weight)]
+    if XU is not None and XU.shape[0]: parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.ones(XU.shape[0]))
+    if q is not None and q.nnz: parts.append(q); ys.append(np.ones(1)); ws.append(np.ones(1))
+    yy, w = np.concatenate(ys), np.concatenate(ws)
+    if yy.min() == yy.max(): return None
+    w = np.where(yy == 1, w / w[yy == 1].sum(), w / w[yy == 0].sum()) * len(yy) / 2   # balanced: saves weigh as much as the rest
+    return LinearSVC(C=C).fit(sp.vstack(parts).tocsr(), yy, sample_weight=w)
+
+def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|None=None, min_labels:int=1) -> Model|None:
+    "Fit the model on labelled rows (`labels(store)`), with `items`' undecided rows as weak negatives; None without a save or a keyword"
+    if len(lab) < min_labels or (lab.y.sum() == 0 and not (profile and profile.keywords)): return None
+    base = items if items is not None else lab
+    X, vocab = vectorize(_text(base))
+    XL = vocab.transform(_text(lab))
+    und = np.zeros(len(base), bool)
+    if items is not None:                 # items or works (a work is decided when one of its items is)
+        lk = set(lab.key); und = ~(base['work'] if 'work' in base else base['key']).isin(lk).to_numpy()
+        if 'items' in base: und &= ~base['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
+    clf = _fit(XL, lab.y.to_numpy().astype(float), X[np.flatnonzero(und)], _query(vocab, profile.keywords) if profile else None)
+    return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()))
 
 # %% ../nbs/16_rank.ipynb #8633c3ea
-def _top_terms(model:Model, X, k:int=3) -> list[list[str]]:
-    "The `k` terms that add most to each row's learned score (rows of the TF-IDF matrix `X`)"
-    X = X.tocsr(); coef = model.clf.coef_[0]; names = model.vec.get_feature_names_out()
-    out = []
-    for i in range(X.shape[0]):
-        idx, v = X.indices[X.indptr[i]:X.indptr[i+1]], X.data[X.indptr[i]:X.indptr[i+1]]
-        c = v * coef[idx]; top = np.argsort(-c)[:k]
-        out.append([names[idx[j]] for j in top if c[j] > 0])
+def _top_terms(C:Any, names:np.ndarray, k:int=3) -> list[list[str]]:
+    "The `k` grams that add most to each row's score, from the rows' contributions `C` (sparse; positive entries only count)"
+    rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr)); pos = C.data > 0
+    rows, cols, v = rows[pos], C.indices[pos], C.data[pos]
+    o = np.lexsort((-v, rows)); rows, cols = rows[o], cols[o]
+    start = np.searchsorted(rows, np.arange(C.shape[0])); rank_in = np.arange(len(rows)) - start[rows]
+    keep = rank_in < k; out = [[] for _ in range(C.shape[0])]
+    for r, t in zip(rows[keep].tolist(), names[cols[keep]].tolist()): out[r].append(t)
     return out
 
-def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Model|None=None, explain:bool|int=500,
-         prior_weight:float=20.0) -> pd.DataFrame:
-    "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (model terms for the top `explain` rows)"
+def _nearest_saved(X:Any, S:Any, w:np.ndarray, self_col:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "For each row of `X`, the saved row of `S` sharing the most learned weight `w` (column, similarity); `self_col` is a row's own"
+    import scipy.sparse as sp
+    top = np.flatnonzero(w > 0); top = top[np.argsort(-w[top])][:2000]
+    if not len(top) or not S.shape[0]: return np.full(X.shape[0], -1), np.zeros(X.shape[0])
+    sim = (X[:, top] @ sp.diags(w[top]) @ S[:, top].T).tocsr()
+    ii = np.flatnonzero(self_col >= 0)
+    if len(ii): sim = sim - sp.csr_matrix((np.asarray(sim[ii, self_col[ii]]).ravel(), (ii, self_col[ii])), shape=sim.shape)
+    sim.eliminate_zeros()
+    best = np.asarray(sim.argmax(axis=1)).ravel(); val = np.asarray(sim.max(axis=1).todense()).ravel()
+    return np.where(val > 0, best, -1), val
+
+def has_code(items:pd.DataFrame) -> pd.Series:
+    "Rows with a code repository (Hugging Face's GitHub repo, or a github.com link)"
+    ex = items['extra'] if 'extra' in items else pd.Series([{}] * len(items), index=items.index)
+    repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
+    return repo | items.url.fillna('').str.contains('github.com/', regex=False)
+
+def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Model|None=None, explain:bool|int=True,
+         prior_weight:float=1.0, exclude:str='down', code_only:bool=False) -> pd.DataFrame:
+    "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` on every row (keywords, terms, nearest save)"
     df = items.reset_index(drop=True).copy()
-    prof, why = profile_scores(df, profile)
+    if code_only: df = df[has_code(df).to_numpy()].reset_index(drop=True)
+    if profile is None and store is not None and hasattr(store, 'get_state'): profile = get_profile(store)
+    X, vocab = vectorize(_text(df)) if len(df) else (None, None)
+    low = _lower(df) if profile and (profile.keywords or profile.exclude) else None
+    prof, why = profile_scores(df, profile, low)
     pp = prof / prof.max() if prof.max() > 0 else prof
-    if model is None and store is not None: model = train(labels(store))
-    if model is not None:
-        X = model.vec.transform(_text(df)); d = model.clf.decision_function(X)
+    lab = labels(store) if store is not None and model is None else None
+    if lab is not None and len(lab): model = train(lab, items=df, profile=profile)
+    q = _query(vocab, profile.keywords) if profile and profile.keywords and len(df) else None
+    cos = np.asarray((X @ q.T).todense()).ravel() if q is not None else np.zeros(len(df))
+    zs = lambda a: (a - a.mean()) / (a.std() or 1.0) if len(a) else a
+    start = zs(cos) + 0.5 * zs(prof)                      # cold start: TF-IDF cosine of the keywords, regex hits break its ties
+    if model is not None and len(df):
+        Xm = X if model.vocab is vocab else model.vocab.transform(_text(df))
+        d = model.decision(Xm)
         df['p_model'] = 1 / (1 + np.exp(-d))
-        z = (d - d.mean()) / (d.std() or 1.0)
-        df['score'] = 1 / (1 + np.exp(-(z + prior_weight * 15 / (15 + model.n) * pp) / 4))
-        top = np.argsort(-df.score.to_numpy(), kind='stable')[:int(explain)] if explain else []
-        for i, t in zip(top, _top_terms(model, X[top]) if len(top) else []):
-            if t: why[i] = why[i] + [f"terms {', '.join(t)}"]
-    else: df['p_model'] = np.nan; df['score'] = pp
-    df['p_profile'] = pp
+        s = zs(d) + prior_weight * 10 / (10 + model.n) * start
+    else: df['p_model'] = np.nan; s = start
+    fol = np.array([any(w.startswith('followed author') for w in ws) for ws in why], bool)
+    s = s + 3.0 * fol                                      # a followed author is a strong signal of its own
+    ex = np.zeros(len(df), bool)
+    for t in (profile.exclude if profile else ()):
+        m = _mentions(df, t, low); ex |= m
+        for i in np.flatnonzero(m): why[i].append(f'mentions excluded "{t}"')
+    if ex.any(): s = np.where(ex, s - (s.max() - s.min()) - 1, s)   # below every row that does not mention an excluded term
+    if explain and model is not None and len(df):
+        _explain(df, why, Xm, model, lab if lab is not None else None)
+    df['score'] = 1 / (1 + np.exp(-s / 4)) if len(df) else np.zeros(0)
+    df['p_profile'] = pp; df['p_keywords'] = cos
     df['why'] = ['; '.join(w) if w else 'no match with your profile or decisions' for w in why]
+    if exclude == 'drop': df = df[~ex]
     return df.sort_values('score', ascending=False, kind='stable').reset_index(drop=True)
+
+def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|None) -> None:
+    "Add the model's terms and the nearest saved work to each row's reasons"
+    import scipy.sparse as sp
+    w = model.clf.coef_.ravel().astype(np.float32)
+    C = X.multiply(w[None, :]).tocsr() if X.nnz else sp.csr_matrix(X.shape)
+    for i, t in enumerate(_top_terms(C, model.vocab.names)):
+        if t: why[i].append(f"terms {', '.join(t)}")
+    if lab is None or not lab.y.sum(): return
+    sv = lab[lab.y == 1].reset_index(drop=True)
+    S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
+    key = df['work'] if 'work' in df else df['key']
+    best, _ = _nearest_saved(X, S, w, np.array([pos.get(k, -1) for k in key]))
+    for i in np.flatnonzero(best >= 0): why[i].append(f'like "{sv.title.iat[best[i]]}"')
 
 # %% ../nbs/16_rank.ipynb #67685dec
 def _triage(pool:pd.DataFrame, truth:np.ndarray, cand:np.ndarray, profile:Profile, n:int, order:str, batch:int,
@@ -117,7 +307,8 @@ def _triage(pool:pd.DataFrame, truth:np.ndarray, cand:np.ndarray, profile:Profil
         left = np.setdiff1d(cand, done, assume_unique=True)
         if order == 'random': done += list(left[:n - len(done)]); break
         lab = pool.iloc[done].assign(y=truth[done].astype(int)) if done else None
-        r = rank(pool.iloc[left].assign(_row=left), model=train(lab) if done else None, profile=profile, explain=False)
+        r = rank(pool.iloc[left].assign(_row=left), model=train(lab, items=pool.iloc[cand], profile=profile) if done else None,
+                 profile=profile, explain=False)
         done += list(r._row.to_numpy()[:min(batch, n - len(done))])
     return done
 
@@ -132,10 +323,80 @@ def simulate(pool:pd.DataFrame, truth:np.ndarray, profile:Profile, *, steps=(10,
         done = []
         for n in sorted(steps):
             done = _triage(pool, truth, tr, profile, n, order, batch, done)
-            m = train(pool.iloc[done].assign(y=truth[done].astype(int)))
+            m = train(pool.iloc[done].assign(y=truth[done].astype(int)), items=pool.iloc[tr], profile=profile)
             lr = rank(test, model=m, profile=profile, explain=False).key.head(k).isin(hit).mean()
             rows.append(dict(seed=seed, decisions=n, learned=lr, keyword_only=kw, random=truth[te].mean(), saved=truth[done].mean()))
     return pd.DataFrame(rows)
+
+# %% ../nbs/16_rank.ipynb #simi0001
+def _key_col(df:pd.DataFrame) -> pd.Series: return df['work'] if 'work' in df else df['key']
+
+def _find(work:str, frames:Sequence[pd.DataFrame]) -> pd.Series:
+    "The row of `work` (a key, a work key or an item key of a work) in the first frame that has it"
+    for f in frames:
+        if f is None or not len(f): continue
+        m = _key_col(f) == work
+        if 'items' in f: m = m | f['items'].map(lambda ks: isinstance(ks, list) and work in ks)
+        if m.any(): return f[m.to_numpy()].iloc[0]
+    raise MLNewsError(f'no work {work!r} in the items or the store (a key such as arxiv:2401.01234 or url:https://...)')
+
+def similar(work:str|pd.Series|dict, items:pd.DataFrame, store=None, *, k:int=10) -> pd.DataFrame:
+    "The `k` works nearest to `work` (TF-IDF cosine of title and abstract) in `items` (where='window') and in `store` (where='store')"
+    store_items = store.items() if store is not None else None
+    row = _find(work, [items, store_items]) if isinstance(work, str) else pd.Series(work)
+    me = row.get('work', row.get('key'))
+    cand = items.assign(where='window')
+    if store_items is not None and len(store_items):
+        rest = store_items[~store_items.key.isin(set(_key_col(items)) | set(items.key if 'key' in items else []))]
+        cand = pd.concat([cand, rest.drop_duplicates('key').assign(where='store')], ignore_index=True)
+    cand = cand[_key_col(cand).fillna(cand.get('key')) != me].reset_index(drop=True)
+    if cand.empty: return cand.assign(similarity=pd.Series(dtype=float))
+    X, vocab = vectorize(_text(cand))
+    q = vocab.transform(_text(pd.DataFrame([row])))
+    sim = np.asarray((X @ q.T).todense()).ravel()
+    cand['key'] = _key_col(cand).fillna(cand.get('key')); cand['similarity'] = sim
+    cols = [c for c in ('key', 'title', 'similarity', 'where', 'kind', 'url', 'state') if c in cand]
+    return cand.sort_values('similarity', ascending=False, kind='stable').head(k)[cols].reset_index(drop=True)
+
+# %% ../nbs/16_rank.ipynb #top00001
+BUZZ_COLS = ['hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions']
+
+def _buzz_words(x) -> str:
+    "The buzz of one work in words: HN points, Reddit score, Hugging Face upvotes, newsletter mentions"
+    parts = [(x.hn_points, 'HN points'), (x.reddit_score, 'Reddit score'), (x.hf_upvotes, 'HF upvotes'), (x.newsletter_mentions, 'newsletter mentions')]
+    return ', '.join(f'{int(v)} {lab}' for v, lab in parts if v == v and v > 0)
+
+def top(items:pd.DataFrame, *, k:int=20, since:Any=None) -> pd.DataFrame:
+    "The week's most talked-about works: buzz across HN points, Reddit score, HF upvotes and newsletter mentions, with the counts"
+    w = items if 'buzz' in items and 'work' in items else link_works(items)
+    if since is not None and len(w):
+        from mlnews_nb.store import _since
+        w = w[w.first_seen >= _since(since)]
+    w = w[w.buzz.fillna(0) > 0].copy()
+    for c in BUZZ_COLS: w[c] = w[c].fillna(0)
+    w['counts'] = [_buzz_words(x) for x in w.itertuples()]
+    w = w.sort_values(['buzz'] + BUZZ_COLS, ascending=False, kind='stable').head(k)
+    return w[['work', 'title', 'buzz', 'counts'] + BUZZ_COLS + ['sources', 'url']].reset_index(drop=True)
+
+# %% ../nbs/16_rank.ipynb #cli00001
+def cli_similar(argv:list[str], *, store=None, out=sys.stdout) -> int:
+    "`mlnews similar KEY [-k 10] [--since 7d]`: the works nearest to KEY in the window and in the store"
+    p = argparse.ArgumentParser(prog='mlnews similar', description='More like this: the works nearest to KEY, in the window (--since) and in the store.')
+    p.add_argument('key'); p.add_argument('-k', type=int, default=10); p.add_argument('--since', default='7d')
+    a = p.parse_args(argv)
+    win = store.items(since=a.since)
+    r = similar(a.key, win, store, k=a.k)
+    print(text_table(r.assign(similarity=r.similarity.round(2)), ['similarity', 'where', 'title', 'key'], [10, 7, 60, 40]) if len(r) else '(nothing similar)', file=out)
+    return 0
+
+def cli_top(argv:list[str], *, store=None, out=sys.stdout) -> int:
+    "`mlnews top [--since 7d] [-k 20]`: the week's most talked-about works, with their HN, Reddit, HF and newsletter counts"
+    p = argparse.ArgumentParser(prog='mlnews top', description="Top this week: works ranked by buzz across HN, Reddit, Hugging Face and newsletters.")
+    p.add_argument('-k', type=int, default=20); p.add_argument('--since', default='7d')
+    a = p.parse_args(argv)
+    t = top(store.items(since=a.since), k=a.k)
+    print(text_table(t.assign(n=range(1, len(t) + 1)), ['n', 'title', 'counts'], [3, 60, 70]) if len(t) else f'(no discussed work since {a.since})', file=out)
+    return 0
 
 # %% ../nbs/16_rank.ipynb #004f6b89
 READING_MINUTES = {'paper': 15, 'post': 8, 'discussion': 5, 'newsletter': 10, 'video': 15, 'social': 2}
@@ -380,24 +641,29 @@ def cli_weekly(argv:list[str], *, store=None, out=sys.stdout, fetch:Callable|Non
     return rc
 
 # %% ../nbs/16_rank.ipynb #bc1e6def
+_PROFILE_FIELDS = ('keywords', 'categories', 'authors', 'exclude')
+
 def get_profile(store) -> Profile:
     "The profile kept in the store (empty when none was set)"
-    return Profile(**(store.get_state('profile', 'default') or {}))
+    p = store.get_state('profile', 'default') or {}
+    return Profile(**{k: v for k, v in p.items() if k in _PROFILE_FIELDS})
 
-def set_profile(store, *, keywords:Sequence[str]|None=None, categories:Sequence[str]|None=None, authors:Sequence[str]|None=None) -> Profile:
+def set_profile(store, *, keywords:Sequence[str]|None=None, categories:Sequence[str]|None=None, authors:Sequence[str]|None=None,
+                exclude:Sequence[str]|None=None) -> Profile:
     "Keep the given fields of the profile in the store (the others stay as they were)"
     p = dataclasses.asdict(get_profile(store))
-    for k, v in dict(keywords=keywords, categories=categories, authors=authors).items():
+    for k, v in dict(keywords=keywords, categories=categories, authors=authors, exclude=exclude).items():
         if v is not None: p[k] = [x.strip() for x in v if x and x.strip()]
     store.set_state('profile', 'default', p)
     return Profile(**p)
 
 def cli_profile(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "`mlnews profile [--keywords a,b] [--categories cs.LG] [--authors 'A B']`: show or set what the ranking starts from"
-    p = argparse.ArgumentParser(prog='mlnews profile', description='Show or set the keywords, arXiv categories and authors you follow.')
+    "`mlnews profile [--keywords a,b] [--categories cs.LG] [--authors 'A B'] [--exclude 'diffusion,medical']`: show or set what the ranking starts from"
+    p = argparse.ArgumentParser(prog='mlnews profile', description='Show or set the keywords, arXiv categories and authors you follow, and the terms you exclude.')
     split = lambda s: [x for x in s.split(',')]
-    for f in ('keywords', 'categories', 'authors'): p.add_argument(f'--{f}', type=split, help='comma-separated; replaces the current list')
+    for f in _PROFILE_FIELDS: p.add_argument(f'--{f}', type=split, help='comma-separated; replaces the current list' + (' (pushed to the bottom)' if f == 'exclude' else ''))
     a = p.parse_args(argv)
-    pr = set_profile(store, keywords=a.keywords, categories=a.categories, authors=a.authors) if any((a.keywords, a.categories, a.authors)) else get_profile(store)
-    for f in ('keywords', 'categories', 'authors'): print(f'{f:<11} {", ".join(getattr(pr, f)) or "(none)"}', file=out)
+    given = {f: getattr(a, f) for f in _PROFILE_FIELDS if getattr(a, f) is not None}
+    pr = set_profile(store, **given) if given else get_profile(store)
+    for f in _PROFILE_FIELDS: print(f'{f:<11} {", ".join(getattr(pr, f)) or "(none)"}', file=out)
     return 0

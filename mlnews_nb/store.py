@@ -307,6 +307,17 @@ def decisions(self:Store, *, include_undone:bool=False) -> pd.DataFrame:
     df['at'] = pd.to_datetime(df['at'], utc=True, format='ISO8601'); df['undone'] = df['undone'].astype(bool)
     return df
 
+# %% ../nbs/10_store.ipynb #decided1
+@patch
+def decided(self:Store, states:Sequence[str]=('saved', 'read', 'skipped')) -> pd.DataFrame:
+    "Items with a decision (a state in `states`, or a rating), read from the triage table through the key index"
+    # the ranking's labels: this query starts from the triage rows (one per decided key) and joins the items by their key index,
+    # so its cost grows with the decisions, not with the store (`items(state=...)` scans every item)
+    sql = f"""SELECT i.*, t.state, t.note, t.tags, t.rating, t.state_at FROM triage t JOIN items i ON i.key = t.key
+              WHERE t.state IN ({','.join('?' * len(states))}) OR t.rating IS NOT NULL"""
+    with self.lock: df = pd.read_sql_query(sql, self.db, params=list(states))
+    return _from_sql(df)
+
 # %% ../nbs/10_store.ipynb #762466ef
 _KIND_RANK = {'paper': 0, 'newsletter': 1, 'post': 2, 'video': 3, 'discussion': 4, 'social': 5}
 

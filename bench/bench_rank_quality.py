@@ -1,0 +1,109 @@
+"""Ranking quality as a researcher meets it (issue 15): a simulated reader triages the top 10 of `rank(items, store)` through
+`store.decide`, again and again; precision@20 of the ranking over the papers still undecided after 10, 30 and 100 decisions,
+mean of several orderings, against arxiv-sanity-lite's method on the same number of keyword-ranked decisions, in the same run.
+
+Readers (positives among the ~12.1k 2011-2025 Paper Copilot conference papers in ../shared/fixtures; the model sees only title
+and abstract, the venue and everything else is blanked):
+  colt   learning theory: COLT papers; profile ['regret bound', 'sample complexity', 'lower bound', 'PAC learning']
+  corl   robot learning (another venue): CoRL papers; profile ['robot', 'manipulation', 'reinforcement learning', 'grasping']
+  fair   a topic hidden from the profile: papers on fairness or privacy; profile ['differential privacy'] (fairness never typed)
+Honest harness: the labels reach the model only through `store.decide(key, state=...)`; `rank` reads them with `labels(store)`.
+An "ordering" shuffles the order in which the items are handed to `rank` (ties break by position).
+
+Run: python bench/bench_rank_quality.py [--quick] [--readers colt,corl,fair] [--orderings 5]
+"""
+import argparse, re, time
+import numpy as np, pandas as pd
+from mlnews_nb.conferences import load_paperlists
+from mlnews_nb.testserver import fixtures_dir
+from mlnews_nb.store import Store
+from mlnews_nb import rank as R
+
+ISSUE = {'rank (issue, before)': (0.55, 0.79, 0.88), 'arxiv-sanity (issue)': (0.70, 0.85, 0.90)}
+READERS = {
+    'colt': (lambda d: d.venue == 'COLT', ['regret bound', 'sample complexity', 'lower bound', 'PAC learning']),
+    'corl': (lambda d: d.venue == 'CoRL', ['robot', 'manipulation', 'reinforcement learning', 'grasping']),
+    'fair': (lambda d: d.title.str.contains(r'(?i)\b(?:fair|fairness|privacy|private)\b') | d.summary.fillna('').str.contains(r'(?i)\bfairness\b|differential(?:ly)? privacy|differentially private'),
+             ['differential privacy']),
+}
+
+def pool() -> pd.DataFrame:
+    "The 2011-2025 conference papers, one row per key, with only title and abstract left for the model"
+    df = load_paperlists(fixtures_dir()/'conference_lists'/'papercopilot')
+    df = df[(df.year >= 2011) & (df.year <= 2025)].drop_duplicates('key').reset_index(drop=True)
+    return df
+
+def blind(df:pd.DataFrame) -> pd.DataFrame:
+    "What the ranker may see: title and abstract (venue, year, authors, keywords, categories blanked)"
+    n = len(df)
+    return df.assign(venue=pd.Series([None] * n, dtype='str'), year=pd.Series([pd.NA] * n, dtype='Int64'), authors=[[]] * n,
+                     keywords=[[]] * n, categories=[[]] * n, decision=pd.Series([None] * n, dtype='str'))
+
+def md_table(tab:pd.DataFrame) -> str:
+    "The issue's table layout: one row per method, one column per number of decisions"
+    head = '| decisions | ' + ' | '.join(map(str, tab.columns)) + ' |'
+    return '\n'.join([head, '|---' * (len(tab.columns) + 1) + '|'] + [f'| {i} | ' + ' | '.join(f'{v:.2f}' for v in r) + ' |' for i, r in tab.iterrows()])
+
+def p_at(order_keys, truth_keys:set, k:int=20) -> float: return float(np.mean([x in truth_keys for x in list(order_keys)[:k]]))
+
+def arxiv_sanity(texts:list, pos:np.ndarray) -> np.ndarray|None:
+    "arxiv-sanity-lite: TF-IDF 1-2-grams (20k features), LinearSVC(C=0.1, balanced), tagged papers against all the others"
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+    if not pos.any(): return None
+    h = hash(tuple(texts))          # the texts of this ordering (the rows of X must follow it)
+    X = arxiv_sanity.X if getattr(arxiv_sanity, 'h', None) == h else None
+    if X is None:
+        X = TfidfVectorizer(ngram_range=(1, 2), max_features=20_000, stop_words='english', sublinear_tf=True, norm='l2').fit_transform(texts)
+        arxiv_sanity.X, arxiv_sanity.h = X, h
+    return LinearSVC(C=0.1, class_weight='balanced').fit(X, pos.astype(int)).decision_function(X)
+
+def run_reader(df:pd.DataFrame, truth:np.ndarray, keywords:list, *, steps=(10, 30, 100), orderings=5, batch=10) -> pd.DataFrame:
+    prof = R.Profile(keywords=keywords); rows = []
+    seen = blind(df); texts = (df.title + ' ' + df.summary.fillna('')).tolist()
+    for o in range(orderings):
+        perm = np.random.default_rng(o).permutation(len(df)); items = seen.iloc[perm].reset_index(drop=True)
+        tk = set(items.key[truth[perm]])
+        st = Store(':memory:'); st.add(items); R.set_profile(st, keywords=keywords)
+        decided: list = []
+        # the keyword start, ranked once (it learns nothing): decisions for the anchor and the keyword row come from its top
+        kw = R.rank(items, profile=prof, explain=False).key.tolist()
+        for n in steps:
+            while len(decided) < n:
+                r = R.rank(items, st, explain=False)
+                for k in [k for k in r.key if k not in set(decided)][:min(batch, n - len(decided))]:
+                    st.decide(k, state='saved' if k in tk else 'skipped'); decided.append(k)
+            und = set(decided)
+            r = R.rank(items, st, explain=False)
+            row = dict(ordering=o, decisions=n, rank=p_at([k for k in r.key if k not in und], tk))
+            kd = set(kw[:n])
+            s2 = Store(':memory:'); s2.add(items)
+            for k in kw[:n]: s2.decide(k, state='saved' if k in tk else 'skipped')
+            r2 = R.rank(items, s2, profile=prof, explain=False)
+            row['rank on keyword decisions'] = p_at([k for k in r2.key if k not in kd], tk)
+            pos = items.key.isin(kd & tk).to_numpy()
+            a = arxiv_sanity([texts[i] for i in perm], pos)
+            order = items.key.to_numpy()[np.argsort(-a, kind='stable')] if a is not None else kw
+            row['arxiv-sanity'] = p_at([k for k in order if k not in kd], tk)
+            row['keyword start'] = p_at([k for k in kw if k not in kd], tk)
+            row['random'] = len(tk - und) / (len(items) - len(und))
+            row['saves'] = sum(k in tk for k in decided)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); ap.add_argument('--readers', default='colt,corl,fair')
+    ap.add_argument('--orderings', type=int, default=None)
+    a = ap.parse_args(); n_ord = a.orderings or (2 if a.quick else 5)
+    t0 = time.time(); df = pool()
+    print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader')
+    for name in a.readers.split(','):
+        f, kws = READERS[name]; truth = f(df).to_numpy(bool)
+        t = time.time(); res = run_reader(df, truth, kws, orderings=n_ord)
+        tab = res.drop(columns='ordering').groupby('decisions').mean().T.round(3)
+        print(f'\n## reader {name}: {truth.sum()} positives ({truth.mean():.1%}), profile {kws}; {time.time() - t:.0f} s')
+        print(md_table(tab))
+        won = all(tab.loc['rank', n] >= tab.loc['arxiv-sanity', n] for n in tab.columns)
+        print(f'goal: rank >= arxiv-sanity at {list(tab.columns)} decisions -> {"MET" if won else "MISSED"}'
+              + (f"; after 30 on COLT {tab.loc['rank', 30]:.2f} (target 0.90)" if name == 'colt' else ''))
+    print(f'\n(issue 15 figures before this work: {ISSUE}); total {time.time() - t0:.0f} s')
