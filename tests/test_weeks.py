@@ -98,20 +98,20 @@ def run_weeks(fix, server, tmp_path, order:str) -> dict:
     assert not {change['version'], change['newsletter'], change['hn']} & set(d3.key)   # each change came back once
     md = next((tmp_path/'w3').glob('digest-*.md')).read_text()
     assert md.startswith('# Weekly digest') and (tmp_path/'w3').glob('digest-*.json')
-    return dict(h1=h1, h2=h2, h3=h3, d=(d1, d2, d3), store=store)
+    return dict(h1=h1, h2=h2, h3=h3, d=(d1, d2, d3), store=store, world=world)
 
 @pytest.mark.parametrize('order', ['forward', 'reverse'])
 def test_three_weeks(fix, server, tmp_path, order):
     run_weeks(fix, server, tmp_path, order)
 
-@pytest.mark.xfail(reason='waits for the merge of issue 11 (helpers truth and sourcefix): Retry-After memory, arXiv error feed', strict=False)
 def test_three_weeks_fault_words(fix, server, tmp_path):
-    """The health words issue 11 asks for. Waits for the merge of helpers 'truth' (429 + Retry-After: `blocked`, and no request to
-    that host before the retry time) and 'sourcefix' (arXiv's error feed for a mistyped category: `broken`, in arXiv's words)."""
+    """The health words issue 11 asks for: 429 + Retry-After is `blocked`, and no request to that host before the retry time; arXiv's
+    error feed for a mistyped category is `broken`, in arXiv's words."""
     r = run_weeks(fix, server, tmp_path, 'forward')
     h2, h3 = r['h2'].set_index('source'), r['h3'].set_index('source')
     assert h3.status['lilianweng'] == 'blocked' and 'until' in h3.message['lilianweng']
-    assert sum(e['path'].startswith('/busy/') for e in server.log) == 1                 # Retry-After 3600: asked once, in week 2
+    busy = [e for e in r['world'].busy.log if e['path'].startswith('/busy/')]
+    assert len(busy) == 2        # week 1 (ok) and week 2 (429, Retry-After 3600); week 3 sent nothing to that host
     assert h3.status['arxiv-quant-phh'] in ('broken', 'moved') and 'Invalid archive' in h3.message['arxiv-quant-phh']
 
 

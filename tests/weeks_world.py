@@ -13,8 +13,9 @@ Hand-written (no capture holds them, and they must be about the papers this user
 paper (its arXiv row with version 2), a newsletter issue citing a saved paper, a Hacker News story (Algolia shape) about a skipped
 paper, an empty Algolia answer, and arXiv's error feed for a mistyped category (the shape arXiv answers with, channel title
 "Feed error for query"). Faults from week 2: a host that hangs (answers after 3 s; the client gives it 0.5 s) and a host that
-answers 429 with `Retry-After: 3600`; in week 3 the user mistypes the arXiv category."""
-import json, time
+answers 429 with `Retry-After: 3600` (on a server of its own: a Retry-After holds back its whole host, and the others must stay
+reachable); in week 3 the user mistypes the arXiv category."""
+import json, time, weakref
 from pathlib import Path
 import pandas as pd
 from mlnews_nb.core import to_items
@@ -55,6 +56,8 @@ class World:
     "The outside world of the three weeks: captures on a loopback server, and the changes that follow the user's decisions"
     def __init__(self, fix:Path, server:FixtureServer):
         self.fix, self.s = Path(fix), server
+        self.busy = FixtureServer().start()   # the host that will answer 429: its own host:port
+        weakref.finalize(self, self.busy.stop)
         self.http = Http(':memory:', policies={}, timeout=TIMEOUT, retries=0, max_retry_after=0)
         self.http.sleep = lambda s: None
         self.s.httpd.handle_error = lambda request, address: None   # the client gave up on the hanging host: no traceback on stderr
@@ -63,10 +66,12 @@ class World:
         self.s.add('/hn/search_by_date', hn_answer([]), ctype='application/json')
         self.s.add('/news/feed.xml', EMPTY_FEED, ctype='application/rss+xml')
         self.s.add('/slow/feed.xml', self.fix/'blog_feeds'/'colah_rss_2019.xml')
-        self.s.add('/busy/feed.xml', self.fix/'blog_feeds'/'lilianweng_index_2026.xml')
+        self.busy.add('/busy/feed.xml', self.fix/'blog_feeds'/'lilianweng_index_2026.xml')
         self.category = 'quant-ph'
         self.extra = []           # this week's hand-written items (new version)
         self.saved = self.skipped = None
+
+    def close(self): self.busy.stop()
 
     def sources(self) -> list[Source]:
         b = self.s.base
@@ -75,7 +80,7 @@ class World:
                 Source(f'arxiv-{self.category}', 'paper', f'{b}/rss/{self.category}', 'mlnews_nb.arxiv:arxiv_listing',
                        dict(categories=[self.category], base=b)),
                 Source('hn', 'discussion', f'{b}/hn/search_by_date', 'mlnews_nb.community:hn_stories', dict(base=f'{b}/hn', days=7)),
-                Source('colah', 'post', f'{b}/slow/feed.xml'), Source('lilianweng', 'post', f'{b}/busy/feed.xml')]
+                Source('colah', 'post', f'{b}/slow/feed.xml'), Source('lilianweng', 'post', f'{self.busy.base}/busy/feed.xml')]
 
     def hf(self, week:int) -> pd.DataFrame:
         return parse_daily_papers(json.loads((self.fix/'hf_daily_papers'/HF_WEEKS[week - 1]).read_text()), HF_WEEKS[week - 1])
@@ -102,7 +107,7 @@ class World:
                    num_comments=41, created_at_i=int(time.time()) - 3600, _tags=['story'])
         self.s.add('/hn/search_by_date', hn_answer([hit]), ctype='application/json')
         self.s.add('/slow/feed.xml', self.fix/'blog_feeds'/'colah_rss_2019.xml', delay=HANG)
-        self.s.add('/busy/feed.xml', b'slow down', status=429, headers={'Retry-After': '3600'}, ctype='text/plain')
+        self.busy.add('/busy/feed.xml', b'slow down', status=429, headers={'Retry-After': '3600'}, ctype='text/plain')
         return dict(version=saved[0], newsletter=saved[1], hn=skipped[0])
 
     def week3(self):
