@@ -265,7 +265,7 @@ def _open_lab(page, url:str, name:str):
 def _open_nb7(page, url:str, name:str):
     from playwright.sync_api import expect
     page.goto(f'{url}/tree?token={TOKEN}')
-    expect(page.locator('.jp-DirListing-itemText', has_text=name)).to_be_visible()   # Notebook 7's file browser
+    expect(page.locator('.jp-DirListing-itemText', has_text=name)).to_be_visible(timeout=60_000)   # Notebook 7's file browser
     page.goto(f'{url}/notebooks/{name}?token={TOKEN}')
     expect(page.locator('.jp-NotebookPanel')).to_be_visible()
     assert '/notebooks/' in page.url and page.locator('.jp-LabShell').count() == 0     # not JupyterLab
