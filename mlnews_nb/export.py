@@ -14,7 +14,7 @@ from .works import accepted, venue_label
 # %% auto #0
 __all__ = ['EXPORT_COLS', 'IMPORTERS', 'FORMATS', 'defuse', 'export_frame', 'to_csv', 'bib_key', 'bib_entry', 'to_bibtex',
            'read_bibtex', 'to_markdown', 'csl_item', 'to_csl_json', 'to_opml', 'import_csv', 'import_bibtex',
-           'import_file', 'cli_import', 'cli_export']
+           'import_file']
 
 # %% ../nbs/21_export.ipynb #d19d25ca
 EXPORT_COLS = ['key', 'title', 'authors', 'published', 'year', 'venue', 'decision', 'kind', 'sources', 'url', 'arxiv_id', 'doi',
@@ -284,42 +284,5 @@ def import_file(path:str|Path, store) -> int:
     if (fn := IMPORTERS.get(p.suffix.lower())) is None: raise MLNewsError(f'{p}: unknown format {p.suffix!r}; one of {", ".join(IMPORTERS)}')
     return fn(p, store)
 
-def cli_import(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "mlnews import FILE: bring a CSV or BibTeX reading list back into the store (decisions, summaries, tags, ratings)"
-    p = argparse.ArgumentParser(prog='mlnews import', description='Import a CSV or BibTeX reading list made by `mlnews export` back into the store.')
-    p.add_argument('file', nargs='+', help='.csv, .bib or .bibtex files')
-    p.add_argument('--store', default=None, help='path of the store (default: the user data dir)')
-    a = p.parse_args(argv)
-    if store is None:
-        from mlnews_nb.store import Store
-        store = Store(a.store)
-    for f in a.file: print(f'{f}: {import_file(f, store)} key(s) restored', file=out)
-    return 0
-
 # %% ../nbs/21_export.ipynb #200d67f2
 FORMATS = {'csv': to_csv, 'bibtex': to_bibtex, 'bib': to_bibtex, 'md': to_markdown, 'markdown': to_markdown, 'csl': to_csl_json, 'csl-json': to_csl_json}
-
-def cli_export(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "mlnews export: write the reading list (or any triage state) as CSV, BibTeX or Markdown"
-    p = argparse.ArgumentParser(prog='mlnews export', description='Export a reading list as CSV, BibTeX, CSL-JSON or Markdown.')
-    p.add_argument('--format', '-f', choices=sorted(FORMATS), default='csv')
-    p.add_argument('--state', default='saved', help='triage state(s), comma separated: saved, later, read, skipped, new')
-    p.add_argument('--tags', default=None, help='only items with all these tags, comma separated')
-    p.add_argument('--since', default=None, help='decided since (a date or a span such as 7d)')
-    p.add_argument('-o', '--output', default=None, help='file to write (default: standard output)')
-    p.add_argument('--bom', action='store_true', help='CSV only: UTF-8 byte-order mark for Excel')
-    p.add_argument('--store', default=None, help='path of the store (default: the user data dir)')
-    a = p.parse_args(argv)
-    if store is None:
-        from mlnews_nb.store import Store
-        store = Store(a.store)
-    from mlnews_nb.store import STATES
-    states = [s.strip() for s in a.state.split(',') if s.strip()]
-    if not states or (bad := [s for s in states if s not in STATES]): p.error(f"--state {a.state!r}: unknown state(s) {', '.join(bad) if states else ''}; use {', '.join(STATES)}")
-    df = store.reading_list(state=states, tags=[t.strip() for t in a.tags.split(',')] if a.tags else None, since=a.since)
-    fn = FORMATS[a.format]
-    text = fn(df, bom=a.bom) if fn is to_csv else fn(df)
-    if a.output: atomic_write(a.output, text)
-    else: out.write(text)
-    print(f'{df.key.nunique()} item(s) in state {",".join(states)}' + (f' written to {a.output}' if a.output else ''), file=sys.stderr)
-    return 0
