@@ -10,7 +10,7 @@ import re, sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
-from .core import atomic_write, FAULTS, parse_since
+from .core import atomic_write, FAULTS, parse_since, safe_url
 from .works import link_works, what_is_new
 from .rank import Profile, rank, profile_scores
 if TYPE_CHECKING: from mlnews_nb.store import Store
@@ -105,7 +105,10 @@ def digest_markdown(d:pd.DataFrame, title:str='Weekly digest', notes:Sequence[st
     lines = [f'# {title}', ''] + [f'> {n}' for n in notes] + ([''] if notes else [])
     lines += [f"{_plural(len(d), 'pick')}, {d.minutes.sum():.0f} minutes of reading.", '']
     up = d[d.pick == 'update'] if 'pick' in d else d.iloc[:0]
-    line = lambda i, x: f"{i}. [{str(x.title).replace('[', '(').replace(']', ')')}]({x.url}) · {x.kind}, {x.minutes:.0f} min · {'🔭 ' if x.pick == 'explore' else ''}{x.reason}"
+    def line(i, x) -> str:   # the link goes through `core.safe_url`, as in `export.to_markdown`: no javascript:, data: or file:
+        t = str(x.title).replace('[', '(').replace(']', ')')
+        head = f'[{t}]({u})' if (u := safe_url(x.url)) else t
+        return f"{i}. {head} · {x.kind}, {x.minutes:.0f} min · {'🔭 ' if x.pick == 'explore' else ''}{x.reason}"
     if len(up): lines += ['## Updates on works you decided', ''] + [line(i, x) for i, x in enumerate(up.itertuples(), 1)] + ['', '## New this week', '']
     lines += [line(i, x) for i, x in enumerate(d[d.pick != 'update'].itertuples(), 1)]
     return '\n'.join(lines) + '\n'
