@@ -213,25 +213,9 @@ def to_csl_json(df:pd.DataFrame, path:str|Path|None=None) -> str:
 
 # %% ../nbs/21_export.ipynb #0cdc0797
 def to_opml(sources:Iterable[dict]|pd.DataFrame, path:str|Path|None=None, *, title:str='mlnews_nb sources') -> str:
-    "Sources (name, url/xmlUrl, kind, html_url) as OPML 2.0, one outline per kind; also written to `path`"
-    import xml.etree.ElementTree as ET
-    recs = sources.to_dict('records') if isinstance(sources, pd.DataFrame) else [dict(s) for s in sources]
-    root = ET.Element('opml', version='2.0')
-    head = ET.SubElement(root, 'head'); ET.SubElement(head, 'title').text = title
-    ET.SubElement(head, 'dateCreated').text = pd.Timestamp.now(tz='UTC').strftime('%a, %d %b %Y %H:%M:%S GMT')
-    body, groups = ET.SubElement(root, 'body'), {}
-    for s in recs:
-        url = s.get('xmlUrl') or s.get('url')
-        if not url: raise ValueError(f'source without a url: {s!r:.200}')
-        kind = str(s.get('kind') or 'other')
-        if kind not in groups: groups[kind] = ET.SubElement(body, 'outline', text=kind, title=kind)
-        a = dict(type='rss', text=str(s.get('name') or s.get('title') or url), title=str(s.get('title') or s.get('name') or url), xmlUrl=str(url))
-        if (h := s.get('htmlUrl') or s.get('html_url')): a['htmlUrl'] = str(h)
-        ET.SubElement(groups[kind], 'outline', a)
-    ET.indent(root)
-    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
-    if path is not None: atomic_write(path, text)
-    return text
+    "Sources (name, url/xmlUrl, kind, html_url) as OPML 2.0, one folder per kind: the registry's one OPML writer"
+    from mlnews_nb.registry import write_opml
+    return write_opml(sources, path, title=title, by='kind')
 
 # %% ../nbs/21_export.ipynb #50f3cf34
 def _undefuse(s:Any) -> Any:

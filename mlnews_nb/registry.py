@@ -253,19 +253,32 @@ def is_feed(s:Source) -> bool:
     if _FEEDISH.search(s.url): return True
     return s.fetcher == FEED and not re.search(r'(/|\.html?)$', urlsplit(s.url).path or '/')   # a page (`/blog/`) is not a feed
 
-def write_opml(sources:Iterable[Source]|None=None, path:str|Path|None=None, *, title:str='mlnews_nb sources') -> str:
-    "OPML 2.0 for the sources that are real feeds (grouped in folders by first tag); written atomically to `path` when given"
+def _opml_rec(s) -> dict:
+    "A source as the fields of an OPML outline: from a `Source`, or a record (name, url/xmlUrl, kind, tags, html_url)"
+    if isinstance(s, Source): return dict(name=s.name, url=s.url, kind=s.kind, tags=s.tags, home=s.home)
+    url = s.get('xmlUrl') or s.get('url')
+    if not url: raise ValueError(f'source without a url: {s!r:.200}')
+    tags = s.get('tags') if isinstance(s.get('tags'), (list, tuple)) else []
+    return dict(name=str(s.get('name') or s.get('title') or url), title=s.get('title'), url=str(url),
+                kind=str(s.get('kind') or 'other'), tags=list(tags), home=s.get('htmlUrl') or s.get('html_url'))
+
+def write_opml(sources:Iterable[Source]|Iterable[dict]|pd.DataFrame|None=None, path:str|Path|None=None, *,
+               title:str='mlnews_nb sources', by:str='tag') -> str:
+    "OPML 2.0 of the sources that are feeds, in folders by first tag (`by='tag'`) or by kind; written atomically to `path`"
     from lxml import etree
-    sources = load_sources() if sources is None else list(sources)
+    sources = load_sources() if sources is None else sources
+    recs = sources.to_dict('records') if isinstance(sources, pd.DataFrame) else list(sources)
     root = etree.Element('opml', version='2.0')
-    etree.SubElement(etree.SubElement(root, 'head'), 'title').text = title
+    head = etree.SubElement(root, 'head'); etree.SubElement(head, 'title').text = title
+    etree.SubElement(head, 'dateCreated').text = pd.Timestamp.now(tz='UTC').strftime('%a, %d %b %Y %H:%M:%S GMT')
     body, folders = etree.SubElement(root, 'body'), {}
-    for s in sources:
-        if s.status == 'dead' or not is_feed(s): continue   # API endpoints and pages are not feeds a reader can subscribe to
-        tag = s.tags[0] if s.tags else s.kind
+    for s in recs:
+        if isinstance(s, Source) and (s.status == 'dead' or not is_feed(s)): continue   # API endpoints and pages: not feeds
+        r = _opml_rec(s)
+        tag = (r['tags'][0] if r['tags'] else r['kind']) if by == 'tag' else r['kind']
         if tag not in folders: folders[tag] = etree.SubElement(body, 'outline', text=tag, title=tag)
-        a = dict(type='rss', text=s.name, title=s.name, xmlUrl=s.url)
-        if s.home: a['htmlUrl'] = s.home
+        a = dict(type='rss', text=r['name'], title=str(r.get('title') or r['name']), xmlUrl=r['url'])
+        if r['home']: a['htmlUrl'] = str(r['home'])
         etree.SubElement(folders[tag], 'outline', **a)
     out = etree.tostring(root, xml_declaration=True, encoding='UTF-8', pretty_print=True).decode('utf-8')
     if path: atomic_write(path, out)
