@@ -264,7 +264,7 @@ def _opml_rec(s) -> dict:
 
 def write_opml(sources:Iterable[Source]|Iterable[dict]|pd.DataFrame|None=None, path:str|Path|None=None, *,
                title:str='mlnews_nb sources', by:str='tag') -> str:
-    "OPML 2.0 of the sources that are feeds, in folders by first tag (`by='tag'`) or by kind; written atomically to `path`"
+    "OPML 2.0 of the sources that are feeds, in folders by first tag (`by='tag'`) or kind; written atomically to `path`"
     from lxml import etree
     sources = load_sources() if sources is None else sources
     recs = sources.to_dict('records') if isinstance(sources, pd.DataFrame) else list(sources)
@@ -273,7 +273,7 @@ def write_opml(sources:Iterable[Source]|Iterable[dict]|pd.DataFrame|None=None, p
     etree.SubElement(head, 'dateCreated').text = pd.Timestamp.now(tz='UTC').strftime('%a, %d %b %Y %H:%M:%S GMT')
     body, folders = etree.SubElement(root, 'body'), {}
     for s in recs:
-        if isinstance(s, Source) and (s.status == 'dead' or not is_feed(s)): continue   # API endpoints and pages: not feeds
+        if isinstance(s, Source) and (s.status == 'dead' or not is_feed(s)): continue   # APIs and pages: not feeds
         r = _opml_rec(s)
         tag = (r['tags'][0] if r['tags'] else r['kind']) if by == 'tag' else r['kind']
         if tag not in folders: folders[tag] = etree.SubElement(body, 'outline', text=tag, title=tag)
