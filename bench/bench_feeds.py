@@ -10,7 +10,8 @@ import feedparser, requests
 from mlnews_nb.testserver import FixtureServer, fixtures_dir
 from mlnews_nb.net import Http, HostPolicy
 from mlnews_nb.feeds import parse_feed, _PARSED
-from mlnews_nb.sources import DEFAULT_SOURCES, Source, fetch_all, FEED
+from mlnews_nb.registry import DEFAULT_SOURCES, Source, FEED
+from mlnews_nb.refresh import fetch_all
 
 def peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import feedparser
 from mlnews_nb.net import Http, HostPolicy
 from mlnews_nb.testserver import FixtureServer, fixtures_dir
-from mlnews_nb.sources import Source, fetch_all
+from mlnews_nb.registry import Source
+from mlnews_nb.refresh import fetch_all
 import sys; sys.path.insert(0, str(Path(__file__).parent))
 from _summary import summary
 

@@ -76,7 +76,7 @@ import json, os, resource, sys, time, tempfile
 from pathlib import Path
 import pandas as pd
 args = json.loads(sys.argv[1]); sys.path.insert(0, args['bench'])
-from mlnews_nb import net, rank, works, sources as S
+from mlnews_nb import net, rank, works, registry as S, refresh as RF, digest as DG
 from mlnews_nb.net import Http, HostPolicy
 from mlnews_nb.store import Store
 from mlnews_nb.testserver import FixtureServer
@@ -100,13 +100,13 @@ for j, (name, f, kind) in enumerate(args['files']):
     else: srcs.append(S.Source(f'{name}-{j}', kind, u))
 st = Store(args['store'])
 st.add = timed('store.add', st.add); st.items = timed('store.items', st.items)
-rank.link_works = timed('link_works', rank.link_works); rank.what_is_new = timed('what_is_new', rank.what_is_new)
-rank.digest = timed('rank+digest', rank.digest); rank.digest_markdown = timed('files', rank.digest_markdown)
-rank.atomic_write = timed('files', rank.atomic_write); S.fetch_all = timed('fetch_all', S.fetch_all)
+DG.link_works = timed('link_works', DG.link_works); DG.what_is_new = timed('what_is_new', DG.what_is_new)
+DG.digest = timed('rank+digest', DG.digest); DG.digest_markdown = timed('files', DG.digest_markdown)
+DG.atomic_write = timed('files', DG.atomic_write); RF.fetch_all = timed('fetch_all', RF.fetch_all)
 out = Path(tempfile.mkdtemp())
 with net.use_http(Http(out/'http.sqlite', policies=pol, default_policy=HostPolicy(4, 0.0))):
     t, c = time.perf_counter(), time.process_time()
-    d, h = rank.weekly(st, sources=srcs, out_dir=out, since=args['since'], minutes=60)
+    d, h = DG.weekly(st, sources=srcs, out_dir=out, since=args['since'], minutes=60)
     wall, cpu = time.perf_counter() - t, time.process_time() - c
 for s in servers: s.stop()
 files = sorted(p.name for p in out.glob('digest-*'))

@@ -14,14 +14,16 @@ from .papers import *
 from .feeds import *
 from .community import *
 from .conferences import *
-from .sources import *
+from .registry import *
+from .refresh import *
 from .store import *
 from .works import *
 from .rank import *
+from .digest import *
 from .trends import *
 from .triage import *
 from .export import *
-from .cli import run_demo, main as mlnews_main
+from .cli import run_demo, main as mlnews_main   # the verbs (`cli_*`) stay in `cli`
 from . import net as _net
 http, replay, record, offline = _net.http, _net.replay, _net.record, _net.offline   # `http` and friends win over same-named module names
 

@@ -20,7 +20,7 @@ __all__ = ['DECISION_RULES', 'VENUE_NAMES', 'MIX_MIN', 'MIX_SHARE', 'OPENREVIEW_
            'load_paperlists', 'read_openreview_csv', 'openreview_api', 'openreview_notes', 'conference_papers_result',
            'conference_papers', 'notes_handler', 'v1_notes_from_crawl', 'parse_neurips_index', 'neurips_proceedings',
            'parse_pmlr_index', 'pmlr_volume', 'parse_acl_xml', 'read_acl_anthology', 'acl_anthology', 'link_to_arxiv',
-           'read_conference_list', 'cli_conferences']
+           'read_conference_list']
 
 # %% ../nbs/06_conferences.ipynb #4abc5de4
 DECISION_RULES:list[tuple[str,str]] = [
@@ -456,23 +456,3 @@ def read_conference_list(path:str|Path) -> pd.DataFrame:
     readers = {'.json': read_paperlist, '.csv': read_openreview_csv, '.xml': read_acl_anthology}
     if p.suffix.lower() not in readers: raise ValueError(f'cannot read {p.name}: expected .json (Paper Copilot), .csv (OpenReview) or .xml (ACL)')
     return readers[p.suffix.lower()](p)
-
-def cli_conferences(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "The `mlnews conferences` verb: load conference lists, filter, print counts by venue/year/decision, optionally write CSV"
-    ap = argparse.ArgumentParser(prog='mlnews conferences', description='Load conference paper lists (Paper Copilot JSON, '
-                                 'OpenReview CSV, ACL Anthology XML) and count papers by venue, year and decision.')
-    ap.add_argument('paths', nargs='+', help='files or folders of conference lists')
-    ap.add_argument('--venue', action='append', help='keep only this venue (repeatable)')
-    ap.add_argument('--year', type=int, action='append', help='keep only this year (repeatable)')
-    ap.add_argument('--decision', action='append', choices=DECISIONS, help='keep only this decision (repeatable)')
-    ap.add_argument('--csv', help='write the kept items to this CSV file')
-    a = ap.parse_args(argv)
-    try: df = pd.concat([read_conference_list(p) for p in a.paths], ignore_index=True)
-    except (MLNewsError, OSError, ValueError) as e: print(f'mlnews conferences: {e}', file=sys.stderr); return 1
-    if a.venue: df = df[df.venue.str.lower().isin([v.lower() for v in a.venue])]
-    if a.year: df = df[df.year.isin(a.year)]
-    if a.decision: df = df[df.decision.isin(a.decision)]
-    counts = df.groupby(['venue', 'year', df.decision.fillna('(none)')]).size().rename('papers').reset_index()
-    print(counts.to_string(index=False) if len(counts) else 'no papers match', file=out)
-    if a.csv: atomic_write(a.csv, df.drop(columns=['extra']).to_csv(index=False))
-    return 0

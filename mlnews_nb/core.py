@@ -16,9 +16,9 @@ import numpy as np, pandas as pd
 # %% auto #0
 __all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'MAX_KEY',
            'MAX_TITLE', 'MLNewsError', 'SourceError', 'ContractError', 'StoreError', 'empty_items', 'to_utc',
-           'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url', 'normalize_doi', 'bound_key', 'item_key',
-           'norm_title', 'html_to_text', 'clean_text', 'bound_title', 'utc_series', 'to_items', 'check_items',
-           'sanitize_html', 'atomic_write', 'format_table']
+           'parse_since', 'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url', 'normalize_doi', 'bound_key',
+           'item_key', 'norm_title', 'html_to_text', 'clean_text', 'bound_title', 'utc_series', 'to_items',
+           'check_items', 'sanitize_html', 'atomic_write', 'format_table']
 
 # %% ../nbs/00_core.ipynb #275b4b2b
 logger = logging.getLogger('mlnews_nb')
@@ -83,6 +83,19 @@ def to_utc(x:Any) -> pd.Timestamp:
     ts = ts.tz_localize('UTC') if ts.tzinfo is None else ts.tz_convert('UTC')
     try: return ts.as_unit('ns')
     except (OverflowError, ValueError): return pd.NaT   # year 1 or 9999: a placeholder, not a date
+
+# %% ../nbs/00_core.ipynb #e9b9cc99
+_SPAN = {'m': 60, 'h': 3600, 'd': 86400, 'w': 604800}
+
+def parse_since(since:Any, now:Any=None) -> pd.Timestamp|None:
+    "A cutoff time from '7d', '36h', '2w', '90m', a date, or None (no cutoff)"
+    if since is None: return None
+    if isinstance(since, str) and (m := re.fullmatch(r'\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*', since)):
+        now = to_utc(now) if now is not None else pd.Timestamp.now(tz='UTC')
+        return now - pd.Timedelta(float(m.group(1)) * _SPAN[m.group(2)], unit='s')
+    ts = to_utc(since)
+    if ts is pd.NaT: raise ValueError(f'since={since!r} is not a time or span: use 7d, 36h, 2w, 90m, a date, or None')
+    return ts
 
 # %% ../nbs/00_core.ipynb #436d050d
 _ARXIV_RE = re.compile(r'''(?ix)(?<![\w.])(?:arxiv:\s*)?

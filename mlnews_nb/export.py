@@ -14,7 +14,7 @@ from .works import accepted, venue_label
 # %% auto #0
 __all__ = ['EXPORT_COLS', 'IMPORTERS', 'FORMATS', 'defuse', 'export_frame', 'to_csv', 'bib_key', 'bib_entry', 'to_bibtex',
            'read_bibtex', 'to_markdown', 'csl_item', 'to_csl_json', 'to_opml', 'import_csv', 'import_bibtex',
-           'import_file', 'cli_import', 'cli_export']
+           'import_file']
 
 # %% ../nbs/21_export.ipynb #d19d25ca
 EXPORT_COLS = ['key', 'title', 'authors', 'published', 'year', 'venue', 'decision', 'kind', 'sources', 'url', 'arxiv_id', 'doi',
@@ -213,25 +213,9 @@ def to_csl_json(df:pd.DataFrame, path:str|Path|None=None) -> str:
 
 # %% ../nbs/21_export.ipynb #0cdc0797
 def to_opml(sources:Iterable[dict]|pd.DataFrame, path:str|Path|None=None, *, title:str='mlnews_nb sources') -> str:
-    "Sources (name, url/xmlUrl, kind, html_url) as OPML 2.0, one outline per kind; also written to `path`"
-    import xml.etree.ElementTree as ET
-    recs = sources.to_dict('records') if isinstance(sources, pd.DataFrame) else [dict(s) for s in sources]
-    root = ET.Element('opml', version='2.0')
-    head = ET.SubElement(root, 'head'); ET.SubElement(head, 'title').text = title
-    ET.SubElement(head, 'dateCreated').text = pd.Timestamp.now(tz='UTC').strftime('%a, %d %b %Y %H:%M:%S GMT')
-    body, groups = ET.SubElement(root, 'body'), {}
-    for s in recs:
-        url = s.get('xmlUrl') or s.get('url')
-        if not url: raise ValueError(f'source without a url: {s!r:.200}')
-        kind = str(s.get('kind') or 'other')
-        if kind not in groups: groups[kind] = ET.SubElement(body, 'outline', text=kind, title=kind)
-        a = dict(type='rss', text=str(s.get('name') or s.get('title') or url), title=str(s.get('title') or s.get('name') or url), xmlUrl=str(url))
-        if (h := s.get('htmlUrl') or s.get('html_url')): a['htmlUrl'] = str(h)
-        ET.SubElement(groups[kind], 'outline', a)
-    ET.indent(root)
-    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
-    if path is not None: atomic_write(path, text)
-    return text
+    "Sources (name, url/xmlUrl, kind, html_url) as OPML 2.0, one folder per kind: the registry's one OPML writer"
+    from mlnews_nb.registry import write_opml
+    return write_opml(sources, path, title=title, by='kind')
 
 # %% ../nbs/21_export.ipynb #50f3cf34
 def _undefuse(s:Any) -> Any:
@@ -284,42 +268,5 @@ def import_file(path:str|Path, store) -> int:
     if (fn := IMPORTERS.get(p.suffix.lower())) is None: raise MLNewsError(f'{p}: unknown format {p.suffix!r}; one of {", ".join(IMPORTERS)}')
     return fn(p, store)
 
-def cli_import(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "mlnews import FILE: bring a CSV or BibTeX reading list back into the store (decisions, summaries, tags, ratings)"
-    p = argparse.ArgumentParser(prog='mlnews import', description='Import a CSV or BibTeX reading list made by `mlnews export` back into the store.')
-    p.add_argument('file', nargs='+', help='.csv, .bib or .bibtex files')
-    p.add_argument('--store', default=None, help='path of the store (default: the user data dir)')
-    a = p.parse_args(argv)
-    if store is None:
-        from mlnews_nb.store import Store
-        store = Store(a.store)
-    for f in a.file: print(f'{f}: {import_file(f, store)} key(s) restored', file=out)
-    return 0
-
 # %% ../nbs/21_export.ipynb #200d67f2
 FORMATS = {'csv': to_csv, 'bibtex': to_bibtex, 'bib': to_bibtex, 'md': to_markdown, 'markdown': to_markdown, 'csl': to_csl_json, 'csl-json': to_csl_json}
-
-def cli_export(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "mlnews export: write the reading list (or any triage state) as CSV, BibTeX or Markdown"
-    p = argparse.ArgumentParser(prog='mlnews export', description='Export a reading list as CSV, BibTeX, CSL-JSON or Markdown.')
-    p.add_argument('--format', '-f', choices=sorted(FORMATS), default='csv')
-    p.add_argument('--state', default='saved', help='triage state(s), comma separated: saved, later, read, skipped, new')
-    p.add_argument('--tags', default=None, help='only items with all these tags, comma separated')
-    p.add_argument('--since', default=None, help='decided since (a date or a span such as 7d)')
-    p.add_argument('-o', '--output', default=None, help='file to write (default: standard output)')
-    p.add_argument('--bom', action='store_true', help='CSV only: UTF-8 byte-order mark for Excel')
-    p.add_argument('--store', default=None, help='path of the store (default: the user data dir)')
-    a = p.parse_args(argv)
-    if store is None:
-        from mlnews_nb.store import Store
-        store = Store(a.store)
-    from mlnews_nb.store import STATES
-    states = [s.strip() for s in a.state.split(',') if s.strip()]
-    if not states or (bad := [s for s in states if s not in STATES]): p.error(f"--state {a.state!r}: unknown state(s) {', '.join(bad) if states else ''}; use {', '.join(STATES)}")
-    df = store.reading_list(state=states, tags=[t.strip() for t in a.tags.split(',')] if a.tags else None, since=a.since)
-    fn = FORMATS[a.format]
-    text = fn(df, bom=a.bom) if fn is to_csv else fn(df)
-    if a.output: atomic_write(a.output, text)
-    else: out.write(text)
-    print(f'{df.key.nunique()} item(s) in state {",".join(states)}' + (f' written to {a.output}' if a.output else ''), file=sys.stderr)
-    return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 import numpy as np, pandas as pd
 from fastcore.basics import patch
-from .core import ITEM_COLS, ITEM_DTYPES, LIST_COLS, check_items, StoreError, to_utc
+from .core import ITEM_COLS, ITEM_DTYPES, LIST_COLS, check_items, StoreError, to_utc, parse_since
 from .net import user_dir
 
 # %% auto #0
@@ -233,13 +233,7 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     with self.lock, _gc_paused(): df = pd.read_sql_query(sql, self.db, params=params)
     with _gc_paused(): return _from_sql(df)
 
-def _since(v:Any) -> pd.Timestamp:
-    "A point in time from a timestamp, a date string or a relative span like '7d' or '12h'"
-    if isinstance(v, str) and v[:-1].isdigit() and v[-1] in 'dhw':
-        return pd.Timestamp.now(tz='UTC') - pd.Timedelta(**{dict(d='days', h='hours', w='weeks')[v[-1]]: int(v[:-1])})
-    ts = to_utc(v)
-    if ts is pd.NaT: raise ValueError(f'not a time or span: {v!r} (try "7d", "2024-05-01")')
-    return ts
+_since = parse_since   # one since-grammar for the package: core's
 
 # %% ../nbs/10_store.ipynb #109feada
 _TRIAGE_FIELDS = ('state', 'note', 'tags', 'rating')

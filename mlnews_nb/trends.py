@@ -15,7 +15,7 @@ from .core import MLNewsError, atomic_write
 __all__ = ['ACCEPTED', 'TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'TrendsError', 'rule_variants',
            'TopicMatcher', 'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares',
            'plot_topic_trends', 'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics',
-           'learned_topics', 'venue_groups', 'compare_sources', 'cli_trends']
+           'learned_topics', 'venue_groups', 'compare_sources']
 
 # %% ../nbs/30_trends.ipynb #57f5fad4
 class TrendsError(MLNewsError, ValueError):
@@ -474,43 +474,3 @@ def _parse_topics(specs:Sequence[str]) -> dict[str, list[str]]:
         name, rules = s.split('=', 1)
         out[name.strip()] = [r.strip() for r in rules.split(',') if r.strip()]
     return out
-
-# %% ../nbs/30_trends.ipynb #3e890849
-def cli_trends(argv:list[str], *, store=None, out=sys.stdout) -> int:
-    "`mlnews trends`: topic shares from conference lists, arXiv files or the store, as a PNG and a CSV"
-    p = argparse.ArgumentParser(prog='mlnews trends',
-                                description='Plot topic shares over time; writes a PNG and the CSV behind it.')
-    p.add_argument('inputs', nargs='*',
-                   help='Paper Copilot JSON files or folders, arXiv snapshot .jsonl/.parquet (default: the store)')
-    p.add_argument('-t', '--topic', action='append', default=[], metavar='NAME=RULE,...',
-                   help="a topic, e.g. 'deep=deep,neural network'")
-    p.add_argument('--freq', default='Y', choices=['Y', 'Q', 'M'])
-    p.add_argument('--by', default=None, help='group by this column (venue, decision, categories)')
-    p.add_argument('--kind', default='lines', choices=['lines', 'multiples', 'area', 'heatmap'])
-    p.add_argument('--since', type=int, help='first year'); p.add_argument('--until', type=int, help='last year')
-    p.add_argument('--title')
-    p.add_argument('-o', '--output', default='trends.png', help='PNG path; the CSV goes beside it')
-    a = p.parse_args(argv)
-    try:
-        if a.inputs: papers = pd.concat([_read_any(Path(i)) for i in a.inputs], ignore_index=True)
-        elif store is not None: papers = store.items()
-        else: raise TrendsError('no input: give Paper Copilot or arXiv files, or a store')
-        if a.since or a.until:
-            y = paper_periods(papers, 'Y')
-            papers = papers[y.between(a.since or -9999, a.until or 9999).fillna(False).to_numpy(dtype=bool)]
-        shares = topic_shares(papers, _parse_topics(a.topic) if a.topic else DEFAULT_TOPICS, freq=a.freq, by=a.by)
-    except (TrendsError, OSError) as e:
-        print(f'mlnews trends: {e}', file=sys.stderr); return 2
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    plot = {'lines': plot_topic_trends, 'multiples': plot_small_multiples, 'area': plot_stacked_area,
-            'heatmap': plot_heatmap}[a.kind]
-    res = plot(shares, title=a.title)
-    fig = res if hasattr(res, 'savefig') else res.figure
-    png = Path(a.output); csv = png.with_suffix('.csv')
-    buf = io.BytesIO(); fig.savefig(buf, dpi=120, format='png', bbox_inches='tight')
-    atomic_write(png, buf.getvalue()); atomic_write(csv, shares.to_csv(index=False))
-    plt.close(fig)
-    print(f'wrote {png} and {csv}: {shares.topic.nunique()} topics, {shares.period.nunique()} periods, '
-          f'{len(papers):,} papers', file=out)
-    return 0

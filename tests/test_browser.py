@@ -205,7 +205,7 @@ def _flow(page, url:str, name:str):
 def _check_store(home:Path, want:dict):
     "The store, opened from the test, holds exactly the decisions made in the browser; the CSV export has those rows"
     from mlnews_nb.store import Store
-    from mlnews_nb.export import cli_export
+    from mlnews_nb.cli import cli_export
     st = Store(home/'data'/'store.sqlite')
     norm = lambda t: ' '.join(t.split())
     saved = st.items(state='saved').drop_duplicates('key')

@@ -110,7 +110,8 @@ def test_mastodon_user_and_tag_feeds(server, http):
     assert tag.published[1] == pd.Timestamp('2025-06-09 19:45', tz='UTC')
 
 def test_follow_people_end_to_end(server, http):
-    from mlnews_nb.sources import follow, fetch_all
+    from mlnews_nb.registry import follow
+    from mlnews_nb.refresh import fetch_all
     _serve_social(server)
     people = pd.DataFrame([dict(name='Ada Example', bluesky='ada.bsky.social', mastodon=None, blog=None),
                            dict(name='Grace Example', bluesky=None, mastodon='@grace@sigmoid.social',

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd, pytest
 from mlnews_nb.core import check_items, SourceError, DECISIONS, to_items, arxiv_id
 from mlnews_nb import conferences as C
+from mlnews_nb.cli import cli_conferences
 
 DATA = Path(__file__).parent/'data'
 # Paper Copilot statuses as the files spell them -> our decision; written out here, independently of DECISION_RULES
@@ -217,8 +218,8 @@ def test_link_to_arxiv_real_pairs(fix):
 # --- CLI ---------------------------------------------------------------------------------------------------------------------
 def test_cli(fix, tmp_path):
     out, csvp = io.StringIO(), tmp_path/'o.csv'
-    assert C.cli_conferences([str(fix/'conference_lists/papercopilot/nips2016.json'), '--decision', 'oral', '--csv', str(csvp)], out=out) == 0
+    assert cli_conferences([str(fix/'conference_lists/papercopilot/nips2016.json'), '--decision', 'oral', '--csv', str(csvp)], out=out) == 0
     want = sum(r.get('status') == 'Oral' for r in json.loads((fix/'conference_lists/papercopilot/nips2016.json').read_text()))
     assert re.search(rf'NeurIPS\s+2016\s+oral\s+{want}\b', out.getvalue())
     assert len(pd.read_csv(csvp)) == want
-    assert C.cli_conferences([str(tmp_path/'nope.json')], out=io.StringIO()) == 1
+    assert cli_conferences([str(tmp_path/'nope.json')], out=io.StringIO()) == 1

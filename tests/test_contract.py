@@ -13,7 +13,7 @@ def _imported(code, heavy=HEAVY + FRAMES):
 def test_import_mlnews_nb_is_light():
     assert _imported('import mlnews_nb') == []
 
-LIGHT = ['core', 'net', 'store', 'feeds', 'community', 'arxiv', 'papers', 'sources', 'conferences', 'works', 'rank', 'cli']
+LIGHT = ['core', 'net', 'store', 'feeds', 'community', 'arxiv', 'papers', 'registry', 'refresh', 'conferences', 'works', 'rank', 'digest', 'cli']
 
 def test_fetching_and_ranking_modules_do_not_pull_widgets_or_plots():
     "Imported one after the other in one process: the first module that pulls a heavy one is named."
@@ -29,9 +29,18 @@ def test_fetching_and_ranking_modules_do_not_pull_widgets_or_plots():
 def test_cli_help_imports_nothing_heavy():
     assert _imported('from mlnews_nb.cli import main; import io; main([], out=io.StringIO())', HEAVY) == []
 
-@pytest.mark.xfail(strict=True, reason='CLI consolidation pending')
 def test_cli_help_imports_no_frames():
     assert _imported('from mlnews_nb.cli import main\ntry: main(["--help"])\nexcept SystemExit: pass', FRAMES) == []
+
+def test_cli_verb_help_and_a_typo_import_no_frames():
+    "Every verb's `--help` and a mistyped verb answer before the library (pandas, pyarrow) is imported"
+    code = ('import io, contextlib\nfrom mlnews_nb.cli import main, VERBS\n'
+            'for v in [*VERBS, "frobnicate"]:\n'
+            '    try:\n'
+            '        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()): main([v, "--help"])\n'
+            '    except SystemExit: pass\n'
+            'with contextlib.redirect_stderr(io.StringIO()): assert main(["frobnicate"]) == 2')
+    assert _imported(code, FRAMES) == []
 
 def test_every_fetcher_answers_in_the_contract_even_when_empty():
     from mlnews_nb.core import check_items, empty_items, to_items, ITEM_COLS

@@ -5,7 +5,8 @@ import pytest
 from mlnews_nb.core import to_items
 from mlnews_nb.store import Store
 from captures_week import hf_items
-from mlnews_nb.export import to_csv, to_bibtex, to_markdown, to_opml, import_csv, import_bibtex, read_bibtex, cli_export, EXPORT_COLS
+from mlnews_nb.export import to_csv, to_bibtex, to_markdown, to_opml, import_csv, import_bibtex, read_bibtex, EXPORT_COLS
+from mlnews_nb.cli import cli_export
 
 @pytest.fixture
 def store(fix):
@@ -132,7 +133,8 @@ def test_bibtex_round_trip_on_captures(fix, tmp_path):
 
 
 def test_csl_json_and_import_verb(store, tmp_path, capsys):
-    from mlnews_nb.export import to_csl_json, cli_import
+    from mlnews_nb.export import to_csl_json
+    from mlnews_nb.cli import cli_import
     from mlnews_nb.cli import main
     st, raw = store
     cj = json.loads(to_csl_json(st.reading_list()))

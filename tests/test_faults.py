@@ -12,7 +12,9 @@ from mlnews_nb import net
 from mlnews_nb.core import SourceError, check_items
 from mlnews_nb.net import Http, FetchResult, FetchOutcome, replay
 from mlnews_nb.testserver import FixtureServer
-from mlnews_nb.sources import Source, fetch_all, add_source, save_sources, load_sources, refresh_verdict, DEFAULT_SOURCES, cli_sources
+from mlnews_nb.registry import Source, add_source, save_sources, load_sources, DEFAULT_SOURCES
+from mlnews_nb.refresh import fetch_all, refresh_verdict
+from mlnews_nb.cli import cli_sources
 from mlnews_nb.store import Store
 from mlnews_nb.cli import main
 
@@ -179,7 +181,7 @@ def test_truncated_opml_is_an_error_and_export_keeps_only_feeds(fix, tmp_path):
     err = io.StringIO()
     with contextlib.redirect_stderr(err): rc = cli_sources(['--config', str(cfg), 'import-opml', str(tmp_path/'cut.opml')], out=io.StringIO())
     assert rc == 1 and 'not complete OPML' in err.getvalue() and load_sources(cfg) == []
-    from mlnews_nb.sources import read_opml, write_opml
+    from mlnews_nb.registry import read_opml, write_opml
     x = read_opml(write_opml(DEFAULT_SOURCES).encode())
     assert not x.xml_url.str.contains('algolia|/api/|ai.meta.com/blog/$').any()
 
@@ -198,7 +200,7 @@ def test_hn_algolia_2026_capture(fix, server, h):
     assert all('points%3E%3D20' in p and 'created_at_i%3E' in p for p in q)
 
 def test_registry_follows_hf_trending_and_a_season_of_venues():
-    from mlnews_nb.sources import season_venues, venue_source
+    from mlnews_nb.registry import season_venues, venue_source
     t = next(s for s in DEFAULT_SOURCES if s.name == 'hf-trending')
     assert t.fetcher == 'mlnews_nb.papers:hf_trending_papers' and t.url.endswith('?sort=trending')
     assert [s.name for s in season_venues('2026-05-20')] == ['iclr-2026', 'icml-2026']

@@ -3,12 +3,14 @@ import io, json
 import numpy as np, pandas as pd, pytest
 from mlnews_nb.conferences import read_paperlist
 from mlnews_nb.cli import main
-from mlnews_nb.sources import samples_dir
+from mlnews_nb.registry import samples_dir
 from mlnews_nb import net
 from captures_week import week_items
 from mlnews_nb.store import Store
 from mlnews_nb.works import link_works
-from mlnews_nb.rank import Profile, rank, digest, simulate, weekly, cli_weekly, digest_markdown, READING_MINUTES
+from mlnews_nb.rank import Profile, rank, simulate
+from mlnews_nb.digest import digest, weekly, digest_markdown, READING_MINUTES
+from mlnews_nb.cli import cli_weekly
 
 @pytest.fixture(scope='module')
 def works(fix): return link_works(week_items(fix))
@@ -69,7 +71,7 @@ SAMPLE_SOURCES = ('arxiv-cs.LG', 'hf-daily-papers', 'sample-blog', 'sample-newsl
 
 def _health_rows(txt):
     "The rows of the printed health table, by source name"
-    tab = txt.split('Sources:\n', 1)[1].splitlines()[2:]
+    tab = txt.split('Sources:\n', 1)[1].splitlines()[1:]   # under the header line
     return {r.split()[0]: r for r in tab if r.strip()}
 
 def test_cli_weekly_replay_samples(tmp_path):

@@ -6,7 +6,7 @@ from mlnews_nb.cli import main
 from mlnews_nb.core import MLNewsError
 from mlnews_nb.store import Store
 from mlnews_nb.works import link_works
-from mlnews_nb.rank import (Profile, rank, labels, train, similar, top, has_code, set_profile, get_profile, cli_profile, vectorize,
+from mlnews_nb.rank import (Profile, rank, labels, train, similar, top, has_code, set_profile, get_profile, vectorize,
                             _text, _stop_words)
 from captures_week import week_items
 
@@ -80,6 +80,7 @@ def test_profile_fields_roundtrip():
     st = Store(':memory:')
     set_profile(st, keywords=['diffusion'], exclude=['medical', 'diffusion MRI'])
     assert list(get_profile(st).keywords) == ['diffusion'] and list(get_profile(st).exclude) == ['medical', 'diffusion MRI']
+    from mlnews_nb.cli import cli_profile
     out = io.StringIO(); assert cli_profile(['--exclude', 'medical'], store=st, out=out) == 0
     assert 'exclude' in out.getvalue() and get_profile(st).exclude == ['medical'] and get_profile(st).keywords == ['diffusion']
 

@@ -4,8 +4,10 @@ import pytest
 from mlnews_nb.core import HEALTH_STATUSES, check_items
 from mlnews_nb.net import use_http
 from mlnews_nb.testserver import FixtureServer
-from mlnews_nb.sources import (is_feed, DEFAULT_SOURCES, Source, load_sources, save_sources, read_opml,
-                               import_opml, write_opml, fetch_all, cli_sources, cli_fetch, sources_path)
+from mlnews_nb.registry import (is_feed, DEFAULT_SOURCES, Source, load_sources, save_sources, read_opml,
+                                import_opml, write_opml, sources_path)
+from mlnews_nb.refresh import fetch_all
+from mlnews_nb.cli import cli_sources, cli_fetch
 
 FEEDS = [('lilianweng', 'blog_feeds/lilianweng_index_2026.xml'), ('colah', 'blog_feeds/colah_rss_2019.xml'),
          ('deepmind', 'newsletter_feeds_derived/leontloveless_deepmind-blog.xml'), ('openai', 'newsletter_feeds_derived/mibuhand_openai_research.atom.xml'),
@@ -17,16 +19,13 @@ def _local(server, fix):
         out.append(Source(name, url=server.add(f'/{name}.xml', fix/f)))
     return out
 
-class FakeStore:
-    def __init__(self): self.added, self.log = [], []
-    def add(self, items): self.added.append(items)
-    def log_fetch(self, **row): self.log.append(row)
 
 def test_one_bad_host_does_not_stop_the_others(fix, server, http):
     srcs = _local(server, fix) + [Source('dead-host', url='http://127.0.0.1:9/feed.xml'),
                                   Source('html', url=server.add('/page.html', '<html><body>no feed</body></html>', ctype='text/html')),
                                   Source('boom', 'paper', fetcher='mlnews_nb.feeds:sanitize_html', args={'html': 1})]
-    store = FakeStore()
+    from mlnews_nb.store import Store
+    store = Store(':memory:')
     items, health = fetch_all(srcs, since=None, http=http, store=store)
     check_items(items)
     hs = health.set_index('source')
@@ -36,7 +35,7 @@ def test_one_bad_host_does_not_stop_the_others(fix, server, http):
         raw = (fix/f).read_text()
         assert hs.loc[name, 'status'] == 'ok' and hs.loc[name, 'items'] == max(raw.count('<item>'), raw.count('<entry>')), name
     assert not ((health.status == 'ok') & (health['items'] == 0)).any()
-    assert len(store.log) == len(srcs) and sum(map(len, store.added)) == len(items)
+    assert len(store.fetch_log()) == len(srcs) and set(store.items().key) == set(items.key)
 
 def test_refresh_twice_is_unchanged_with_conditional_requests_only(fix, server, http):
     srcs = _local(server, fix)
@@ -138,7 +137,8 @@ def test_feeds_sharing_a_url_are_fetched_once(fix, server, http):
 def test_fetcher_health_reaches_the_health_table(server, tmp_path):
     "arXiv's own verdicts travel through fetch_all: a weekend feed is quiet, a repeated batch is stale."
     from pathlib import Path
-    from mlnews_nb.sources import Source, fetch_all
+    from mlnews_nb.registry import Source
+    from mlnews_nb.refresh import fetch_all
     from mlnews_nb.net import Http
     data = Path(__file__).parent/'data'/'arxiv_rss'
     server.add('/rss/cs.LG', data/'cs.LG_2024-02-06_repeat.rss', ctype='application/rss+xml',   # Tuesday repeats Monday's batch

@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np, pandas as pd, pytest
 from mlnews_nb.trends import (TrendsError, compile_topics, topic_shares, wilson, emerging_topics, learned_topics,
                               compare_sources, plot_topic_trends, plot_small_multiples, plot_stacked_area, plot_heatmap,
-                              cli_trends, SHARE_COLS)
+                              SHARE_COLS)
+from mlnews_nb.cli import cli_trends
 from mlnews_nb.conferences import read_paperlist as _read_paperlist
 
 @pytest.fixture(autouse=True)

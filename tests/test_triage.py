@@ -123,7 +123,7 @@ def _hand():
 
 def test_one_card_per_work_and_decided_works_stay_decided(fix, tmp_path):
     "The paper, its HN thread and its Reddit thread are one card; deciding it decides every item of the work, in one undoable batch"
-    from mlnews_nb.rank import digest
+    from mlnews_nb.digest import digest
     _, hf_ = hf(fix/'hf_daily_papers/daily_papers_2026-04-01.json')
     items = pd.concat([hf_, _hand()], ignore_index=True)
     st = Store(tmp_path/'s.sqlite')

@@ -9,7 +9,7 @@ a typed fetch outcome with Retry-After memory; the arXiv error feed as `broken`)
 import pandas as pd
 import pytest
 from mlnews_nb.core import ITEM_COLS
-from mlnews_nb.rank import digest, weekly
+from mlnews_nb.digest import digest, weekly
 from mlnews_nb.store import Store
 from mlnews_nb.triage import triage
 from mlnews_nb.works import link_works, seen_memory
@@ -131,7 +131,7 @@ def test_digest_in_every_frame_offers_no_decided_work(fix):
 
 def test_weekly_since_all_and_a_bad_since(tmp_path):
     import io
-    from mlnews_nb.rank import cli_weekly
+    from mlnews_nb.cli import cli_weekly
     from mlnews_nb.core import to_items
     items = to_items([dict(arxiv_id=f'2401.0000{i}', title=f'A paper about topic {i}', summary='words ' * 20) for i in range(5)], source='arxiv', kind='paper')
     health = pd.DataFrame([dict(source='arxiv', status='ok', items=5, message='5 items')])

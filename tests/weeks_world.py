@@ -21,7 +21,8 @@ import pandas as pd
 from mlnews_nb.core import to_items
 from mlnews_nb.net import Http
 from mlnews_nb.papers import parse_daily_papers
-from mlnews_nb.sources import Source, fetch_all
+from mlnews_nb.registry import Source
+from mlnews_nb.refresh import fetch_all
 from mlnews_nb.testserver import FixtureServer
 
 HF_WEEKS = ('daily_papers_2026-04-01.json', 'daily_papers_2026-05-01.json', 'daily_papers_2026-06-01.json')
