@@ -30,7 +30,8 @@ MAX_PAGE = 2_000       # largest page the API serves
 
 class _Resp:
     "Just enough of a requests.Response for arxiv.Client"
-    def __init__(self, f:net.Fetched): self.status_code, self.content, self.headers, self.url = f.status, f.content, f.headers, f.url
+    def __init__(self, f:net.Fetched):
+        self.status_code, self.content, self.headers, self.url = f.status, f.content, f.headers, f.url
 
 class _HttpSession:
     "Answers arxiv.Client's `session.get(url, headers=...)` through our polite `Http`"
@@ -43,7 +44,8 @@ def _polite(h:net.Http, base:str, delay:float=3.0) -> None:
 
 class ArxivClient(_arxiv.Client):
     "An `arxiv.Client` whose HTTP goes through our `Http` session, with a configurable endpoint"
-    def __init__(self, http:net.Http|None=None, *, base:str=ARXIV_API, page_size:int=100, num_retries:int=3, delay:float=3.0):
+    def __init__(self, http:net.Http|None=None, *, base:str=ARXIV_API, page_size:int=100, num_retries:int=3,
+                 delay:float=3.0):
         super().__init__(page_size=min(page_size, MAX_PAGE), delay_seconds=0.0, num_retries=num_retries)
         self.http, self.base = http or net.http(), base
         self.query_url_format = base + '?{}'
@@ -55,7 +57,8 @@ def _stamp(x:Any, end:bool=False) -> str:
     "A date as the API's YYYYMMDDHHMM (GMT); a bare date as `until` means the end of that day"
     ts = to_utc(x)
     if ts is pd.NaT: raise ValueError(f'not a date: {x!r}')
-    if end and isinstance(x, str) and re.fullmatch(r'\d{4}-\d{2}-\d{2}', x.strip()): ts = ts + pd.Timedelta(hours=23, minutes=59)
+    if end and isinstance(x, str) and re.fullmatch(r'\d{4}-\d{2}-\d{2}', x.strip()):
+        ts = ts + pd.Timedelta(hours=23, minutes=59)
     return ts.strftime('%Y%m%d%H%M')
 
 def _window(since:Any, until:Any) -> tuple[str,str]:
@@ -70,30 +73,37 @@ def arxiv_query(query:str='', *, categories:Iterable[str]|str|None=None, since:A
     if cats: parts.append(' OR '.join(f'cat:{c}' for c in cats))
     if since is not None or until is not None: parts.append('submittedDate:[{} TO {}]'.format(*_window(since, until)))
     if len(parts) == 1: return parts[0]
-    return ' AND '.join(f'({p})' if (' OR ' in p or ' ' in p) and not p.startswith('submittedDate') else p for p in parts)
+    return ' AND '.join(f'({p})' if (' OR ' in p or ' ' in p) and not p.startswith('submittedDate') else p
+                        for p in parts)
 
 # %% ../nbs/02_arxiv.ipynb #7e58dfca
 def _result_record(r:_arxiv.Result) -> dict:
     aid = arxiv_id(r.entry_id)
-    return dict(title=' '.join(r.title.split()), url=f'https://arxiv.org/abs/{aid}', authors=[a.name for a in r.authors],
+    return dict(title=' '.join(r.title.split()), url=f'https://arxiv.org/abs/{aid}',
+                authors=[a.name for a in r.authors],
                 published=r.published, updated=r.updated, summary=' '.join((r.summary or '').split()),
-                arxiv_id=aid, version=arxiv_version(r.entry_id), doi=r.doi or None, year=r.published.year if r.published else None,
+                arxiv_id=aid, version=arxiv_version(r.entry_id), doi=r.doi or None, year=r.published.year
+                if r.published else None,
                 categories=list(r.categories),
-                extra=dict(primary_category=r.primary_category, comment=r.comment, journal_ref=r.journal_ref, pdf_url=r.pdf_url))
+                extra=dict(primary_category=r.primary_category, comment=r.comment, journal_ref=r.journal_ref,
+                           pdf_url=r.pdf_url))
 
 # %% ../nbs/02_arxiv.ipynb #3da625ee
-_NS = {'a': 'http://www.w3.org/2005/Atom', 'arxiv': 'http://arxiv.org/schemas/atom', 'dc': 'http://purl.org/dc/elements/1.1/'}
+_NS = {'a': 'http://www.w3.org/2005/Atom', 'arxiv': 'http://arxiv.org/schemas/atom',
+       'dc': 'http://purl.org/dc/elements/1.1/'}
 _A, _AX, _DC = '{http://www.w3.org/2005/Atom}', '{http://arxiv.org/schemas/atom}', '{http://purl.org/dc/elements/1.1/}'
 _DESC = re.compile(r'^\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?(.*)$', re.S)
 _AUTHORS = re.compile(r',\s*(?:and\s+)?|\s+and\s+')
-_VID = re.compile(r'(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)   # core's id pattern, with a version
+# core's id pattern, with a version
+_VID = re.compile(r'(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
 
 def _t(el, path:str) -> str|None:
     v = el.findtext(path, namespaces=_NS)
     return v.strip() if v and v.strip() else None
 
 def _aligned(items:list, els:list, vals:list, many:bool=False, up:int=1) -> list:
-    "Values of elements `els` placed at their item (parent, or grandparent with `up=2`): the last value per item, or all of them"
+    ("Values of elements `els` placed at their item (parent, or grandparent with `up=2`): the last value per item, or "
+     "all of them")
     parents = [e.getparent() for e in els] if up == 1 else [e.getparent().getparent() for e in els]
     if not many and parents == items: return vals   # the usual case, one per item in order: no dict needed
     pos = {it: i for i, it in enumerate(items)}
@@ -106,7 +116,9 @@ def _aligned(items:list, els:list, vals:list, many:bool=False, up:int=1) -> list
     return out
 
 def _dates(*cols:list) -> list:
-    "Date columns (strings or datetimes, None for none) as UTC arrays: each distinct value parsed once (a feed has one or two)"
+    ("Date columns (strings or datetimes, None for none) as UTC arrays: each distinct value parsed once (a feed "
+     "has one "
+     "or two)")
     n = [len(c) for c in cols]
     parsed = utc_series([v for c in cols for v in c]).array   # one call: the two columns share most of their values
     return [parsed[sum(n[:i]):sum(n[:i+1])] for i in range(len(cols))]
@@ -128,7 +140,9 @@ def _paper_frame(cols:dict[str,list], *, source:str, year_from_published:bool=Fa
         elif c == 'year' and year_from_published: out[c] = pd.array(out['published'].year, dtype='Int64')
         elif t == 'Int64': out[c] = pd.array(cols.get(c, [None]*n), dtype='Int64')
         elif c == 'extra': out[c] = pd.Series(cols['extra'], dtype=object)
-        else: out[c] = pd.Series([v if all(v) else [x for x in v if x] for v in cols[c]] if c in cols else [[] for _ in range(n)], dtype=object)
+        else:
+            out[c] = pd.Series([v if all(v) else [x for x in v if x] for v in cols[c]] if c in cols
+                               else [[] for _ in range(n)], dtype=object)
     return pd.DataFrame(out, copy=False)
 
 # %% ../nbs/02_arxiv.ipynb #424f6d86
@@ -137,17 +151,22 @@ _ATOM_TOP = re.compile(rb'<feed\b[^>]*\bxmlns\s*=\s*["\']http://www\.w3\.org/200
 _ERROR_SUMMARY = re.compile(rb'<id>[^<]*arxiv\.org/api/errors[^<]*</id>.*?<summary[^>]*>([^<]*)</summary>', re.S)
 
 def _check_api_page(body:bytes, url:str) -> None:
-    "What the `arxiv` package's forgiving parser lets through, as a `SourceError`: not an Atom feed, cut short, an error entry"
+    ("What the `arxiv` package's forgiving parser lets through, as a `SourceError`: not an Atom feed, cut short, an "
+     "error entry")
     if not _ATOM_TOP.search(body[:4096]):
         top = re.search(rb'<([A-Za-z][\w:.-]*)', re.sub(rb'<\?.*?\?>|<!--.*?-->', b'', body[:4096], flags=re.S))
-        raise SourceError(url, f'not an arXiv API Atom page (root <{top.group(1).decode() if top else "?"}>, not an Atom <feed>)', None, 'broken')
+        raise SourceError(url, f'not an arXiv API Atom page (root <{top.group(1).decode() if top else "?"}>, not an '
+                               'Atom <feed>)', None, 'broken')
     if not body.rstrip().endswith(b'</feed>'):
-        raise SourceError(url, f'the arXiv API page is cut short: {len(body):,} bytes and no closing </feed>', None, 'broken')
+        raise SourceError(url, f'the arXiv API page is cut short: {len(body):,} bytes and no closing </feed>', None,
+                          'broken')
     if _ERRORS in body and (m := _ERROR_SUMMARY.search(body)):
-        raise SourceError(url, f'the arXiv API answered with an error: {m.group(1).decode("utf-8", "replace").strip()}', None, 'broken')
+        raise SourceError(url, f'the arXiv API answered with an error: {m.group(1).decode("utf-8", "replace").strip()}',
+                          None, 'broken')
 
 def parse_api_page(body:bytes, source:str='arxiv', url:str='arxiv-api-page') -> pd.DataFrame:
-    "Items from one Atom page of the arXiv API, parsed by the `arxiv` package as `arxiv_search` does; faults as `SourceError`"
+    ("Items from one Atom page of the arXiv API, parsed by the `arxiv` package as `arxiv_search` does; faults as "
+     "`SourceError`")
     _check_api_page(body, url)
     feed = _arxiv._feed.parse(body)
     if feed.malformed: raise SourceError(url, f'not an arXiv API Atom page ({feed.error})', None, 'broken')
@@ -174,17 +193,21 @@ def api_total(query:str, *, http:net.Http|None=None, base:str=ARXIV_API) -> int:
 # %% ../nbs/02_arxiv.ipynb #152caaa5
 def split_windows(since:pd.Timestamp, until:pd.Timestamp, count:Callable[[pd.Timestamp,pd.Timestamp],int],
                   ceiling:int=API_CEILING) -> list[tuple[pd.Timestamp,pd.Timestamp,int]]:
-    "Date windows covering [since, until] (minutes, inclusive) that each hold at most `ceiling` results, with their counts"
+    ("Date windows covering [since, until] (minutes, inclusive) that each hold at most `ceiling` results, with their "
+     "counts")
     n = count(since, until)
     if n <= ceiling: return [(since, until, n)]
     if until - since < pd.Timedelta(minutes=2):
-        raise QueryTooBroad(f'{n:,} results were submitted between {since} and {until}, over the API ceiling of {ceiling:,}: '
+        raise QueryTooBroad(f'{n:,} results were submitted between {since} and {until}, over the API ceiling of '
+                            f'{ceiling:,}: '
                             'add a category or search terms')
     mid = (since + (until - since) / 2).floor('min')
-    return split_windows(since, mid, count, ceiling) + split_windows(mid + pd.Timedelta(minutes=1), until, count, ceiling)
+    return split_windows(since, mid, count, ceiling) + split_windows(mid + pd.Timedelta(minutes=1), until, count,
+                                                                     ceiling)
 
 # %% ../nbs/02_arxiv.ipynb #b4c55a90
-def _fetch_search(client:ArxivClient, q:str, max_results:int|None, sort:str, id_list:list[str]|None=None) -> list[_arxiv.Result]:
+def _fetch_search(client:ArxivClient, q:str, max_results:int|None, sort:str,
+                  id_list:list[str]|None=None) -> list[_arxiv.Result]:
     s = _arxiv.Search(query=q, id_list=id_list or [], max_results=max_results, sort_by=_SORTS[sort])
     try: return list(client.results(s))
     except _arxiv.UnexpectedEmptyPageError as e:
@@ -192,18 +215,23 @@ def _fetch_search(client:ArxivClient, q:str, max_results:int|None, sort:str, id_
                           'it does this sporadically: try again in a few minutes', None, 'broken') from e
     except SourceError as e:
         if e.status == 429:
-            raise SourceError(e.url, f'arXiv is rate-limiting us (HTTP 429) after {client.http.retries + 1} tries; arXiv has kept '
-                              'this up for hours before: wait, then retry; keep to one request every 3 s', 429, 'blocked',
+            raise SourceError(e.url, f'arXiv is rate-limiting us (HTTP 429) after {client.http.retries + 1} tries; '
+                                     'arXiv has kept '
+                              'this up for hours before: wait, then retry; keep to one request every 3 s', 429,
+                              'blocked',
                               e.retry_at) from e
         if e.status == 400 and id_list and (bad := [i for i in id_list if not arxiv_id(i)]):
-            raise SourceError(e.url, f'HTTP 400: arXiv refused the id list: {", ".join(map(repr, bad))} is not an arXiv id '
-                              '(new style 2401.12345, old style hep-th/9901001, either with an optional vN)', 400, 'broken') from e
+            raise SourceError(e.url, f'HTTP 400: arXiv refused the id list: {", ".join(map(repr, bad))} is not an '
+                                     'arXiv id '
+                              '(new style 2401.12345, old style hep-th/9901001, either with an optional vN)', 400,
+                              'broken') from e
         raise
 
 def _dedup_sort(recs:list[dict], sort:str) -> list[dict]:
     best:dict[str,dict] = {}
     for r in recs:
-        if r['arxiv_id'] not in best or (r['version'] or 0) > (best[r['arxiv_id']]['version'] or 0): best[r['arxiv_id']] = r
+        if r['arxiv_id'] not in best or (r['version'] or 0) > (best[r['arxiv_id']]['version'] or 0):
+            best[r['arxiv_id']] = r
     out = list(best.values())
     if sort != 'relevance':
         col = 'published' if sort == 'submitted' else 'updated'
@@ -217,24 +245,32 @@ def _records_frame(recs:list[dict]) -> pd.DataFrame:
     if not recs: return empty_items()
     return _paper_frame({k: [r[k] for r in recs] for k in recs[0]}, source='arxiv')
 
-def arxiv_search(query:str='', *, id_list:Iterable[str]|None=None, categories:Iterable[str]|str|None=None, since:Any=None,
-                 until:Any=None, max_results:int|None=200, sort:str|None=None, page_size:int=200, http:net.Http|None=None,
+def arxiv_search(query:str='', *, id_list:Iterable[str]|None=None, categories:Iterable[str]|str|None=None,
+                 since:Any=None,
+                 until:Any=None, max_results:int|None=200, sort:str|None=None, page_size:int=200,
+                 http:net.Http|None=None,
                  base:str=ARXIV_API, delay:float=3.0, num_retries:int=3) -> pd.DataFrame:
-    "Search the arXiv API (newest first, or `sort='relevance'`/`'updated'`) or look up `id_list`; de-duplicated, in the item contract"
+    ("Search the arXiv API (newest first, or `sort='relevance'`/`'updated'`) or look up `id_list`; de-duplicated, in "
+     "the item contract")
     if id_list is not None and (categories or since is not None or until is not None):
-        raise ValueError('id_list looks papers up by id: filter the result by category or date instead of passing categories/since/until')
-    if id_list is not None: return _lookup([id_list] if isinstance(id_list, str) else list(id_list), query, sort, http, base, delay, num_retries)
+        raise ValueError('id_list looks papers up by id: filter the result by category or date instead of passing '
+                         'categories/since/until')
+    if id_list is not None:
+        return _lookup([id_list] if isinstance(id_list, str) else list(id_list), query, sort, http, base, delay,
+                       num_retries)
     sort = sort or 'submitted'
     if sort not in _SORTS: raise ValueError(f'sort must be one of {list(_SORTS)}, not {sort!r}')
     q = arxiv_query(query, categories=categories, since=since, until=until)
     if not q: raise ValueError('empty search: give a query, categories or a date window')
-    client = ArxivClient(http, base=base, page_size=min(page_size, max_results or MAX_PAGE), num_retries=num_retries, delay=delay)
+    client = ArxivClient(http, base=base, page_size=min(page_size, max_results or MAX_PAGE), num_retries=num_retries,
+                         delay=delay)
     if max_results is not None and max_results <= API_CEILING: results = _fetch_search(client, q, max_results, sort)
     else: results = _fetch_windows(client, query, categories, since, until, max_results, sort)
     return _records_frame(_dedup_sort([_result_record(r) for r in results], sort)[:max_results])
 
 def _lookup(ids:list[str], query:str, sort:str|None, http, base, delay, num_retries) -> pd.DataFrame:
-    "Papers by id, in the order asked (unless `sort`); ids arXiv does not know are listed in `.attrs['missing']` and logged"
+    ("Papers by id, in the order asked (unless `sort`); ids arXiv does not know are listed in `.attrs['missing']` and "
+     "logged")
     ids = [str(i).strip() for i in ids if str(i).strip()]
     if not ids: raise ValueError('id_list is empty')
     sort = sort or 'relevance'   # with an id list, "relevance" is the order of the ids
@@ -255,10 +291,12 @@ def _fetch_windows(client, query, categories, since, until, max_results, sort) -
     if total <= API_CEILING: return _fetch_search(client, q, max_results, sort)
     if since is None and until is None:
         raise QueryTooBroad(f'{q!r} matches {total:,} papers, over the API ceiling of {API_CEILING:,}: narrow it with '
-                            'categories=, since=/until= (a window is then split into parts that fit), more specific terms '
+                            'categories=, since=/until= (a window is then split into parts that fit), more specific '
+                            'terms '
                             '(ti:, au:, abs:), or a smaller max_results; for whole categories use arxiv_bulk')
     lo, hi = (pd.Timestamp(datetime.strptime(s, '%Y%m%d%H%M'), tz='UTC') for s in _window(since, until))
-    count = lambda a, b: api_total(arxiv_query(query, categories=categories, since=a, until=b), http=client.http, base=client.base)
+    count = lambda a, b: api_total(arxiv_query(query, categories=categories, since=a, until=b), http=client.http,
+                                   base=client.base)
     out = []
     for a, b, n in split_windows(lo, hi, count):
         if n: out += _fetch_search(client, arxiv_query(query, categories=categories, since=a, until=b), None, sort)
@@ -284,7 +322,8 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
     col = lambda *tags: _col(chan, items, *tags)
     guid, desc = col(_A + 'id' if atom else 'guid'), col(_A + 'summary' if atom else 'description')
     day = col(_A + 'published' if atom else 'pubDate')
-    if atom and None in day: day = [d or u for d, u in zip(day, col(_A + 'updated'))]   # (the feed's own <updated> falls out)
+    # (the feed's own <updated> falls out)
+    if atom and None in day: day = [d or u for d, u in zip(day, col(_A + 'updated'))]
     ctag = _A + 'category' if atom else 'category'
     cels = list(chan.iter(ctag))
     cats = _aligned(items, cels, [(c.get('term') or (c.text or '').strip()) or None for c in cels], many=True)
@@ -308,7 +347,8 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
         pub.append(None if kind and kind.startswith('replace') else dy)
     comment = col(_AX + 'comment')
     return dict(title=[' '.join(t.split()) if t else None for t in col(_A + 'title' if atom else 'title')],
-                url=[f'https://arxiv.org/abs/{a}' if a else None for a in aids], authors=authors, published=pub, updated=day,
+                url=[f'https://arxiv.org/abs/{a}' if a else None for a in aids], authors=authors, published=pub,
+                updated=day,
                 summary=summ, arxiv_id=aids, version=vers, doi=col(_AX + 'DOI'), categories=cats,
                 extra=[dict(announce_type=k, comment=c, guid=g or '', journal_ref=j, license=l)
                        for k, c, g, j, l in zip(kinds, comment, guid, jref, lic)])
@@ -324,15 +364,22 @@ def _channel_info(chan, atom:bool) -> dict:
                 format='atom' if atom else 'rss')
 
 def parse_listing(body:bytes, url:str='arxiv-listing', source:str='arxiv_listing') -> tuple[pd.DataFrame, dict]:
-    "The announcements of an arXiv RSS or Atom feed in the item contract, and the channel's facts; arXiv's error feed as a `SourceError`"
-    try: root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, collect_ids=False, remove_blank_text=True))
-    except etree.XMLSyntaxError as e: raise SourceError(url, f'the announcement feed is not XML: {e}', None, 'broken') from e
+    ("The announcements of an arXiv RSS or Atom feed in the item contract, and the channel's facts; arXiv's error feed "
+     "as a `SourceError`")
+    try:
+        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                                                      collect_ids=False, remove_blank_text=True))
+    except etree.XMLSyntaxError as e:
+        raise SourceError(url, f'the announcement feed is not XML: {e}', None, 'broken') from e
     atom = root.tag == _A + 'feed'
     chan = root if atom else root.find('channel')
-    if chan is None: raise SourceError(url, f'not an RSS or Atom feed (root <{etree.QName(root).localname}>)', None, 'broken')
+    if chan is None:
+        raise SourceError(url, f'not an RSS or Atom feed (root <{etree.QName(root).localname}>)', None, 'broken')
     info = _channel_info(chan, atom)
-    if (info['title'] or '').startswith(_FEED_ERROR):   # arXiv's answer to a query it cannot serve (a misspelled category)
-        raise SourceError(url, f'arXiv refused the feed query ({info["title"]}): {info["description"] or "no reason given"}', None, 'broken')
+    # arXiv's answer to a query it cannot serve (a misspelled category)
+    if (info['title'] or '').startswith(_FEED_ERROR):
+        raise SourceError(url, f'arXiv refused the feed query ({info["title"]}): '
+                               f'{info["description"] or "no reason given"}', None, 'broken')
     return _paper_frame(_listing_columns(chan, atom), source=source), info
 
 # %% ../nbs/02_arxiv.ipynb #d0c2a31b
@@ -341,14 +388,17 @@ _ET = 'America/New_York'          # arXiv's clock: announcements Sun-Thu 20:00, 
 _ARXIV_SKIP = ['Saturday', 'Sunday']
 
 class JsonState:
-    "`Store.get_state`/`set_state` over one JSON file written atomically (one file per namespace): the listing state until a store keeps it"
-    def __init__(self, path:str|Path|None=None): self.path = Path(path) if path else net.user_dir('data')/'arxiv_listing_state.json'
+    ("`Store.get_state`/`set_state` over one JSON file written atomically (one file per namespace): the listing state "
+     "until a store keeps it")
+    def __init__(self, path:str|Path|None=None):
+        self.path = Path(path) if path else net.user_dir('data')/'arxiv_listing_state.json'
     def _all(self) -> dict:
         try: return json.loads(self.path.read_text(encoding='utf-8'))
         except FileNotFoundError: return {}
         except ValueError: logger.warning('ignoring unreadable state file %s', self.path); return {}
     def get_state(self, namespace:str, key:str, default:Any=None) -> Any: return self._all().get(key, default)
-    def set_state(self, namespace:str, key:str, value:Any) -> None: atomic_write(self.path, json.dumps({**self._all(), key: value}))
+    def set_state(self, namespace:str, key:str, value:Any) -> None:
+        atomic_write(self.path, json.dumps({**self._all(), key: value}))
 
 def _et(x:Any) -> pd.Timestamp|None:
     "A date as US Eastern time, or None"
@@ -369,37 +419,48 @@ def _quiet(info:dict, day:pd.Timestamp|None, built:pd.Timestamp|None, skip:list[
     "Why an empty feed is empty, in what the feed itself says"
     if day is None: return 'no announcements in the feed, and no date in it to tell which day it is for'
     wk, when = f'{day:%A}', f'the feed for {day:%a %Y-%m-%d}' + (f' (built {_fmt(built)})' if built is not None else '')
-    if wk in skip: return f'no announcements: {when} is empty, and its channel lists {wk} in skipDays (arXiv announces Sun-Thu evenings ET)'
-    return (f'no announcements: {when} is empty, though {wk} is not one of its skipDays ({", ".join(skip)}); arXiv announces '
+    if wk in skip:
+        return (f'no announcements: {when} is empty, and its channel lists {wk} in skipDays (arXiv announces Sun-Thu '
+                f'evenings ET)')
+    return (f'no announcements: {when} is empty, though {wk} is not one of its skipDays ({", ".join(skip)}); arXiv '
+            'announces '
             'Sun-Thu at 20:00 ET, so this is a day without a mailing (an arXiv holiday) or a fault at arXiv: '
             'the listing page arxiv.org/list/<category>/new tells which')
 
 def listing_health(guids:list[str], info:dict, prev:dict|None=None, *, now:Any=None, stale_share:float=0.5,
                    grace:float=12.0) -> tuple[str,str]:
-    "Health word and message of an announcement feed from its ids, its channel facts (`parse_listing`) and the last fetch's state"
+    ("Health word and message of an announcement feed from its ids, its channel facts (`parse_listing`) and the last "
+     "fetch's state")
     if info.get('error'): return 'broken', f'arXiv refused the feed query: {info["error"]}'
     built, day = _et(info.get('built')), _et(info.get('day') or info.get('built'))
     now, skip, prev = _et(now) or pd.Timestamp.now(tz=_ET), info.get('skip_days') or _ARXIV_SKIP, prev or {}
     pb = _et(prev.get('built'))
     if built is not None and pb is not None:
-        if built < pb: return 'stale', f'the feed says it was built {_fmt(built)}, before the build seen at the last fetch ({_fmt(pb)})'
+        if built < pb:
+            return 'stale', (f'the feed says it was built {_fmt(built)}, before the build seen at the last fetch '
+                             f'({_fmt(pb)})')
         if built == pb and now >= (due := _next_due(built, skip)) + pd.Timedelta(hours=grace):
-            return 'stale', (f'the feed still says it was built {_fmt(built)}, as at the last fetch; a new build was due {_fmt(due)} '
+            return 'stale', (f'the feed still says it was built {_fmt(built)}, as at the last fetch; a new build was '
+                             f'due {_fmt(due)} '
                              f'(arXiv announces Sun-Thu at 20:00 ET, shown from midnight) and it is now {_fmt(now)}')
     if not guids: return 'quiet', _quiet(info, day, built, skip)
     ids = set(prev.get('ids') or [])
     if ids and set(guids) == ids and built == pb:
-        return 'unchanged', f'the same {len(guids)} announcements as at the last fetch (feed built {_fmt(built) if built is not None else "?"})'
+        return 'unchanged', (f'the same {len(guids)} announcements as at the last fetch (feed built '
+                             f'{_fmt(built) if built is not None else "?"})')
     seen = len(set(guids) & ids)
     if ids and built != _et(prev.get('batch_built', prev.get('built'))) and seen >= stale_share * len(guids):
-        return 'stale', (f'{seen} of {len(guids)} announcements repeat the batch built {prev.get("batch_built", prev.get("built"))}, '
+        return 'stale', (f'{seen} of {len(guids)} announcements repeat the batch built '
+                         f'{prev.get("batch_built", prev.get("built"))}, '
                          f'though the feed says it was rebuilt {info.get("built")}')
     return 'ok', f'{len(guids)} announcements'
 
 def listing_state(guids:list[str], info:dict, prev:dict|None, word:str, *, now:Any=None) -> dict|None:
-    "The state to remember after verdict `word` (None: keep the old one, so a stale feed is compared with the last good batch)"
+    ("The state to remember after verdict `word` (None: keep the old one, so a stale feed is compared with the last "
+     "good batch)")
     at = (to_utc(now) if now is not None else pd.Timestamp.now(tz='UTC')).isoformat()
-    if word == 'ok': return dict(ids=sorted(set(guids)), batch_built=info.get('built'), built=info.get('built'), checked=at)
+    if word == 'ok':
+        return dict(ids=sorted(set(guids)), batch_built=info.get('built'), built=info.get('built'), checked=at)
     if word in ('quiet', 'unchanged'): return dict(prev or {}, built=info.get('built'), checked=at)
     return None
 
@@ -418,26 +479,33 @@ def arxiv_listing_url(categories:Iterable[str]|str=('cs.LG',), *, fmt:str='rss',
     "The announcement feed URL `arxiv_listing` reads for `categories` (the URL a registry source declares)"
     return f"{base}/{fmt}/{'+'.join([categories] if isinstance(categories, str) else list(categories))}"
 
-def arxiv_listing_result(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[str]=('new', 'cross'), fmt:str='rss',
+def arxiv_listing_result(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[str]=('new', 'cross'),
+                         fmt:str='rss',
                          http:net.Http|None=None, base:str=ARXIV_RSS, state_path:str|Path|None=None) -> net.FetchResult:
-    "Today's arXiv announcements for `categories`, filtered to `announce` types, with the facts of the fetch and its health word"
+    ("Today's arXiv announcements for `categories`, filtered to `announce` types, with the facts of the fetch and its "
+     "health word")
     t0 = time.monotonic()
     cats = '+'.join([categories] if isinstance(categories, str) else list(categories))
     announce = tuple(announce)
-    if bad := set(announce) - set(ANNOUNCE_TYPES): raise ValueError(f'unknown announce types {sorted(bad)}; use {ANNOUNCE_TYPES}')
+    if bad := set(announce) - set(ANNOUNCE_TYPES):
+        raise ValueError(f'unknown announce types {sorted(bad)}; use {ANNOUNCE_TYPES}')
     url = arxiv_listing_url(cats, fmt=fmt, base=base)
     f = (http or net.http()).get(url)
     df, info = parse_listing(f.content, f.url)
     health = judge_listing(url, [x['guid'] for x in df.extra], info, state_path=state_path)
     for x in df.extra: x['feed'] = cats
-    n, df = len(df), df.loc[np.array([x['announce_type'] in announce for x in df.extra], dtype=bool)].reset_index(drop=True)
+    n, df = len(df), df.loc[np.array([x['announce_type'] in announce for x in df.extra],
+                                     dtype=bool)].reset_index(drop=True)
     if n and df.empty and health['status'] == 'ok':
         health = dict(health, status='quiet', message=f'{n} announcements, none of type {"/".join(announce)}')
-    return net.FetchResult(df, net.FetchOutcome.of(f, url=url, t0=t0, health=health['status'], message=health.get('message', ''),
+    return net.FetchResult(df, net.FetchOutcome.of(f, url=url, t0=t0, health=health['status'],
+                                                   message=health.get('message', ''),
                                                    feed=dict(info, updated=info.get('built'))))
 
 def arxiv_listing(categories:Iterable[str]|str=('cs.LG',), *, announce:Iterable[str]=('new', 'cross'), fmt:str='rss',
                   http:net.Http|None=None, base:str=ARXIV_RSS, state_path:str|Path|None=None) -> pd.DataFrame:
-    "Today's arXiv announcements for `categories` (RSS/Atom feed), filtered to `announce` types (`arxiv_listing_result` adds the health)"
-    return arxiv_listing_result(categories, announce=announce, fmt=fmt, http=http, base=base, state_path=state_path).items
+    ("Today's arXiv announcements for `categories` (RSS/Atom feed), filtered to `announce` types "
+     "(`arxiv_listing_result` adds the health)")
+    return arxiv_listing_result(categories, announce=announce, fmt=fmt, http=http, base=base,
+                                state_path=state_path).items
 

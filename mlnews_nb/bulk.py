@@ -27,7 +27,8 @@ def require_bulk(module:str='duckdb'):
     import importlib
     try: return importlib.import_module(module)
     except ImportError as e:
-        raise ExtraMissing(f"bulk arXiv metadata needs {module.split('.')[0]}, which comes with the bulk extra: pip install 'mlnews_nb[bulk]'") from e
+        raise ExtraMissing(f"bulk arXiv metadata needs {module.split('.')[0]}, which comes with the bulk extra: pip "
+                           "install 'mlnews_nb[bulk]'") from e
 
 # %% ../nbs/02a_bulk.ipynb #8100d737
 def _layout():
@@ -35,15 +36,19 @@ def _layout():
     pa = require_bulk('pyarrow')
     s = pa.string()
     ts = pa.timestamp('s', tz='UTC')
-    return pa.schema([('arxiv_id', s), ('version', pa.int16()), ('title', s), ('authors', s), ('authors_parsed', pa.list_(pa.list_(s))),
-                     ('abstract', s), ('categories', pa.list_(s)), ('primary_category', s), ('doi', s), ('journal_ref', s),
+    return pa.schema([('arxiv_id', s), ('version', pa.int16()), ('title', s), ('authors', s),
+                      ('authors_parsed', pa.list_(pa.list_(s))),
+                     ('abstract', s), ('categories', pa.list_(s)), ('primary_category', s), ('doi', s),
+                      ('journal_ref', s),
                      ('comments', s), ('license', s), ('submitter', s), ('published', ts), ('updated', ts),
                      ('update_date', pa.date32()), ('n_versions', pa.int16())])
 
 # %% ../nbs/02a_bulk.ipynb #3551b178
 _SNAP_COLS = {'id': 'VARCHAR', 'submitter': 'VARCHAR', 'authors': 'VARCHAR', 'title': 'VARCHAR', 'comments': 'VARCHAR',
-              'journal-ref': 'VARCHAR', 'doi': 'VARCHAR', 'categories': 'VARCHAR', 'license': 'VARCHAR', 'abstract': 'VARCHAR',
-              'versions': 'STRUCT(version VARCHAR, created VARCHAR)[]', 'update_date': 'VARCHAR', 'authors_parsed': 'VARCHAR[][]'}
+              'journal-ref': 'VARCHAR', 'doi': 'VARCHAR', 'categories': 'VARCHAR', 'license': 'VARCHAR',
+              'abstract': 'VARCHAR',
+              'versions': 'STRUCT(version VARCHAR, created VARCHAR)[]', 'update_date': 'VARCHAR',
+              'authors_parsed': 'VARCHAR[][]'}
 _RFC = "try_strptime({}, '%a, %d %b %Y %H:%M:%S GMT')::TIMESTAMPTZ"   # without the ICU extension TIMESTAMPTZ is UTC
 _UPD = "CAST(TRY_CAST(update_date AS DATE) AS TIMESTAMP)::TIMESTAMPTZ"   # the fallback of a record without versions
 
@@ -82,25 +87,31 @@ def duckdb_memory(total:int|None=None) -> str:
         except (ValueError, OSError, AttributeError): total = 2 << 30   # not POSIX: assume a small machine
     return f'{min(max(total // 4, 256 << 20), 768 << 20) >> 20}MB'
 
-def snapshot_to_parquet(src:str|Path, out:str|Path, *, memory:str|None=None, threads:int|None=None, progress:bool=True) -> Path:
-    "Stream a Kaggle arXiv metadata snapshot (JSON lines or a JSON array) into Parquet with DuckDB, in at most `memory`; returns `out`"
+def snapshot_to_parquet(src:str|Path, out:str|Path, *, memory:str|None=None, threads:int|None=None,
+                        progress:bool=True) -> Path:
+    ("Stream a Kaggle arXiv metadata snapshot (JSON lines or a JSON array) into Parquet with DuckDB, in at most "
+     "`memory`; returns `out`")
     duckdb = require_bulk('duckdb')
     from tqdm.auto import tqdm
     src, out = Path(src), Path(out)
     size = src.stat().st_size   # FileNotFoundError for a missing file, before anything is created
     tmp, spill = Path(str(out) + '.part'), Path(tempfile.mkdtemp(prefix='.duckdb_spill_', dir=out.parent))
-    cfg = dict(memory_limit=memory or duckdb_memory(), temp_directory=str(spill), **({'threads': threads} if threads else {}))
+    cfg = dict(memory_limit=memory or duckdb_memory(), temp_directory=str(spill),
+               **({'threads': threads} if threads else {}))
     sql, con = f"COPY ({_snapshot_sql(src)}) TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd)", None
     try:
         con = duckdb.connect(config=cfg)
-        con.execute('SET enable_progress_bar = true'); con.execute('SET enable_progress_bar_print = false')   # progress for our bar only
+        # progress for our bar only
+        con.execute('SET enable_progress_bar = true'); con.execute('SET enable_progress_bar_print = false')
         with tqdm(total=100, unit='%', desc=src.name, disable=not progress or size < 64<<20) as bar:
             if bar.disable: con.execute(sql)
             else: _run_with_progress(con, sql, bar)
         os.replace(tmp, out)
     except duckdb.Error as e:
-        msg = ' '.join(str(e).split()).split(' Try setting')[0]   # DuckDB's hint (auto_detect, ignore_errors) is not for our users
-        raise SourceError(str(src), f'not JSON lines or a JSON array in the snapshot format: {msg[:300]}', None, 'broken') from e
+        # DuckDB's hint (auto_detect, ignore_errors) is not for our users
+        msg = ' '.join(str(e).split()).split(' Try setting')[0]
+        raise SourceError(str(src), f'not JSON lines or a JSON array in the snapshot format: {msg[:300]}', None,
+                          'broken') from e
     finally:
         if con is not None: con.close()
         tmp.unlink(missing_ok=True); shutil.rmtree(spill, ignore_errors=True)
@@ -124,9 +135,12 @@ class _ParquetOut:
 # %% ../nbs/02a_bulk.ipynb #1589be30
 OAI_URL = 'https://oaipmh.arxiv.org/oai'
 _O = '{http://www.openarchives.org/OAI/2.0/}'
-_OAI_FIX = {'badResumptionToken': 'the resumption token expired or is not valid: restart the harvest with from= set to the last datestamp you stored',
-            'badArgument': 'the request has an illegal or missing argument', 'badVerb': 'the verb is not an OAI-PMH verb',
-            'idDoesNotExist': 'no such identifier in this repository', 'cannotDisseminateFormat': 'the metadata format is not offered (use arXivRaw, arXiv or oai_dc)',
+_OAI_FIX = {'badResumptionToken': 'the resumption token expired or is not valid: restart the harvest with from= set to '
+                                  'the last datestamp you stored',
+            'badArgument': 'the request has an illegal or missing argument',
+            'badVerb': 'the verb is not an OAI-PMH verb',
+            'idDoesNotExist': 'no such identifier in this repository',
+            'cannotDisseminateFormat': 'the metadata format is not offered (use arXivRaw, arXiv or oai_dc)',
             'noSetHierarchy': 'the repository has no sets'}
 
 def _txt(el, tag:str) -> str|None:
@@ -143,23 +157,31 @@ def _oai_record(md) -> dict|None:
     if fmt == 'arXivRaw':
         vs = md.findall(ns + 'version')
         dates = [_utc(v.findtext(ns + 'date')) for v in vs]
-        r = dict(arxiv_id=_txt(md, ns+'id'), version=int(vs[-1].get('version', 'v1')[1:]) if vs else None, authors=_txt(md, ns+'authors'),
-                 authors_parsed=None, published=dates[0] if dates else None, updated=dates[-1] if dates else None, n_versions=len(vs))
+        r = dict(arxiv_id=_txt(md, ns+'id'), version=int(vs[-1].get('version', 'v1')[1:]) if vs else None,
+                 authors=_txt(md, ns+'authors'),
+                 authors_parsed=None, published=dates[0] if dates else None, updated=dates[-1] if dates else None,
+                 n_versions=len(vs))
     elif fmt == 'arXiv':
-        au = [[a.findtext(ns+'keyname') or '', a.findtext(ns+'forenames') or '', a.findtext(ns+'suffix') or ''] for a in md.iter(ns+'author')]
-        r = dict(arxiv_id=_txt(md, ns+'id'), version=None, authors=', '.join(' '.join(x for x in (f, k, s) if x) for k, f, s in au),
-                 authors_parsed=au, published=_utc(_txt(md, ns+'created')), updated=_utc(_txt(md, ns+'updated') or _txt(md, ns+'created')), n_versions=None)
+        au = [[a.findtext(ns+'keyname') or '', a.findtext(ns+'forenames') or '', a.findtext(ns+'suffix') or '']
+              for a in md.iter(ns+'author')]
+        r = dict(arxiv_id=_txt(md, ns+'id'), version=None, authors=', '.join(' '.join(x for x in (f, k, s) if x) for k,
+                                                                             f, s in au),
+                 authors_parsed=au, published=_utc(_txt(md, ns+'created')),
+                 updated=_utc(_txt(md, ns+'updated') or _txt(md, ns+'created')), n_versions=None)
     elif fmt == 'dc':
         dc = '{http://purl.org/dc/elements/1.1/}'
         ident = next((i.text for i in md.iter(dc+'identifier') if i.text and 'arxiv.org/abs/' in i.text), None)
         dates = sorted(t for d in md.iter(dc+'date') if (t := _utc(d.text)) is not None)
         return dict(arxiv_id=arxiv_id(ident) if ident else None, version=len(dates) or None, title=_txt(md, dc+'title'),
-                    authors=', '.join(c.text for c in md.iter(dc+'creator')), authors_parsed=[c.text.split(', ', 1) + [''] for c in md.iter(dc+'creator')],
+                    authors=', '.join(c.text for c in md.iter(dc+'creator')),
+                    authors_parsed=[c.text.split(', ', 1) + [''] for c in md.iter(dc+'creator')],
                     abstract=_txt(md, dc+'description'), categories=[s.text for s in md.iter(dc+'subject')],
-                    published=dates[0] if dates else None, updated=dates[-1] if dates else None, n_versions=len(dates) or None)
+                    published=dates[0] if dates else None, updated=dates[-1] if dates else None, n_versions=len(dates)
+                    or None)
     else: return None
     cats = (_txt(md, ns+'categories') or '').split()
-    return dict(r, title=_txt(md, ns+'title'), abstract=_txt(md, ns+'abstract'), categories=cats, primary_category=cats[0] if cats else None,
+    return dict(r, title=_txt(md, ns+'title'), abstract=_txt(md, ns+'abstract'), categories=cats,
+                primary_category=cats[0] if cats else None,
                 doi=_txt(md, ns+'doi'), journal_ref=_txt(md, ns+'journal-ref'), comments=_txt(md, ns+'comments'),
                 license=_txt(md, ns+'license'), submitter=_txt(md, ns+'submitter'))
 
@@ -168,11 +190,13 @@ def parse_oai(body:bytes, url:str='oai-pmh') -> tuple[list[dict], str|None, int|
     "Rows, the next resumption token (None at the end) and completeListSize from one OAI-PMH ListRecords page"
     try: root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as e: raise SourceError(url, f'OAI-PMH answer is not XML: {e}', None, 'broken') from e
-    if root.tag != _O + 'OAI-PMH': raise SourceError(url, f'not an OAI-PMH answer (root <{etree.QName(root).localname}>)', None, 'broken')
+    if root.tag != _O + 'OAI-PMH':
+        raise SourceError(url, f'not an OAI-PMH answer (root <{etree.QName(root).localname}>)', None, 'broken')
     if (err := root.find(_O + 'error')) is not None:
         code = err.get('code')
         if code == 'noRecordsMatch': return [], None, 0
-        raise SourceError(url, f'OAI-PMH error {code}: {(err.text or "").strip()} ({_OAI_FIX.get(code, "see the OAI-PMH spec")})', None, 'broken')
+        raise SourceError(url, f'OAI-PMH error {code}: {(err.text or "").strip()} '
+                               f'({_OAI_FIX.get(code, "see the OAI-PMH spec")})', None, 'broken')
     recs = []
     for rec in root.iter(_O + 'record'):
         if (h := rec.find(_O + 'header')) is not None and h.get('status') == 'deleted': continue
@@ -240,7 +264,8 @@ def _latex(s:str|None) -> str|None:
 
 def _authors(raw:str|None, parsed) -> list[str]:
     if hasattr(parsed, '__len__') and not isinstance(parsed, str) and len(parsed):
-        return [_latex(' '.join(x for x in (a[1] if len(a) > 1 else '', a[0], a[2] if len(a) > 2 else '') if x)) for a in parsed]
+        return [_latex(' '.join(x for x in (a[1] if len(a) > 1 else '', a[0], a[2] if len(a) > 2 else '') if x))
+                for a in parsed]
     return [_latex(a.strip()) for a in re.split(r',\s*(?:and\s+)?|\s+and\s+', raw or '') if a.strip()]
 
 def _no_versions(r) -> bool:
@@ -248,7 +273,8 @@ def _no_versions(r) -> bool:
     return not pd.isna(r.n_versions) and int(r.n_versions) == 0 and pd.notna(r.published)
 
 def bulk_parquet(path:str|Path, *, out:str|Path|None=None, progress:bool=True) -> Path:
-    "The Parquet file for a snapshot, saved OAI pages or Parquet at `path` (converted once, again when the source is newer)"
+    ("The Parquet file for a snapshot, saved OAI pages or Parquet at `path` (converted once, again when the source is "
+     "newer)")
     path = Path(path)
     if path.suffix == '.parquet': return path
     out = Path(out) if out else net.user_dir('data')/'bulk'/f'{path.stem}.parquet'
@@ -258,26 +284,38 @@ def bulk_parquet(path:str|Path, *, out:str|Path|None=None, progress:bool=True) -
         files = sorted(path.glob('*.xml')) if path.is_dir() else [path]
         return oai_to_parquet((parse_oai(f.read_bytes(), str(f))[0] for f in files), out, progress=progress)
     if path.suffix in ('.json', '.jsonl'): return snapshot_to_parquet(path, out, progress=progress)
-    raise ValueError(f'{path.name}: expected a snapshot (.json/.jsonl), OAI-PMH pages (.xml or a folder of them) or .parquet')
+    raise ValueError(f'{path.name}: expected a snapshot (.json/.jsonl), OAI-PMH pages (.xml or a folder of them) or '
+                     '.parquet')
 
 # %% ../nbs/02a_bulk.ipynb #1ef0512b
-def arxiv_bulk(path:str|Path, *, categories:Iterable[str]|str|None=None, since:Any=None, until:Any=None, title:str|None=None,
+def arxiv_bulk(path:str|Path, *, categories:Iterable[str]|str|None=None, since:Any=None, until:Any=None,
+               title:str|None=None,
                limit:int|None=None, out:str|Path|None=None, progress:bool=True) -> pd.DataFrame:
     "Papers from bulk arXiv metadata (Kaggle snapshot, OAI-PMH XML or Parquet) as items, selected with DuckDB"
     pq_path = bulk_parquet(path, out=out, progress=progress)
     conds, params = [], []
-    if categories: conds.append('list_has_any(categories, ?)'); params.append([categories] if isinstance(categories, str) else list(categories))
+    if categories:
+        conds.append('list_has_any(categories, ?)')
+        params.append([categories] if isinstance(categories, str) else list(categories))
     if since is not None: conds.append('published >= ?'); params.append(to_utc(since).to_pydatetime())
     if until is not None: conds.append('published <= ?'); params.append(to_utc(until).to_pydatetime())
     if title: conds.append('title ILIKE ?'); params.append(f'%{title}%')
-    sql = f"SELECT * FROM papers {'WHERE ' + ' AND '.join(conds) if conds else ''} ORDER BY published DESC NULLS LAST, arxiv_id {f'LIMIT {int(limit)}' if limit else ''}"
+    sql = (f"SELECT * FROM papers {'WHERE ' + ' AND '.join(conds) if conds else ''} ORDER BY published DESC NULLS "
+           "LAST, "
+           f"arxiv_id {f'LIMIT {int(limit)}' if limit else ''}")
     rows = bulk_sql(sql, pq_path, params)
-    recs = [dict(title=_latex(r.title), url=f'https://arxiv.org/abs/{r.arxiv_id}', authors=_authors(r.authors, r.authors_parsed),
-                 published=r.published, updated=r.updated, summary=' '.join((r.abstract or '').split()), arxiv_id=r.arxiv_id,
-                 version=None if pd.isna(r.version) else int(r.version), doi=(r.doi or '').split()[0] if isinstance(r.doi, str) and r.doi else None,
-                 year=r.published.year if pd.notna(r.published) else None, categories=list(r.categories) if r.categories is not None else [],
-                 extra=dict(primary_category=r.primary_category, journal_ref=r.journal_ref, comments=r.comments, license=r.license,
+    recs = [dict(title=_latex(r.title), url=f'https://arxiv.org/abs/{r.arxiv_id}',
+                 authors=_authors(r.authors, r.authors_parsed),
+                 published=r.published, updated=r.updated, summary=' '.join((r.abstract or '').split()),
+                 arxiv_id=r.arxiv_id,
+                 version=None if pd.isna(r.version) else int(r.version), doi=(r.doi or '').split()[0]
+                 if isinstance(r.doi, str) and r.doi else None,
+                 year=r.published.year if pd.notna(r.published) else None, categories=list(r.categories)
+                 if r.categories is not None else [],
+                 extra=dict(primary_category=r.primary_category, journal_ref=r.journal_ref, comments=r.comments,
+                            license=r.license,
                             submitter=r.submitter, n_versions=None if pd.isna(r.n_versions) else int(r.n_versions),
-                            **({'note': 'no versions in the record: published is its update_date'} if _no_versions(r) else {})))
+                            **({'note': 'no versions in the record: published is its update_date'} if _no_versions(r)
+                               else {})))
             for r in rows.itertuples()]
     return to_items(recs, source='arxiv_bulk', kind='paper')

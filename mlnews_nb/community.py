@@ -36,37 +36,52 @@ def _reddit_from_feed(df:pd.DataFrame, sub:str) -> pd.DataFrame:
     recs = []
     for r in df.to_dict('records'):
         ex, guid = dict(r['extra']), r['extra'].get('guid') or ''
-        rid = guid.removeprefix('t3_') if guid.startswith('t3_') else (m.group(1) if (m := re.search(r'/comments/(\w+)', r['url'] or '')) else None)
-        link = unescape(m.group(1)) if (m := re.search(r'<a href="([^"]+)"[^>]*>\[link\]</a>', r['summary_html'] or '')) else None  # sanitized: rel= follows href
+        rid = guid.removeprefix('t3_') if guid.startswith('t3_') else (m.group(1)
+                                                                       if (m := re.search(r'/comments/(\w+)', r['url'] or '')) else None)
+        # sanitized: rel= follows href
+        link = unescape(m.group(1)) if (m := re.search(r'<a href="([^"]+)"[^>]*>\[link\]</a>', r['summary_html']
+                                                       or '')) else None
         n = int(m.group(1)) if (m := re.search(r'\[(\d+) comments?\]', r['summary'] or '')) else None
         links = list(r['links_to'])
         if link and (k := link_key(link, code=True)) and k not in links: links.insert(0, k)
         ex.update(subreddit=sub, flair=flair(r['title']), permalink=r['url'], link_url=link)
-        who = list(r['authors']) or ([m.group(1)] if (m := re.search(r'submitted by\s*<a href="[^"]*/user/([^"/]+)/?"', r['summary_html'] or '')) else [])
+        who = list(r['authors']) or ([m.group(1)] if (m := re.search(r'submitted by\s*<a href="[^"]*/user/([^"/]+)/?"',
+                                                                     r['summary_html'] or '')) else [])
         ex['submitter'] = (who or [None])[0]
         recs.append({**r, 'key': f'reddit:{rid}' if rid else r['key'], 'comments': n, 'links_to': links, 'extra': ex,
                      'authors': [] if link and 'reddit.com/r/' not in link else who})
     return to_items(recs, kind='discussion') if recs else df
 
 def _reddit_creds(creds:dict|None) -> dict|None:
-    c = creds or {k: os.environ.get(f'MLNEWS_REDDIT_{k.upper()}') for k in ('client_id', 'client_secret', 'username', 'password')}
+    c = creds or {k: os.environ.get(f'MLNEWS_REDDIT_{k.upper()}') for k in ('client_id', 'client_secret', 'username',
+                                                                            'password')}
     return c if c.get('client_id') and c.get('client_secret') else None
 
 # %% ../nbs/04_community.ipynb #144168a9
 def _reddit_token(h:net.Http, base:str, c:dict) -> str:
     "A bearer token for a script app (password grant with a username, else client credentials); never stored"
-    data = dict(grant_type='password', username=c['username'], password=c.get('password') or '') if c.get('username') else dict(grant_type='client_credentials')
-    try: r = h.session.post(f'{base}/api/v1/access_token', data=data, auth=(c['client_id'], c['client_secret']), timeout=h.timeout)
-    except Exception as e: raise SourceError(f'{base}/api/v1/access_token', f'token request failed: {type(e).__name__}', None, 'unreachable') from None
-    if r.status_code != 200: raise SourceError(f'{base}/api/v1/access_token', f'token request refused: HTTP {r.status_code} (check the script app credentials)', r.status_code, 'blocked')
+    data = dict(grant_type='password', username=c['username'], password=c.get('password')
+                or '') if c.get('username') else dict(grant_type='client_credentials')
+    try:
+        r = h.session.post(f'{base}/api/v1/access_token', data=data, auth=(c['client_id'], c['client_secret']),
+                           timeout=h.timeout)
+    except Exception as e:
+        raise SourceError(f'{base}/api/v1/access_token', f'token request failed: {type(e).__name__}', None,
+                          'unreachable') from None
+    if r.status_code != 200:
+        raise SourceError(f'{base}/api/v1/access_token', f'token request refused: HTTP {r.status_code} (check the '
+                                                         'script app credentials)', r.status_code, 'blocked')
     try: return r.json()['access_token']
-    except (ValueError, KeyError): raise SourceError(f'{base}/api/v1/access_token', 'token response without access_token', r.status_code, 'broken') from None
+    except (ValueError, KeyError):
+        raise SourceError(f'{base}/api/v1/access_token', 'token response without access_token', r.status_code,
+                          'broken') from None
 
 _KIND_NAMES = {'t1': 'comments', 't2': 'accounts', 't4': 'messages', 't5': 'subreddits', 'more': 'more-stubs'}
 
 def _reddit_listing(d:dict, source:str) -> pd.DataFrame:
     "Items from a Reddit Listing JSON (API field names)"
-    if not isinstance(d, dict) or d.get('kind') != 'Listing': raise SourceError('reddit listing', 'not a Reddit Listing', None, 'broken')
+    if not isinstance(d, dict) or d.get('kind') != 'Listing':
+        raise SourceError('reddit listing', 'not a Reddit Listing', None, 'broken')
     recs = []
     for ch in d['data'].get('children', []):
         p = ch.get('data', {})
@@ -74,26 +89,35 @@ def _reddit_listing(d:dict, source:str) -> pd.DataFrame:
         html = p.get('selftext_html') or ''
         links = [l['key'] for l in extract_links(html)]
         if not p.get('is_self') and (k := link_key(p.get('url'), code=True)) and k not in links: links.insert(0, k)
-        recs.append(dict(key=f"reddit:{p['id']}", title=p.get('title'), url=REDDIT + p['permalink'] if p.get('permalink') else p.get('url'),
-                         authors=[p['author']] if p.get('author') and p.get('is_self') else [], published=p.get('created_utc'), score=p.get('score'),
-                         comments=p.get('num_comments'), summary=html_to_text(html), summary_html=sanitize_html(html, REDDIT),
-                         links_to=links, extra=dict(subreddit=p.get('subreddit'), submitter=p.get('author'), flair=(p.get('link_flair_text') or flair(p.get('title'))),
+        recs.append(dict(key=f"reddit:{p['id']}", title=p.get('title'), url=REDDIT + p['permalink']
+                         if p.get('permalink') else p.get('url'),
+                         authors=[p['author']] if p.get('author') and p.get('is_self') else [],
+                         published=p.get('created_utc'), score=p.get('score'),
+                         comments=p.get('num_comments'), summary=html_to_text(html),
+                         summary_html=sanitize_html(html, REDDIT),
+                         links_to=links, extra=dict(subreddit=p.get('subreddit'), submitter=p.get('author'),
+                                                    flair=(p.get('link_flair_text') or flair(p.get('title'))),
                                                     link_url=None if p.get('is_self') else p.get('url'))))
-    if not recs and (kinds := Counter(ch.get('kind') for ch in d['data'].get('children', []))):   # a listing of something else says so
+    # a listing of something else says so
+    if not recs and (kinds := Counter(ch.get('kind') for ch in d['data'].get('children', []))):
         what = ', '.join(f"{n} {_KIND_NAMES.get(k, 'things')} ({k})" for k, n in kinds.items())
-        raise SourceError('reddit listing', f'a Reddit listing of {what}, no posts (t3): not a subreddit or front page listing', None, 'broken')
+        raise SourceError('reddit listing', f'a Reddit listing of {what}, no posts (t3): not a subreddit or front page '
+                                            'listing', None, 'broken')
     return to_items(recs, source=source, kind='discussion') if recs else empty_items()
 
 # %% ../nbs/04_community.ipynb #99435ca5
 import time
 def reddit_top_result(sub:str='MachineLearning', t:str='week', *, limit:int=25, source:str|None=None, base:str=REDDIT,
-                      oauth_base:str=REDDIT_OAUTH, credentials:dict|None=None, http:net.Http|None=None) -> net.FetchResult:
-    "Top posts of r/`sub` for period `t` with the facts of the fetch: the public Atom feed, or the OAuth API with script-app credentials"
+                      oauth_base:str=REDDIT_OAUTH, credentials:dict|None=None,
+                      http:net.Http|None=None) -> net.FetchResult:
+    ("Top posts of r/`sub` for period `t` with the facts of the fetch: the public Atom feed, or the OAuth API with "
+     "script-app credentials")
     t0 = time.monotonic()
     h, source = http or net.http(), source or f'r/{sub}'
     if c := _reddit_creds(credentials):
         tok = _reddit_token(h, base, c)
-        r = h.get(f'{oauth_base}/r/{sub}/top', params=dict(t=t, limit=limit, raw_json=1), headers={'Authorization': f'bearer {tok}'})
+        r = h.get(f'{oauth_base}/r/{sub}/top', params=dict(t=t, limit=limit, raw_json=1),
+                  headers={'Authorization': f'bearer {tok}'})
         df = _reddit_listing(r.json(), source)
     else:
         r = h.get(f'{base}/r/{sub}/top/.rss', params=dict(t=t, limit=limit))
@@ -103,7 +127,8 @@ def reddit_top_result(sub:str='MachineLearning', t:str='week', *, limit:int=25, 
 def reddit_top(sub:str='MachineLearning', t:str='week', *, limit:int=25, source:str|None=None, base:str=REDDIT,
                oauth_base:str=REDDIT_OAUTH, credentials:dict|None=None, http:net.Http|None=None) -> pd.DataFrame:
     "Top posts of r/`sub` for period `t`: the public Atom feed, or the OAuth API when script-app credentials are set"
-    return reddit_top_result(sub, t, limit=limit, source=source, base=base, oauth_base=oauth_base, credentials=credentials, http=http).items
+    return reddit_top_result(sub, t, limit=limit, source=source, base=base, oauth_base=oauth_base,
+                             credentials=credentials, http=http).items
 
 
 # %% ../nbs/04_community.ipynb #481823ee
@@ -123,42 +148,53 @@ def _hn_rec(x:dict) -> dict|None:
     hn_url = f'https://news.ycombinator.com/item?id={i}'
     links = [l['key'] for l in extract_links(text or '', code=True)]
     if (k := link_key(x.get('url'), code=True)) and k not in links: links.insert(0, k)
-    return dict(key=f'hn:{i}', title=html_to_text(x['title']), url=x.get('url') or hn_url, authors=[by] if by and not x.get('url') else [], published=t,   # a link's submitter is not its author
-                score=score, comments=n, summary=html_to_text(text), summary_html=sanitize_html(text, hn_url), links_to=links,
+    # a link's submitter is not its author
+    return dict(key=f'hn:{i}', title=html_to_text(x['title']), url=x.get('url') or hn_url, authors=[by] if by
+                and not x.get('url') else [], published=t,
+                score=score, comments=n, summary=html_to_text(text), summary_html=sanitize_html(text, hn_url),
+                links_to=links,
                 extra=dict(hn_url=hn_url, hn_type=x.get('type') or 'story', submitter=by))
 
 def hn_items(data:Iterable[dict], *, source:str='hn') -> pd.DataFrame:
     "Items from Algolia hits or Firebase item objects (comments, deleted and dead items dropped)"
     recs = [r for x in data if isinstance(x, dict) and (r := _hn_rec(x))]
-    return to_items(recs, source=source, kind='discussion').drop_duplicates('key', ignore_index=True) if recs else empty_items()
+    return to_items(recs, source=source, kind='discussion').drop_duplicates('key',
+                                                                            ignore_index=True) if recs else empty_items()
 
 # %% ../nbs/04_community.ipynb #80ee6f48
 import time
-def hn_stories_result(query:str|Iterable[str]|None=None, *, days:float=7, min_points:int=0, tags:str='story', hits:int=200,
+def hn_stories_result(query:str|Iterable[str]|None=None, *, days:float=7, min_points:int=0, tags:str='story',
+                      hits:int=200,
                       source:str='hn', base:str=ALGOLIA, http:net.Http|None=None, now:Any=None) -> net.FetchResult:
     "Hacker News stories of the last `days` with at least `min_points`, by Algolia search, with the facts of the fetch"
     t0, h = time.monotonic(), http or net.http()
     since = int((to_utc(now) if now is not None else pd.Timestamp.now(tz='UTC')).timestamp() - days*86400)
     nf = f'created_at_i>{since}' + (f',points>={min_points}' if min_points else '')
     qs = [query] if query is None or isinstance(query, str) else list(query)
-    rs = [h.get(f'{base}/search_by_date', params={**({'query': q} if q else {}), 'tags': tags, 'numericFilters': nf, 'hitsPerPage': hits}) for q in qs]
+    rs = [h.get(f'{base}/search_by_date', params={**({'query': q} if q else {}), 'tags': tags, 'numericFilters': nf,
+                                                  'hitsPerPage': hits}) for q in qs]
     data = []
     for r in rs:
         d = r.json()
-        if not isinstance(d, dict) or 'hits' not in d: raise SourceError(r.url, 'Algolia answer without hits', r.status, 'broken')
+        if not isinstance(d, dict) or 'hits' not in d:
+            raise SourceError(r.url, 'Algolia answer without hits', r.status, 'broken')
         data += d['hits']
     return net.FetchResult(hn_items(data, source=source), net.FetchOutcome.of(rs, t0=t0))
 
 def hn_stories(query:str|Iterable[str]|None=None, *, days:float=7, min_points:int=0, tags:str='story', hits:int=200,
                source:str='hn', base:str=ALGOLIA, http:net.Http|None=None, now:Any=None) -> pd.DataFrame:
-    "Hacker News stories of the last `days` with at least `min_points`, by Algolia search (`query` may be a list: results merged)"
-    return hn_stories_result(query, days=days, min_points=min_points, tags=tags, hits=hits, source=source, base=base, http=http, now=now).items
+    ("Hacker News stories of the last `days` with at least `min_points`, by Algolia search (`query` may be a list: "
+     "results merged)")
+    return hn_stories_result(query, days=days, min_points=min_points, tags=tags, hits=hits, source=source, base=base,
+                             http=http, now=now).items
 
 
 # %% ../nbs/04_community.ipynb #c09042c7
 import time
-def hn_list_result(which:str='top', *, limit:int=30, source:str='hn', base:str=FIREBASE, http:net.Http|None=None) -> net.FetchResult:
-    "The live `top`, `best`, `new`, `show`, `ask` or `job` list from Firebase with the facts of the fetch (failed items counted)"
+def hn_list_result(which:str='top', *, limit:int=30, source:str='hn', base:str=FIREBASE,
+                   http:net.Http|None=None) -> net.FetchResult:
+    ("The live `top`, `best`, `new`, `show`, `ask` or `job` list from Firebase with the facts of the fetch (failed "
+     "items counted)")
     t0, h = time.monotonic(), http or net.http()
     r = h.get(f'{base}/{which}stories.json')
     ids = r.json()
@@ -167,10 +203,12 @@ def hn_list_result(which:str='top', *, limit:int=30, source:str='hn', base:str=F
     bad = [g for g in got if isinstance(g, SourceError)]
     if bad and len(bad) == len(got): raise bad[0]
     ok = [g for g in got if not isinstance(g, SourceError)]
-    o = net.FetchOutcome.of([r, *ok], t0=t0, message=f'{len(bad)} of {len(got)} items failed ({bad[0].message})' if bad else '')
+    o = net.FetchOutcome.of([r, *ok], t0=t0, message=f'{len(bad)} of {len(got)} items failed ({bad[0].message})' if bad
+                            else '')
     return net.FetchResult(hn_items([g.json() for g in ok], source=source), o)
 
-def hn_list(which:str='top', *, limit:int=30, source:str='hn', base:str=FIREBASE, http:net.Http|None=None) -> pd.DataFrame:
+def hn_list(which:str='top', *, limit:int=30, source:str='hn', base:str=FIREBASE,
+            http:net.Http|None=None) -> pd.DataFrame:
     "The live `top`, `best`, `new`, `show`, `ask` or `job` list from Firebase: ids first, then the items in parallel"
     return hn_list_result(which, limit=limit, source=source, base=base, http=http).items
 
@@ -192,11 +230,13 @@ def _masto_parts(handle:str, base:str|None=None) -> tuple[str,str,str]:
     return kind or '@', name, base or f'https://{inst}'
 
 def mastodon_url(handle:str, *, base:str|None=None) -> str:
-    "The RSS feed of a Mastodon user (`@user@instance`) or hashtag (`#tag@instance`); `base` replaces `https://<instance>`"
+    ("The RSS feed of a Mastodon user (`@user@instance`) or hashtag (`#tag@instance`); `base` replaces `https://"
+     "<instance>`")
     kind, name, root = _masto_parts(handle, base)
     return f'{root}/tags/{name}.rss' if kind == '#' else f'{root}/@{name}.rss'
 
-_PAPER_TEXT = re.compile(r'(?:https?://)?(?:www\.)?((?:arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}(?:v\d+)?)|(?:huggingface\.co/papers/\d{4}\.\d{4,5})'
+_PAPER_TEXT = re.compile(r'(?:https?://)?(?:www\.)?((?:arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}(?:v\d+)?)|'
+                         r'(?:huggingface\.co/papers/\d{4}\.\d{4,5})'
                          r'|(?:openreview\.net/forum\?id=[\w-]+)|(?:doi\.org/10\.\d{4,9}/[^\s<>"]+))')
 
 _AT_POST = re.compile(r'at://([^/]+)/app\.bsky\.feed\.post/([^/?#]+)')
@@ -207,22 +247,32 @@ def _bsky_key(uri:str|None) -> str|None:
     return f'url:{BLUESKY}/profile/{m.group(1)}/post/{m.group(2)}' if m else None
 
 def _post_fields(df:pd.DataFrame, handle:str) -> pd.DataFrame:
-    "Social posts have no titles and often cite papers as bare text: a title from the text, authors from the handle or status URL, text links"
+    ("Social posts have no titles and often cite papers as bare text: a title from the text, authors from the "
+     "handle or "
+     "status URL, text links")
     if not len(df): return df
-    masto = [f'@{m.group(2)}@{m.group(1)}' if (m := re.match(r'https?://([^/]+)/@([\w.-]+)/', u or '')) else None for u in df.url]
+    masto = [f'@{m.group(2)}@{m.group(1)}' if (m := re.match(r'https?://([^/]+)/@([\w.-]+)/', u or '')) else None
+             for u in df.url]
     short = lambda t: t if len(t) <= 100 else t[:99].rstrip() + '…'
-    df = df.assign(key=[_bsky_key(e.get('guid')) or k for k, e in zip(df.key, df.extra)], title=[t if isinstance(t, str) and t else (short(s) if s else None) for t, s in zip(df.title, df.summary)],
-                   authors=[a or ([m] if m else [handle] if not handle.startswith('#') else []) for a, m in zip(df.authors, masto)],
-                   links_to=[list(dict.fromkeys([*l, *(k for x in _PAPER_TEXT.findall(s or '') if (k := link_key('https://' + x.rstrip('.,;)'))))]))
+    df = df.assign(key=[_bsky_key(e.get('guid')) or k for k, e in zip(df.key, df.extra)],
+                   title=[t if isinstance(t, str) and t else (short(s) if s else None) for t,
+                          s in zip(df.title, df.summary)],
+                   authors=[a or ([m] if m else [handle] if not handle.startswith('#') else []) for a,
+                            m in zip(df.authors, masto)],
+                   links_to=[list(dict.fromkeys([*l, *(k for x in _PAPER_TEXT.findall(s or '')
+                                                       if (k := link_key('https://' + x.rstrip('.,;)'))))]))
                              for l, s in zip(df.links_to, df.summary)])
     return df.astype({'title': 'str'})
 
-def social_feed_result(handle:str, *, http:net.Http|None=None, source:str|None=None, base:str|None=None) -> net.FetchResult:
-    "Posts of a Bluesky handle (`name.bsky.social`) or Mastodon handle (`@user@instance`, `#tag@instance`), with the facts of the fetch"
+def social_feed_result(handle:str, *, http:net.Http|None=None, source:str|None=None,
+                       base:str|None=None) -> net.FetchResult:
+    ("Posts of a Bluesky handle (`name.bsky.social`) or Mastodon handle (`@user@instance`, `#tag@instance`), with the "
+     "facts of the fetch")
     masto = bool(re.match(r'\s*[@#][\w.-]+@', handle))
     url = mastodon_url(handle, base=base) if masto else bluesky_url(handle, base=base or BLUESKY)
     res = read_feed_result(url, source=source or handle, kind='social', http=http)
-    return net.FetchResult(_post_fields(res.items, handle.strip() if masto else '@' + handle.strip().lstrip('@')), res.outcome)
+    return net.FetchResult(_post_fields(res.items, handle.strip() if masto else '@' + handle.strip().lstrip('@')),
+                           res.outcome)
 
 def social_feed(handle:str, *, http:net.Http|None=None, source:str|None=None, base:str|None=None) -> pd.DataFrame:
     "Posts of a Bluesky handle (`name.bsky.social`) or Mastodon handle (`@user@instance`, `#tag@instance`) as items"
@@ -236,7 +286,8 @@ def _bsky_text(rec:dict) -> tuple[str, list[str]]:
     "A post's text with each link facet's shortened text replaced by its full URL, and those URLs"
     text, b, out, urls, at = rec.get('text') or '', (rec.get('text') or '').encode('utf-8'), [], [], 0
     for f in sorted(rec.get('facets') or [], key=lambda f: (f.get('index') or {}).get('byteStart') or 0):
-        uri = next((x.get('uri') for x in f.get('features') or [] if str(x.get('$type', '')).endswith('#link') and x.get('uri')), None)
+        uri = next((x.get('uri') for x in f.get('features') or [] if str(x.get('$type', '')).endswith('#link')
+                    and x.get('uri')), None)
         s, e = (f.get('index') or {}).get('byteStart'), (f.get('index') or {}).get('byteEnd')
         if not uri or not isinstance(s, int) or not isinstance(e, int) or not at <= s <= e <= len(b): continue
         out += [b[at:s].decode('utf-8', 'replace'), uri]; urls.append(uri); at = e   # offsets count UTF-8 bytes
@@ -246,22 +297,29 @@ def _bsky_rec(item:dict, replies:bool, reposts:bool) -> dict|None:
     "One feed item of getAuthorFeed as a record, or None for what is left out (replies, reposts, not a post)"
     p = item.get('post') or {}; rec, a = p.get('record') or {}, p.get('author') or {}
     repost = str((item.get('reason') or {}).get('$type', '')).endswith('reasonRepost')
-    if not (m := _AT_POST.fullmatch(p.get('uri') or '')) or (rec.get('reply') and not replies) or (repost and not reposts): return None
+    if not (m := _AT_POST.fullmatch(p.get('uri') or '')) or (rec.get('reply')
+                                                             and not replies) or (repost and not reposts):
+        return None
     text, urls = _bsky_text(rec)
     e = p.get('embed') or {}
-    card = (e.get('external') or (e.get('media') or {}).get('external') or {}).get('uri')   # a link card, also beside a quote
+    # a link card, also beside a quote
+    card = (e.get('external') or (e.get('media') or {}).get('external') or {}).get('uri')
     urls += [card] if card and card not in urls else []
     handle = a.get('handle') or m.group(1)
     return dict(key=_bsky_key(p['uri']), url=f'{BLUESKY}/profile/{handle}/post/{m.group(2)}', authors=[f'@{handle}'],
                 published=rec.get('createdAt'), summary=text, score=p.get('likeCount'), comments=p.get('replyCount'),
                 links_to=list(dict.fromkeys(k for u in urls if (k := link_key(u, code=True)))),
-                extra=dict(guid=p['uri'], likes=p.get('likeCount'), reposts=p.get('repostCount'), quotes=p.get('quoteCount'),
-                           replies=p.get('replyCount'), reply_to=((rec.get('reply') or {}).get('parent') or {}).get('uri'),
+                extra=dict(guid=p['uri'], likes=p.get('likeCount'), reposts=p.get('repostCount'),
+                           quotes=p.get('quoteCount'),
+                           replies=p.get('replyCount'), reply_to=((rec.get('reply') or {}).get('parent')
+                                                                  or {}).get('uri'),
                            reposted_by=((item.get('reason') or {}).get('by') or {}).get('handle') if repost else None,
                            langs=rec.get('langs') or [], links=urls))
 
-def bluesky_items(data:Any, *, source:str='bluesky', replies:bool=False, reposts:bool=False, url:str='bluesky getAuthorFeed') -> pd.DataFrame:
-    "Items with likes, reposts and replies from an `app.bsky.feed.getAuthorFeed` answer; own top-level posts unless asked"
+def bluesky_items(data:Any, *, source:str='bluesky', replies:bool=False, reposts:bool=False,
+                  url:str='bluesky getAuthorFeed') -> pd.DataFrame:
+    ("Items with likes, reposts and replies from an `app.bsky.feed.getAuthorFeed` answer; own top-level posts unless "
+     "asked")
     feed = data.get('feed') if isinstance(data, dict) else None
     if not isinstance(feed, list): raise SourceError(url, 'not a getAuthorFeed answer (no "feed" list)', None, 'broken')
     recs = [r for x in feed if isinstance(x, dict) and (r := _bsky_rec(x, replies, reposts))]
@@ -283,26 +341,33 @@ def _masto_rec(s:dict, replies:bool, reposts:bool) -> dict|None:
         booster, s = _masto_author(s.get('account') or {}, s.get('url')), s['reblog']
     a = s.get('account') or {}
     to = s.get('in_reply_to_account_id')
-    if (s.get('in_reply_to_id') or to) and to != a.get('id') and not replies: return None   # self-replies (threads) stay, as in the RSS
+    # self-replies (threads) stay, as in the RSS
+    if (s.get('in_reply_to_id') or to) and to != a.get('id') and not replies: return None
     url, html, card = s.get('url') or s.get('uri'), s.get('content') or '', (s.get('card') or {}).get('url')
     links = [l['key'] for l in extract_links(html, code=True)]
     if card and (k := link_key(card, code=True)) and k not in links: links.append(k)
     return dict(url=url, authors=_masto_author(a, url), published=s.get('created_at'), updated=s.get('edited_at'),
                 summary=html_to_text(html), summary_html=sanitize_html(html, url), score=s.get('favourites_count'),
-                comments=s.get('replies_count'), categories=[t['name'].lower() for t in s.get('tags') or [] if t.get('name')], links_to=links,
-                extra=dict(guid=url, id=s.get('id'), favourites=s.get('favourites_count'), boosts=s.get('reblogs_count'),
+                comments=s.get('replies_count'), categories=[t['name'].lower() for t in s.get('tags') or []
+                                                             if t.get('name')], links_to=links,
+                extra=dict(guid=url, id=s.get('id'), favourites=s.get('favourites_count'),
+                           boosts=s.get('reblogs_count'),
                            replies=s.get('replies_count'), visibility=s.get('visibility'), language=s.get('language'),
-                           content_warning=s.get('spoiler_text') or None, card_url=card, media=len(s.get('media_attachments') or []),
+                           content_warning=s.get('spoiler_text') or None, card_url=card,
+                           media=len(s.get('media_attachments') or []),
                            reply_to=s.get('in_reply_to_id'), boosted_by=booster[0] if booster else None))
 
-def mastodon_items(data:Any, *, source:str='mastodon', replies:bool=False, reposts:bool=False, url:str='mastodon statuses') -> pd.DataFrame:
-    "Items with favourites, boosts and replies from a list of Mastodon statuses; like the RSS: no boosts, no replies to others"
+def mastodon_items(data:Any, *, source:str='mastodon', replies:bool=False, reposts:bool=False,
+                   url:str='mastodon statuses') -> pd.DataFrame:
+    ("Items with favourites, boosts and replies from a list of Mastodon statuses; like the RSS: no boosts, no replies "
+     "to others")
     if not isinstance(data, list): raise SourceError(url, 'not a list of Mastodon statuses', None, 'broken')
     recs = [r for s in data if isinstance(s, dict) and (r := _masto_rec(s, replies, reposts))]
     return _post_fields(to_items(recs, source=source, kind='social'), '') if recs else empty_items()
 
 # %% ../nbs/04_community.ipynb #e3a6d1f9
-def bluesky_posts(handle:str, *, limit:int=50, replies:bool=False, reposts:bool=False, source:str|None=None, base:str=BSKY_API,
+def bluesky_posts(handle:str, *, limit:int=50, replies:bool=False, reposts:bool=False, source:str|None=None,
+                  base:str=BSKY_API,
                   http:net.Http|None=None) -> pd.DataFrame:
     "A Bluesky profile's posts with likes, reposts and replies, from the public AppView API (no login)"
     actor = handle.strip().lstrip('@')
@@ -317,16 +382,20 @@ def _max_id(headers:dict) -> str|None:
     m = re.search(r'<[^>]*[?&]max_id=(\w+)[^>]*>\s*;\s*rel="next"', link)
     return m.group(1) if m else None
 
-def mastodon_posts(handle:str, *, limit:int=40, pages:int=1, replies:bool=False, reposts:bool=False, source:str|None=None,
+def mastodon_posts(handle:str, *, limit:int=40, pages:int=1, replies:bool=False, reposts:bool=False,
+                   source:str|None=None,
                    base:str|None=None, http:net.Http|None=None) -> pd.DataFrame:
-    "Statuses of `@user@instance` (account lookup, then its statuses) or `#tag@instance` with favourites, boosts and replies"
+    ("Statuses of `@user@instance` (account lookup, then its statuses) or `#tag@instance` with favourites, boosts and "
+     "replies")
     kind, name, root = _masto_parts(handle, base)
     h, n = http or net.http(), min(limit, 40)
     if kind == '#': url, params = f'{root}/api/v1/timelines/tag/{quote(name)}', dict(limit=n)
     else:
         acct = (l := h.get(f'{root}/api/v1/accounts/lookup', params=dict(acct=name))).json()
-        if not isinstance(acct, dict) or not acct.get('id'): raise SourceError(l.url, 'account lookup answered without an id', l.status, 'broken')
-        url, params = f'{root}/api/v1/accounts/{acct["id"]}/statuses', dict(limit=n, exclude_replies=str(not replies).lower(),
+        if not isinstance(acct, dict) or not acct.get('id'):
+            raise SourceError(l.url, 'account lookup answered without an id', l.status, 'broken')
+        url, params = f'{root}/api/v1/accounts/{acct["id"]}/statuses', dict(limit=n,
+                                                                            exclude_replies=str(not replies).lower(),
                                                                              exclude_reblogs=str(not reposts).lower())
     data = []
     for _ in range(max(pages, 1)):   # older pages through the Link header's max_id (the RSS has the newest 20, no more)

@@ -25,7 +25,8 @@ __all__ = ['DECISION_RULES', 'VENUE_NAMES', 'MIX_MIN', 'MIX_SHARE', 'OPENREVIEW_
 # %% ../nbs/06_conferences.ipynb #4abc5de4
 DECISION_RULES:list[tuple[str,str]] = [
     (r'withdr', 'withdrawn'), (r'desk', 'desk_reject'), (r'reject', 'reject'),
-    (r'oral|notable.top.5\b|top.5%', 'oral'), (r'spotlight|highlight|notable.top.25', 'spotlight'), (r'poster', 'poster'),
+    (r'oral|notable.top.5\b|top.5%', 'oral'), (r'spotlight|highlight|notable.top.25', 'spotlight'),
+                                       (r'poster', 'poster'),
     (r'active|pending|under review|^submitted', 'pending'), (r'^workshop$', 'workshop'),
     (r'accept|long|short|findings|main|workshop|demo|industry|journal|publish|conference', 'accept')]
 _DEC_RE = [(re.compile(p), d) for p,d in DECISION_RULES]
@@ -43,10 +44,14 @@ def to_decision(status:Any) -> str|None:
 
 # %% ../nbs/06_conferences.ipynb #ada428f5
 VENUE_NAMES:dict[str,str] = {
-    'nips':'NeurIPS', 'neurips':'NeurIPS', 'icml':'ICML', 'iclr':'ICLR', 'aistats':'AISTATS', 'colt':'COLT', 'colm':'COLM',
-    'corl':'CoRL', 'acl':'ACL', 'emnlp':'EMNLP', 'naacl':'NAACL', 'coling':'COLING', 'cvpr':'CVPR', 'iccv':'ICCV', 'eccv':'ECCV',
-    'wacv':'WACV', 'uai':'UAI', 'tmlr':'TMLR', 'kdd':'KDD', 'www':'WWW', 'aaai':'AAAI', 'ijcai':'IJCAI', 'siggraph':'SIGGRAPH',
-    'siggraphasia':'SIGGRAPH Asia', 'rss':'RSS', 'iros':'IROS', 'icra':'ICRA', 'interspeech':'Interspeech', 'mlsys':'MLSys'}
+    'nips':'NeurIPS', 'neurips':'NeurIPS', 'icml':'ICML', 'iclr':'ICLR', 'aistats':'AISTATS', 'colt':'COLT',
+                             'colm':'COLM',
+    'corl':'CoRL', 'acl':'ACL', 'emnlp':'EMNLP', 'naacl':'NAACL', 'coling':'COLING', 'cvpr':'CVPR', 'iccv':'ICCV',
+                             'eccv':'ECCV',
+    'wacv':'WACV', 'uai':'UAI', 'tmlr':'TMLR', 'kdd':'KDD', 'www':'WWW', 'aaai':'AAAI', 'ijcai':'IJCAI',
+                             'siggraph':'SIGGRAPH',
+    'siggraphasia':'SIGGRAPH Asia', 'rss':'RSS', 'iros':'IROS', 'icra':'ICRA', 'interspeech':'Interspeech',
+                             'mlsys':'MLSys'}
 
 def _venue_year(m:re.Match) -> tuple[str,int]: return VENUE_NAMES.get(m.group(1), m.group(1).upper()), int(m.group(2))
 
@@ -69,7 +74,8 @@ def _nums(v:Any) -> list[float]:
         if m: out.append(float(m.group(1)) if '.' in m.group(1) else int(m.group(1)))
     return out
 
-_PC_EXTRA = ('track', 'tldr', 'primary_area', 'rating_avg', 'confidence_avg', 'github', 'project', 'pdf', 'aff', 'award')
+_PC_EXTRA = ('track', 'tldr', 'primary_area', 'rating_avg', 'confidence_avg', 'github', 'project', 'pdf', 'aff',
+             'award')
 
 def _plain(s:Any) -> str:
     "Plain text; the HTML stripper only when the text has markup or entities (most abstracts have none)"
@@ -90,26 +96,31 @@ def _pc_record(r:dict, venue:str, year:int) -> dict:
     key = f'openreview:{m.group(1)}' if m else (f'url:{canonical_url(page)}' if page else None)
     cites = r.get('gs_citation')
     extra = {k: r[k] for k in _PC_EXTRA if r.get(k) not in (None, '', [])}
-    extra.update(status=r.get('status'), id=r.get('id'), ratings=_nums(r.get('rating')), confidences=_nums(r.get('confidence')),
+    extra.update(status=r.get('status'), id=r.get('id'), ratings=_nums(r.get('rating')),
+                 confidences=_nums(r.get('confidence')),
                  citations=cites if isinstance(cites, int) and cites >= 0 else None)
     aid = _pc_arxiv(r)
-    return dict(key=key, title=' '.join(str(r.get('title') or '').split()), url=site or oa or None, authors=_split(r.get('author')),
+    return dict(key=key, title=' '.join(str(r.get('title') or '').split()), url=site or oa or None,
+                authors=_split(r.get('author')),
                 summary=_plain(r.get('abstract')), keywords=_split(r.get('keywords')), venue=venue, year=year,
-                decision=to_decision(r.get('status')), arxiv_id=aid, links_to=[f'arxiv:{aid}'] if aid else [], extra=extra)
+                decision=to_decision(r.get('status')), arxiv_id=aid, links_to=[f'arxiv:{aid}'] if aid else [],
+                extra=extra)
 
 # %% ../nbs/06_conferences.ipynb #f3bc600c
 def _read_json_list(path:Path) -> list[dict]:
     try: recs = json.loads(Path(path).read_bytes())
     except ValueError as e: raise SourceError(str(path), f'not JSON ({e})', None, 'broken') from e
     if not isinstance(recs, list) or (recs and not isinstance(recs[0], dict)):
-        raise SourceError(str(path), 'not a Paper Copilot list (expected a JSON array of paper records)', None, 'broken')
+        raise SourceError(str(path), 'not a Paper Copilot list (expected a JSON array of paper records)', None,
+                          'broken')
     return recs
 
 MIX_MIN, MIX_SHARE = 100, 0.95   # a list this big, with one tier for this share of it, does not tell tiers apart
 _TIERS = ('oral', 'spotlight', 'poster')
 
 def decision_mix(decisions:Iterable[str|None], *, min_size:int=MIX_MIN, share:float=MIX_SHARE) -> str|None:
-    "Why a big list's mix of decisions is implausible (one tier for nearly all papers, more orals than posters), or None"
+    ("Why a big list's mix of decisions is implausible (one tier for nearly all papers, more orals than posters), "
+     "or None")
     from collections import Counter
     c = Counter(d for d in decisions if isinstance(d, str)); n = sum(c.values())
     if n < min_size: return None
@@ -119,7 +130,8 @@ def decision_mix(decisions:Iterable[str|None], *, min_size:int=MIX_MIN, share:fl
     return None
 
 def _check_mix(rows:list[dict], venue:str, year:int, trust_tiers:bool) -> list[dict]:
-    "Flag a list whose tiers cannot be right: note it on every row and, unless trusted, read its tiers as plain `accept`"
+    ("Flag a list whose tiers cannot be right: note it on every row and, unless trusted, read its tiers as plain "
+     "`accept`")
     if not (why := decision_mix(r['decision'] for r in rows)): return rows
     note = (f'Paper Copilot {venue} {year}: {why}, an implausible mix (a status the list filled in for every paper?)'
             + ('' if trust_tiers else '; oral/spotlight/poster read as accept, the raw status kept in extra["status"]'))
@@ -166,15 +178,19 @@ def _csv_decision(row:dict, has_decision:bool) -> str|None:
     if not has_decision: return 'pending'
     return to_decision(row.get('decision'))
 
-def read_openreview_csv(path:str|Path, *, venue:str|None=None, year:int|None=None, keep_incomplete:bool=False) -> pd.DataFrame:
-    "Items from a CSV snapshot of an OpenReview venue (ICLR 2023: `id,title,keywords,ratings,...[,decision]` or `Title,Link`)"
+def read_openreview_csv(path:str|Path, *, venue:str|None=None, year:int|None=None,
+                        keep_incomplete:bool=False) -> pd.DataFrame:
+    ("Items from a CSV snapshot of an OpenReview venue (ICLR 2023: `id,title,keywords,ratings,...[,decision]` or "
+     "`Title,"
+     "Link`)")
     path = Path(path)
     if venue is None or year is None:
         m = re.search(r'([a-z]+)[-_]?(\d{4})', path.stem.lower())
         if not m: raise ValueError(f'give venue= and year=: none in the file name {path.name!r}')
         v, y = _venue_year(m); venue, year = venue or v, year or y
     df = pd.read_csv(path, encoding='utf-8-sig', dtype=str, keep_default_na=False).rename(columns=str.lower)
-    if 'id' not in df and 'link' not in df: raise SourceError(str(path), f'no id or link column (columns: {list(df.columns)})', None, 'broken')
+    if 'id' not in df and 'link' not in df:
+        raise SourceError(str(path), f'no id or link column (columns: {list(df.columns)})', None, 'broken')
     if 'id' not in df: df['id'] = df.link.str.extract(r'id=([^&#]+)', expand=False).fillna('')
     has_dec, recs, skipped = 'decision' in df, [], 0
     for i, row in enumerate(df.to_dict('records')):
@@ -183,9 +199,13 @@ def read_openreview_csv(path:str|Path, *, venue:str|None=None, year:int|None=Non
         extra = dict(ratings=_pylist(row.get('ratings')), confidences=_pylist(row.get('confidences')),
                      review_lengths=_pylist(row.get('review_lengths')), status=row.get('decision') or None)
         recs.append(dict(key=f'openreview:{fid}' if fid else f'row:{path.name}:{i+2}', title=title,
-                         url=f'https://openreview.net/forum?id={fid}' if fid else None, keywords=[str(k) for k in _pylist(row.get('keywords'))],
-                         venue=venue, year=year, decision=_csv_decision(row, has_dec) if 'withdraw' in row or has_dec else None, extra=extra))
-    if skipped: logger.warning('%s: %d rows have neither id nor title; skipped (keep_incomplete=True keeps them)', path.name, skipped)
+                         url=f'https://openreview.net/forum?id={fid}' if fid else None,
+                         keywords=[str(k) for k in _pylist(row.get('keywords'))],
+                         venue=venue, year=year, decision=_csv_decision(row, has_dec) if 'withdraw' in row or has_dec
+                         else None, extra=extra))
+    if skipped:
+        logger.warning('%s: %d rows have neither id nor title; skipped (keep_incomplete=True keeps them)', path.name,
+                       skipped)
     if not recs: raise SourceError(str(path), 'no papers in the CSV', None, 'broken')
     return to_items(recs, source='openreview', kind='paper')
 
@@ -204,9 +224,12 @@ OPENREVIEW_VENUES:dict[str,tuple[str,int|None]] = {
 def openreview_api(venue:str, year:int) -> tuple[int,str]:
     "The OpenReview API version (1 or 2) and venue id for `venue` in `year`"
     name = next((k for k in OPENREVIEW_VENUES if k.lower() == venue.lower()), None)
-    if name is None: raise ValueError(f'{venue!r} is not a known OpenReview venue ({", ".join(OPENREVIEW_VENUES)}): pass venue_id= and api=')
+    if name is None:
+        raise ValueError(f'{venue!r} is not a known OpenReview venue ({", ".join(OPENREVIEW_VENUES)}): pass venue_id= '
+                         'and api=')
     pat, first_v2 = OPENREVIEW_VENUES[name]
-    if name == 'ICML' and year < 2023: raise ValueError(f'ICML {year} is not on OpenReview: use pmlr_volume() for its PMLR volume')
+    if name == 'ICML' and year < 2023:
+        raise ValueError(f'ICML {year} is not on OpenReview: use pmlr_volume() for its PMLR volume')
     return (2 if first_v2 is None or year >= first_v2 else 1), pat.format(year=year)
 
 # %% ../nbs/06_conferences.ipynb #e0c2c10b
@@ -223,15 +246,18 @@ def _has(n:dict, *suffixes:str) -> bool: return any(i.endswith(suffixes) for i i
 
 def _decision_v2(content:dict, venue_id:str, reply_dec:str|None) -> str|None:
     vid, text = str(_v(content, 'venueid') or ''), str(_v(content, 'venue') or '')
-    for suffix, d in (('Withdrawn_Submission', 'withdrawn'), ('Desk_Rejected_Submission', 'desk_reject'), ('Rejected_Submission', 'reject')):
+    for suffix, d in (('Withdrawn_Submission', 'withdrawn'), ('Desk_Rejected_Submission', 'desk_reject'),
+                      ('Rejected_Submission', 'reject')):
         if vid.endswith(suffix): return d
-    if vid == venue_id: return d if (d := to_decision(text)) in ('oral', 'spotlight', 'poster') else to_decision(reply_dec) or 'accept'
+    if vid == venue_id:
+        return d if (d := to_decision(text)) in ('oral', 'spotlight', 'poster') else to_decision(reply_dec) or 'accept'
     return to_decision(reply_dec) if reply_dec else 'pending'
 
 def _note_record(note:dict, venue:str, year:int, venue_id:str, api:int) -> dict:
     c, reps = note.get('content') or {}, _replies(note)
     reviews = [r.get('content') or {} for r in reps if _has(r, 'Official_Review')]
-    dec = next((_v(r.get('content'), 'decision') for r in reps if _has(r, 'Decision', 'Meta_Review') and _v(r.get('content'), 'decision')), None)
+    dec = next((_v(r.get('content'), 'decision') for r in reps if _has(r, 'Decision', 'Meta_Review')
+                and _v(r.get('content'), 'decision')), None)
     if api == 2: decision = _decision_v2(c, venue_id, dec)
     elif _has(note, 'Desk_Rejected_Submission'): decision = 'desk_reject'
     elif _has(note, 'Withdrawn_Submission') or 'withdrawn' in str(_v(c, 'venue') or '').lower(): decision = 'withdrawn'
@@ -240,10 +266,14 @@ def _note_record(note:dict, venue:str, year:int, venue_id:str, api:int) -> dict:
     ms = lambda *ks: next((pd.Timestamp(note[k], unit='ms', tz='UTC') for k in ks if note.get(k)), None)
     extra = dict(tldr=_v(c, 'TLDR') or _v(c, 'TL;DR'), primary_area=_v(c, 'primary_area'), venue_id=venue_id,
                  venue_text=_v(c, 'venue'), decision_text=dec, number=note.get('number'), api=api,
-                 ratings=[x for r in reviews for x in _nums(_v(r, 'rating'))], confidences=[x for r in reviews for x in _nums(_v(r, 'confidence'))])
-    return dict(key=f'openreview:{forum}', title=' '.join(str(_v(c, 'title') or '').split()), url=f'{OPENREVIEW_WEB}/forum?id={forum}',
-                authors=list(_v(c, 'authors') or []), summary=html_to_text(_v(c, 'abstract')), keywords=list(_v(c, 'keywords') or []),
-                published=ms('pdate', 'odate', 'cdate', 'tcdate'), updated=ms('mdate', 'tmdate'), venue=venue, year=year,
+                 ratings=[x for r in reviews for x in _nums(_v(r, 'rating'))],
+                 confidences=[x for r in reviews for x in _nums(_v(r, 'confidence'))])
+    return dict(key=f'openreview:{forum}', title=' '.join(str(_v(c, 'title') or '').split()),
+                url=f'{OPENREVIEW_WEB}/forum?id={forum}',
+                authors=list(_v(c, 'authors') or []), summary=html_to_text(_v(c, 'abstract')),
+                keywords=list(_v(c, 'keywords') or []),
+                published=ms('pdate', 'odate', 'cdate', 'tcdate'), updated=ms('mdate', 'tmdate'), venue=venue,
+                year=year,
                 decision=decision, extra={k: v for k,v in extra.items() if v not in (None, '', [])})
 
 # %% ../nbs/06_conferences.ipynb #237ef332
@@ -251,7 +281,8 @@ def _polite(h:Http, base:str, cache_days:float):
     "Register the OpenReview guest policy and a cache lifetime for `base` on `h`, unless the host already has a policy"
     h.ensure_policy(base, 1, 3.0, 'openreview')
     if cache_days and hasattr(h.session, 'settings'):
-        h.session.settings.urls_expire_after.setdefault(base.split('://')[-1].rstrip('/') + '/notes', int(cache_days*86400))
+        h.session.settings.urls_expire_after.setdefault(base.split('://')[-1].rstrip('/') + '/notes',
+                                                        int(cache_days*86400))
 
 def openreview_notes(base_url:str, params:dict, *, http:Http|None=None, page_size:int=OPENREVIEW_PAGE,
                      max_notes:int|None=None, cache_days:float=1.0, answers:list|None=None) -> list[dict]:
@@ -276,8 +307,10 @@ import time
 from .net import FetchResult, FetchOutcome
 ACCEPTED = ('oral', 'spotlight', 'poster', 'accept')
 
-def conference_papers_result(venue:str, year:int, *, include:str='accepted', http:Http|None=None, base_url:str|None=None,
-                             api:int|None=None, venue_id:str|None=None, page_size:int=OPENREVIEW_PAGE, max_notes:int|None=None,
+def conference_papers_result(venue:str, year:int, *, include:str='accepted', http:Http|None=None,
+                             base_url:str|None=None,
+                             api:int|None=None, venue_id:str|None=None, page_size:int=OPENREVIEW_PAGE,
+                             max_notes:int|None=None,
                              cache_days:float=1.0) -> FetchResult:
     "Papers of an OpenReview venue and year (API v1 or v2 chosen by venue and year), with the facts of the fetch"
     t0, got = time.monotonic(), []
@@ -295,7 +328,8 @@ def conference_papers_result(venue:str, year:int, *, include:str='accepted', htt
         if include == 'all' and notes: notes += v1('Withdrawn_Submission') + v1('Desk_Rejected_Submission')
     if not notes:
         other = 1 if api == 2 else 2
-        raise SourceError(f'{base}/notes', f'OpenReview API v{api} returned no notes for {venue} {year} ({venue_id}); the wrong API '
+        raise SourceError(f'{base}/notes', f'OpenReview API v{api} returned no notes for {venue} {year} ({venue_id}); '
+                                           'the wrong API '
                           f'version answers with an empty list: try api={other}, or check the venue id', None, 'moved')
     df = to_items([_note_record(n, venue, year, venue_id, api) for n in notes], source='openreview', kind='paper')
     if venue_id == 'TMLR': df = df[df.published.dt.year == year].reset_index(drop=True)
@@ -306,13 +340,16 @@ def conference_papers(venue:str, year:int, *, include:str='accepted', http:Http|
                       api:int|None=None, venue_id:str|None=None, page_size:int=OPENREVIEW_PAGE, max_notes:int|None=None,
                       cache_days:float=1.0) -> pd.DataFrame:
     "Papers of an OpenReview venue and year (API v1 or v2 chosen by venue and year) in the item contract"
-    return conference_papers_result(venue, year, include=include, http=http, base_url=base_url, api=api, venue_id=venue_id,
+    return conference_papers_result(venue, year, include=include, http=http, base_url=base_url, api=api,
+                                    venue_id=venue_id,
                                     page_size=page_size, max_notes=max_notes, cache_days=cache_days).items
 
 
 # %% ../nbs/06_conferences.ipynb #fe942e8b
 def notes_handler(notes:list[dict]):
-    "A FixtureServer handler playing OpenReview's `/notes`: filter by `content.venueid`/`invitation`, page by `offset`/`limit`"
+    ("A FixtureServer handler playing OpenReview's `/notes`: filter by `content.venueid`/`invitation`, page by "
+     "`offset`/"
+     "`limit`")
     def handle(q:dict):
         sel = notes
         if vid := q.get('content.venueid'): sel = [n for n in sel if _v(n.get('content'), 'venueid') == vid]
@@ -343,7 +380,8 @@ def parse_neurips_index(html:str|bytes, year:int, base_url:str=NEURIPS_URL) -> p
     for a in doc.xpath('//li//a[contains(@href, "-Abstract")]'):
         li = next(a.iterancestors('li'))
         auth = li.xpath('.//span[contains(@class, "paper-authors")]') or li.xpath('.//i')
-        track = (li.get('class') or '').strip() or (re.search(r'-Abstract-(\w+)\.html', a.get('href')) or [None, 'conference'])[1].lower()
+        track = (li.get('class') or '').strip() or (re.search(r'-Abstract-(\w+)\.html', a.get('href'))
+                                                    or [None, 'conference'])[1].lower()
         url = canonical_url(urljoin(base_url + '/', a.get('href')))
         recs.append(dict(key=f'url:{url}', title=' '.join(a.text_content().split()), url=url,
                          authors=[p.strip() for p in auth[0].text_content().split(',') if p.strip()] if auth else [],
@@ -354,12 +392,14 @@ def neurips_proceedings(year:int, *, http:Http|None=None, base_url:str=NEURIPS_U
     "Accepted NeurIPS papers of `year` from the proceedings site"
     url = f'{base_url.rstrip("/")}/paper_files/paper/{year}'
     df = parse_neurips_index((http or default_http()).get(url).content, year, base_url)
-    if df.empty: raise SourceError(url, 'no papers found on the proceedings page (has its layout changed?)', None, 'broken')
+    if df.empty:
+        raise SourceError(url, 'no papers found on the proceedings page (has its layout changed?)', None, 'broken')
     return df
 
 # %% ../nbs/06_conferences.ipynb #bbf4c4db
 PMLR_URL = 'https://proceedings.mlr.press'
-PMLR_VENUES = {'International Conference on Machine Learning': 'ICML', 'Artificial Intelligence and Statistics': 'AISTATS',
+PMLR_VENUES = {'International Conference on Machine Learning': 'ICML',
+               'Artificial Intelligence and Statistics': 'AISTATS',
                'Learning Theory': 'COLT', 'Robot Learning': 'CoRL', 'Uncertainty in Artificial Intelligence': 'UAI'}
 
 def parse_pmlr_index(html:str|bytes, *, venue:str|None=None, year:int|None=None) -> pd.DataFrame:
@@ -374,16 +414,20 @@ def parse_pmlr_index(html:str|bytes, *, venue:str|None=None, year:int|None=None)
         abs_ = p.xpath('.//p[contains(@class, "links")]//a[1]/@href')
         url = canonical_url(abs_[0]) if abs_ else None
         authors = p.xpath('string(.//span[contains(@class, "authors")])').replace('\xa0', ' ')
-        recs.append(dict(key=f'url:{url}' if url else None, title=' '.join(p.xpath('string(.//p[contains(@class, "title")])').split()),
+        recs.append(dict(key=f'url:{url}' if url else None, title=' '.join(p.xpath('string(.//p[contains(@class, '
+                                                                                   '"title")])').split()),
                          url=url, authors=[a.strip() for a in authors.split(',') if a.strip()], venue=venue, year=year,
-                         decision='accept', extra={'info': ' '.join(p.xpath('string(.//span[contains(@class, "info")])').split()), 'volume': head}))
+                         decision='accept', extra={'info': ' '.join(p.xpath('string(.//span[contains(@class, '
+                                                                            '"info")])').split()), 'volume': head}))
     return to_items(recs, source='pmlr', kind='paper')
 
-def pmlr_volume(volume:int, *, venue:str|None=None, year:int|None=None, http:Http|None=None, base_url:str=PMLR_URL) -> pd.DataFrame:
+def pmlr_volume(volume:int, *, venue:str|None=None, year:int|None=None, http:Http|None=None,
+                base_url:str=PMLR_URL) -> pd.DataFrame:
     "Papers of PMLR volume `volume` (e.g. 202 = ICML 2023)"
     url = f'{base_url.rstrip("/")}/v{volume}/'
     df = parse_pmlr_index((http or default_http()).get(url).content, venue=venue, year=year)
-    if df.empty: raise SourceError(url, 'no papers found on the PMLR volume page (has its layout changed?)', None, 'broken')
+    if df.empty:
+        raise SourceError(url, 'no papers found on the PMLR volume page (has its layout changed?)', None, 'broken')
     return df
 
 # %% ../nbs/06_conferences.ipynb #522ea47c
@@ -406,10 +450,13 @@ def parse_acl_xml(xml:str|bytes, *, venue:str|None=None) -> pd.DataFrame:
         for p in vol.iter('paper'):
             aid = _text(p.find('url')) or f'{coll}-{vol.get("id")}.{p.get("id")}'
             url = f'{ACL_URL}/{aid}'
-            recs.append(dict(key=f'url:{canonical_url(url)}', title=_text(p.find('title')), url=url, doi=_text(p.find('doi')) or None,
-                             authors=[' '.join(filter(None, [_text(a.find('first')), _text(a.find('last'))])) for a in p.findall('author')],
+            recs.append(dict(key=f'url:{canonical_url(url)}', title=_text(p.find('title')), url=url,
+                             doi=_text(p.find('doi')) or None,
+                             authors=[' '.join(filter(None, [_text(a.find('first')), _text(a.find('last'))]))
+                                      for a in p.findall('author')],
                              summary=_text(p.find('abstract')), venue=venue, year=int(year) if year.isdigit() else None,
-                             decision='accept', extra={'anthology_id': aid, 'booktitle': book, 'pages': _text(p.find('pages'))}))
+                             decision='accept', extra={'anthology_id': aid, 'booktitle': book,
+                                                       'pages': _text(p.find('pages'))}))
     return to_items(recs, source='acl_anthology', kind='paper')
 
 def read_acl_anthology(path:str|Path, *, venue:str|None=None) -> pd.DataFrame:
@@ -418,7 +465,8 @@ def read_acl_anthology(path:str|Path, *, venue:str|None=None) -> pd.DataFrame:
     if df.empty: raise SourceError(str(path), 'no papers in the ACL Anthology XML', None, 'broken')
     return df
 
-def acl_anthology(collection:str, *, http:Http|None=None, base_url:str=ACL_XML_URL, venue:str|None=None) -> pd.DataFrame:
+def acl_anthology(collection:str, *, http:Http|None=None, base_url:str=ACL_XML_URL,
+                  venue:str|None=None) -> pd.DataFrame:
     "Papers of an ACL Anthology collection (`'2022.acl'`) from its XML source"
     url = f'{base_url.rstrip("/")}/{collection}.xml'
     df = parse_acl_xml((http or default_http()).get(url).content, venue=venue)
@@ -428,7 +476,8 @@ def acl_anthology(collection:str, *, http:Http|None=None, base_url:str=ACL_XML_U
 # %% ../nbs/06_conferences.ipynb #c3eced4f
 def link_to_arxiv(conf_items:pd.DataFrame, arxiv_items:pd.DataFrame, *, min_words:int=4, years_before:int=3,
                   years_after:int=1) -> pd.DataFrame:
-    "A copy of `conf_items` with `arxiv_id` filled from record links or an exact normalized-title match in `arxiv_items`"
+    ("A copy of `conf_items` with `arxiv_id` filled from record links or an exact normalized-title match in "
+     "`arxiv_items`")
     out = conf_items.copy()
     out['extra'] = [dict(e) for e in out.extra]
     for e, a in zip(out.extra, out.arxiv_id):

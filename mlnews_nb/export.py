@@ -17,7 +17,8 @@ __all__ = ['EXPORT_COLS', 'IMPORTERS', 'FORMATS', 'defuse', 'export_frame', 'to_
            'import_file', 'cli_import', 'cli_export']
 
 # %% ../nbs/21_export.ipynb #d19d25ca
-EXPORT_COLS = ['key', 'title', 'authors', 'published', 'year', 'venue', 'decision', 'kind', 'sources', 'url', 'arxiv_id', 'doi',
+EXPORT_COLS = ['key', 'title', 'authors', 'published', 'year', 'venue', 'decision', 'kind', 'sources', 'url',
+               'arxiv_id', 'doi',
                'state', 'note', 'tags', 'rating', 'state_at', 'summary']
 _FORMULA, _CONTROL = '=+-@', ('\t', '\r', '\n')
 
@@ -29,7 +30,8 @@ def _cell(v:Any) -> Any:
     return v
 
 def _risky(s:str) -> bool:
-    "Could a spreadsheet read `s` as a formula: a leading tab/CR/LF, or = + - @ first after spaces, full-width forms included"
+    ("Could a spreadsheet read `s` as a formula: a leading tab/CR/LF, or = + - @ first after spaces, full-width forms "
+     "included")
     if s.startswith(_CONTROL): return True
     t = s.lstrip()
     return bool(t) and unicodedata.normalize('NFKC', t[0])[:1] in _FORMULA
@@ -51,12 +53,14 @@ def to_csv(df:pd.DataFrame, path:str|Path|None=None, *, bom:bool=False) -> str:
     "A reading list as CSV text (UTF-8, stable columns, formula-safe); also written to `path` when given"
     out = export_frame(df)
     for c in out.columns: out[c] = [defuse(v) for v in out[c]]
-    text = ('\ufeff' if bom else '') + out.to_csv(index=False, lineterminator='\r\n')   # RFC 4180: then a CR inside a cell is quoted too
+    # RFC 4180: then a CR inside a cell is quoted too
+    text = ('\ufeff' if bom else '') + out.to_csv(index=False, lineterminator='\r\n')
     if path is not None: atomic_write(path, text)
     return text
 
 # %% ../nbs/21_export.ipynb #effc486c
-_BIB_SPECIAL = {'\\': r'\textbackslash{}', '{': r'\{', '}': r'\}', '~': r'\textasciitilde{}', '^': r'\textasciicircum{}', '$': r'\$',
+_BIB_SPECIAL = {'\\': r'\textbackslash{}', '{': r'\{', '}': r'\}', '~': r'\textasciitilde{}',
+                '^': r'\textasciicircum{}', '$': r'\$',
                 '&': r'\&', '%': r'\%', '#': r'\#', '_': r'\_'}
 _BIB_RE = re.compile('|'.join(re.escape(c) for c in _BIB_SPECIAL))
 _UNBALANCED = {'{': r'\textbraceleft{}', '}': r'\textbraceright{}'}
@@ -88,7 +92,8 @@ def bib_key(row:dict|pd.Series) -> str:
     "A citation key: first author's last name, year, first title word of 4+ letters (ASCII)"
     a = _cell(row.get('authors'))
     last = _ascii_word(a.split(';')[0].split(',')[0].split()[-1]) if a.strip() else 'anon'
-    y = row.get('year') if _cell(row.get('year')) != '' else (row['published'].year if _cell(row.get('published')) != '' else '')
+    y = row.get('year') if _cell(row.get('year')) != '' else (row['published'].year
+                                                              if _cell(row.get('published')) != '' else '')
     words = [_ascii_word(w) for w in re.split(r'[\W_]+', str(row.get('title') or ''))]
     return f"{last or 'anon'}{y}{next((w for w in words if len(w) >= 4), '')}"
 
@@ -96,18 +101,23 @@ def bib_key(row:dict|pd.Series) -> str:
 def bib_entry(row:dict|pd.Series) -> dict:
     "One bibtexparser entry dict for an item"
     g = lambda c: _cell(row.get(c))
-    e = {'title': _latex(g('title')), 'author': ' and '.join(_latex(a) for a in (row.get('authors') or [])) if isinstance(row.get('authors'), (list, tuple, np.ndarray)) else _latex(g('authors'))}
+    e = {'title': _latex(g('title')), 'author': ' and '.join(_latex(a) for a in (row.get('authors') or []))
+         if isinstance(row.get('authors'), (list, tuple, np.ndarray)) else _latex(g('authors'))}
     year = g('year') or (row['published'].year if g('published') != '' else '')
     if year != '': e['year'] = str(year)
     if g('arxiv_id'):
         cats = row.get('categories')
-        e |= dict(ENTRYTYPE='misc', eprint=g('arxiv_id'), archivePrefix='arXiv', url=f"https://arxiv.org/abs/{g('arxiv_id')}")
+        e |= dict(ENTRYTYPE='misc', eprint=g('arxiv_id'), archivePrefix='arXiv',
+                  url=f"https://arxiv.org/abs/{g('arxiv_id')}")
         if isinstance(cats, (list, tuple, np.ndarray)) and len(cats): e['primaryClass'] = str(cats[0])
-    elif accepted(g('venue'), g('decision')) and year != '': e |= dict(ENTRYTYPE='inproceedings', booktitle=_latex(g('venue')))
+    elif accepted(g('venue'), g('decision')) and year != '':
+        e |= dict(ENTRYTYPE='inproceedings', booktitle=_latex(g('venue')))
     else: e['ENTRYTYPE'] = 'misc'
-    if g('venue') and not accepted(g('venue'), g('decision')):       # a withdrawn or rejected submission is not a publication
+    # a withdrawn or rejected submission is not a publication
+    if g('venue') and not accepted(g('venue'), g('decision')):
         e['howpublished'] = _latex('Submitted to ' + venue_label(g('venue'), row.get('year'), g('decision')))
-    if g('venue') and e['ENTRYTYPE'] == 'misc' and g('decision') not in ('', 'reject', 'withdrawn', 'desk_reject', 'pending'):
+    if g('venue') and e['ENTRYTYPE'] == 'misc' and g('decision') not in ('', 'reject', 'withdrawn', 'desk_reject',
+                                                                         'pending'):
         e['ENTRYTYPE'], e['booktitle'] = 'inproceedings', _latex(g('venue'))     # accepted at a venue, also on arXiv
     if g('doi'): e['doi'] = g('doi')
     if 'url' not in e and g('url'): e['url'] = g('url')
@@ -128,7 +138,8 @@ def to_bibtex(df:pd.DataFrame, path:str|Path|None=None) -> str:
         while key in seen: key, i = base + 'abcdefghijklmnopqrstuvwxyz'[i % 26] * (i // 26 + 1), i + 1
         seen.add(key); e['ID'] = key; db.entries.append(e)
     w = BibTexWriter(); w.order_entries_by = None; w.indent = '  '
-    w.display_order = ['title', 'author', 'year', 'booktitle', 'eprint', 'archivePrefix', 'primaryClass', 'doi', 'url', 'note', 'keywords']
+    w.display_order = ['title', 'author', 'year', 'booktitle', 'eprint', 'archivePrefix', 'primaryClass', 'doi', 'url',
+                       'note', 'keywords']
     text = w.write(db)
     if path is not None: atomic_write(path, text)
     return text
@@ -144,7 +155,8 @@ def read_bibtex(text:str) -> list[dict]:
     heads = re.findall(r'^\s*@(?!comment|string|preamble)\w+\s*\{\s*([^,\s]+)', text, flags=re.M | re.I)
     if len(ents) < len(heads):     # bibtexparser drops an entry it cannot parse without a word: say which
         lost = sorted(set(heads) - {e['ID'] for e in ents}) or heads[len(ents):]
-        raise MLNewsError(f'{len(heads) - len(ents)} BibTeX entr{"y" if len(heads) - len(ents) == 1 else "ies"} could not be read '
+        raise MLNewsError(f'{len(heads) - len(ents)} BibTeX entr{"y" if len(heads) - len(ents) == 1 else "ies"} could '
+                          'not be read '
                           f'(unbalanced braces?): {", ".join(lost[:5])}')
     return ents
 
@@ -175,7 +187,8 @@ def to_markdown(df:pd.DataFrame, path:str|Path|None=None, *, title:str='Reading 
     return text
 
 # %% ../nbs/21_export.ipynb #ca9585a8
-_CSL_TYPE = {'post': 'post-weblog', 'newsletter': 'post-weblog', 'discussion': 'post', 'social': 'post', 'video': 'motion_picture'}
+_CSL_TYPE = {'post': 'post-weblog', 'newsletter': 'post-weblog', 'discussion': 'post', 'social': 'post',
+             'video': 'motion_picture'}
 
 def _csl_name(a:str) -> dict:
     "A CSL name: 'Family, Given' or 'Given Family'; a single word is a literal"
@@ -190,14 +203,17 @@ def csl_item(row:dict|pd.Series) -> dict:
     au = row.get('authors')
     au = list(au) if isinstance(au, (list, tuple, np.ndarray)) else [a for a in str(g('authors')).split('; ') if a]
     kind, venue, dec = g('kind') or 'paper', g('venue'), g('decision')
-    e = {'id': g('key'), 'type': 'paper-conference' if kind == 'paper' and accepted(venue, dec) else _CSL_TYPE.get(kind, 'article'),
+    e = {'id': g('key'), 'type': 'paper-conference' if kind == 'paper' and accepted(venue, dec)
+         else _CSL_TYPE.get(kind, 'article'),
          'title': g('title'), 'author': [_csl_name(a) for a in au]}
     pub = row.get('published'); year = g('year')
     if year != '': e['issued'] = {'date-parts': [[int(float(year))]]}
-    elif pub is not None and pub is not pd.NaT and pub == pub: p = pd.Timestamp(pub); e['issued'] = {'date-parts': [[p.year, p.month, p.day]]}
+    elif pub is not None and pub is not pd.NaT and pub == pub:
+        p = pd.Timestamp(pub); e['issued'] = {'date-parts': [[p.year, p.month, p.day]]}
     if e['type'] == 'paper-conference': e['container-title'] = venue
     elif venue: e['genre'] = venue_label(venue, row.get('year'), dec)
-    if g('arxiv_id'): e |= {'archive': 'arXiv', 'archive_location': g('arxiv_id'), 'URL': f"https://arxiv.org/abs/{g('arxiv_id')}"}
+    if g('arxiv_id'):
+        e |= {'archive': 'arXiv', 'archive_location': g('arxiv_id'), 'URL': f"https://arxiv.org/abs/{g('arxiv_id')}"}
     elif g('url'): e['URL'] = g('url')
     if g('doi'): e['DOI'] = g('doi')
     if g('note'): e['note'] = g('note')
@@ -207,7 +223,8 @@ def csl_item(row:dict|pd.Series) -> dict:
 def to_csl_json(df:pd.DataFrame, path:str|Path|None=None) -> str:
     "A reading list as CSL-JSON (an array of items); also written to `path` when given"
     import json
-    text = json.dumps([csl_item(r) for _, r in df.drop_duplicates('key').iterrows()], ensure_ascii=False, indent=1) + '\n'
+    text = json.dumps([csl_item(r) for _, r in df.drop_duplicates('key').iterrows()], ensure_ascii=False,
+                      indent=1) + '\n'
     if path is not None: atomic_write(path, text)
     return text
 
@@ -242,16 +259,20 @@ def _restore(store, recs:list[dict]) -> int:
     "Write state/note/tags/rating per key into `store`; add a minimal item for unknown keys"
     known = set(store.items(keys=[r['key'] for r in recs]).key) if recs else set()
     new = [r for r in recs if r['key'] not in known]
-    if new: store.add(to_items([{k:r.get(k) for k in ('key', 'title', 'url', 'authors', 'published', 'arxiv_id', 'doi', 'venue', 'year', 'kind')}
+    if new:
+        store.add(to_items([{k:r.get(k) for k in ('key', 'title', 'url', 'authors', 'published', 'arxiv_id', 'doi',
+                                                  'venue', 'year', 'kind')}
                                 | dict(source=r.get('source') or 'import') for r in new]))
     for r in recs:
-        store.decide(r['key'], state=r.get('state') or None, note=r.get('note') or None, tags=r.get('tags') or None, rating=r.get('rating') or None)
+        store.decide(r['key'], state=r.get('state') or None, note=r.get('note') or None, tags=r.get('tags') or None,
+                     rating=r.get('rating') or None)
     return len(recs)
 
 def import_csv(path:str|Path, store) -> int:
     "Restore the decisions, summaries, tags and ratings of a CSV made by `to_csv` into `store`; returns how many keys"
     df = pd.read_csv(path, encoding='utf-8-sig', dtype=str, keep_default_na=False)
-    if 'key' not in df: raise MLNewsError(f'{path} has no "key" column: not a mlnews_nb export (columns: {list(df.columns)[:8]})')
+    if 'key' not in df:
+        raise MLNewsError(f'{path} has no "key" column: not a mlnews_nb export (columns: {list(df.columns)[:8]})')
     recs = []
     for r in df.to_dict('records'):
         r = {k: _undefuse(v) for k,v in r.items()}
@@ -266,9 +287,14 @@ def import_csv(path:str|Path, store) -> int:
 def import_bibtex(path:str|Path, store) -> int:
     "Restore the decisions and summaries of a BibTeX file made by `to_bibtex` into `store`; returns how many keys"
     ents = read_bibtex(Path(path).read_text(encoding='utf-8'))
-    recs = [dict(key=e['mlnews_key'], title=e.get('title'), url=e.get('url'), arxiv_id=e.get('eprint'), doi=e.get('doi'),
-                 venue=e.get('booktitle'), year=e.get('year'), authors=[a.strip() for a in e.get('author', '').split(' and ') if a.strip()],
-                 state=e.get('mlnews_state'), note=e.get('note'), tags=[t.strip() for t in e.get('keywords', '').split(',') if t.strip()],
+    recs = [dict(key=e['mlnews_key'], title=e.get('title'), url=e.get('url'), arxiv_id=e.get('eprint'),
+                 doi=e.get('doi'),
+                 venue=e.get('booktitle'), year=e.get('year'), authors=[a.strip()
+                                                                        for a in e.get('author', '').split(' and ')
+                                                                        if a.strip()],
+                 state=e.get('mlnews_state'), note=e.get('note'), tags=[t.strip()
+                                                                        for t in e.get('keywords', '').split(',')
+                                                                        if t.strip()],
                  rating=int(e['mlnews_rating']) if e.get('mlnews_rating') else None, kind='paper')
             for e in ents if e.get('mlnews_key')]
     if ents and not recs: raise MLNewsError(f'{path}: no entry has an mlnews_key field: not a mlnews_nb export')

@@ -11,8 +11,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit, parse_qs
 import numpy as np, pandas as pd
 import feedparser
-from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc, item_key,
-                            ITEM_DTYPES, KINDS, MLNewsError, SourceError, ContractError, safe_url, clean_text, bound_title, bound_key)
+from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc,
+                            item_key,
+                            ITEM_DTYPES, KINDS, MLNewsError, SourceError, ContractError, safe_url, clean_text,
+                            bound_title, bound_key)
 from . import net
 
 # %% auto #0
@@ -21,15 +23,18 @@ __all__ = ['COMMON_FEED_PATHS', 'link_key', 'extract_links', 'feed_date', 'parse
 
 # %% ../nbs/03_feeds.ipynb #fc712a14
 def link_key(url:str, *, code:bool=False) -> str|None:
-    "The key of the work a URL points at (arXiv, Hugging Face papers, OpenReview, DOI; GitHub repos with `code`), or None"
+    ("The key of the work a URL points at (arXiv, Hugging Face papers, OpenReview, DOI; GitHub repos with `code`), "
+     "or None")
     if not url or not isinstance(url, str): return None
     u = urlsplit(url.strip())
     host, path = (u.hostname or '').lower().removeprefix('www.'), u.path
     if host.endswith('arxiv.org'): return f'arxiv:{a}' if (a := arxiv_id(url)) else None
-    if host in ('huggingface.co', 'hf.co') and (m := re.match(r'/papers/(\d{4}\.\d{4,5})', path)): return f'arxiv:{m.group(1)}'
+    if host in ('huggingface.co', 'hf.co') and (m := re.match(r'/papers/(\d{4}\.\d{4,5})', path)):
+        return f'arxiv:{m.group(1)}'
     if host.endswith('openreview.net') and (i := parse_qs(u.query).get('id')): return f'openreview:{i[0]}'
     if host in ('doi.org', 'dx.doi.org') and (d := normalize_doi(path.lstrip('/'))): return f'doi:{d}'
-    if code and host == 'github.com' and (m := re.match(r'/([\w.-]+)/([\w.-]+)', path)) and m.group(1) not in ('orgs', 'topics', 'sponsors'):
+    if code and host == 'github.com' and (m := re.match(r'/([\w.-]+)/([\w.-]+)',
+                                                        path)) and m.group(1) not in ('orgs', 'topics', 'sponsors'):
         return f'url:https://github.com/{m.group(1).lower()}/{m.group(2).lower().removesuffix(".git")}'
     return None
 
@@ -46,14 +51,16 @@ def _blurb(a, max_len:int=400) -> str:
     hit = next((s for s in sents if anchor and anchor in s), sents[0])
     return hit if len(hit) <= max_len else hit[:max_len-1].rstrip() + '…'
 
-_HINTS = ('arxiv', 'openreview', 'doi.org', 'huggingface.co', 'hf.co')   # a paper host named somewhere: worth an HTML parse
+# a paper host named somewhere: worth an HTML parse
+_HINTS = ('arxiv', 'openreview', 'doi.org', 'huggingface.co', 'hf.co')
 
 _HREF = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in _HINTS))
 _HREF_CODE = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in (*_HINTS, 'github')))
 
 def _join(base:str|None, u:str|None) -> str|None:
     "`u` resolved against `base`; `u` as it is when either is missing or the pair does not parse (a bad IPv6 literal)"
-    if not (base and u) or u.startswith(('https://', 'http://')) and '/.' not in u: return u   # already absolute: urljoin would only cost time
+    # already absolute: urljoin would only cost time
+    if not (base and u) or u.startswith(('https://', 'http://')) and '/.' not in u: return u
     try: return urljoin(base, u)
     except ValueError: return u
 
@@ -63,7 +70,8 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     hints = (*_HINTS, 'github') if code else _HINTS
     low, blow = str(html).lower(), (base_url or '').lower()
     if not any(h in low or h in blow for h in hints): return []  # no paper host named: skip the HTML parse
-    if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []   # named in prose only, no link to it
+    # named in prose only, no link to it
+    if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []
     from lxml import html as lhtml
     try: root = lhtml.fragment_fromstring(clean_text(str(html)), create_parent='div')
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
@@ -83,16 +91,20 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
 # %% ../nbs/03_feeds.ipynb #b9ff513b
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _EPOCH, _US = datetime(1970, 1, 1, tzinfo=timezone.utc), timedelta(microseconds=1)
-_LO, _HI = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(2262, 4, 11, tzinfo=timezone.utc)   # before 1900: a placeholder; after 2262: no ns
+# before 1900: a placeholder; after 2262: no ns
+_LO, _HI = datetime(1900, 1, 1, tzinfo=timezone.utc), datetime(2262, 4, 11, tzinfo=timezone.utc)
 _MON = {m: i for i, m in enumerate('jan feb mar apr may jun jul aug sep oct nov dec'.split(), 1)}
-_ZONES = {'ut': 0, 'utc': 0, 'gmt': 0, 'z': 0, 'est': -5, 'edt': -4, 'cst': -6, 'cdt': -5, 'mst': -7, 'mdt': -6, 'pst': -8, 'pdt': -7}
-_RFC822 = re.compile(r'(?:[a-z]+\.?,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{4}|\d{2})(?:[\sT,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?'
+_ZONES = {'ut': 0, 'utc': 0, 'gmt': 0, 'z': 0, 'est': -5, 'edt': -4, 'cst': -6, 'cdt': -5, 'mst': -7, 'mdt': -6,
+          'pst': -8, 'pdt': -7}
+_RFC822 = re.compile(r'(?:[a-z]+\.?,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{4}|\d{2})(?:[\sT,]+(\d{1,'
+                     r'2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?'
                      r'\s*(?:([+-])(\d{2}):?(\d{2})|([a-z]{1,5}))?\s*$', re.I)
 
 def _in_range(d:datetime|None) -> datetime|None: return d if d is not None and _LO <= d < _HI else None
 
 def feed_date(s:Any) -> datetime|None:
-    "A feed's date string (ISO 8601 or RFC 822, the forms feeds use) as an aware UTC datetime; None when unreadable, before 1900 or past 2262"
+    ("A feed's date string (ISO 8601 or RFC 822, the forms feeds use) as an aware UTC datetime; None when unreadable, "
+     "before 1900 or past 2262")
     if not isinstance(s, str) or not (s := s.strip()): return None
     try:
         d = datetime.fromisoformat(s)
@@ -102,7 +114,9 @@ def feed_date(s:Any) -> datetime|None:
     y = int(m.group(3)); y += (2000 if y < 50 else 1900) if len(m.group(3)) == 2 else 0
     off = ((-1 if m.group(7) == '-' else 1) * timedelta(hours=int(m.group(8)), minutes=int(m.group(9))) if m.group(7)
            else timedelta(hours=_ZONES.get((m.group(10) or 'utc').lower(), 0)))
-    try: d = datetime(y, mon, int(m.group(1)), int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0), tzinfo=timezone.utc) - off
+    try:
+        d = datetime(y, mon, int(m.group(1)), int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0),
+                     tzinfo=timezone.utc) - off
     except (ValueError, OverflowError): return None
     return _in_range(d)
 
@@ -112,12 +126,14 @@ def _from_struct(t) -> datetime|None:
     except (OverflowError, ValueError, TypeError): return None
 
 def _ts(entry, *names) -> tuple[datetime|None, str|None]:
-    "The first usable date among `names` of a feedparser entry, and the first raw date string seen (for the note when none is usable)"
+    ("The first usable date among `names` of a feedparser entry, and the first raw date string seen (for the note when "
+     "none is usable)")
     raw = next((v for n in names if isinstance(v := dict.get(entry, n), str) and v.strip()), None)
     for n in names:
         if (t := dict.get(entry, f'{n}_parsed')) and (d := _from_struct(t)): return d, raw
     for n in names:
-        if dict.get(entry, f'{n}_parsed') is not None: continue   # read by feedparser, and out of range: missing, not 2001
+        # read by feedparser, and out of range: missing, not 2001
+        if dict.get(entry, f'{n}_parsed') is not None: continue
         if d := feed_date(dict.get(entry, n)): return d, raw
     return None, raw
 
@@ -125,9 +141,11 @@ def _authors(e) -> list[str]:
     names = [a.get('name') for a in e.get('authors', []) if a.get('name')]
     return names or ([e.author] if e.get('author') else [])
 
-def _record(*, title:str|None, link:str|None, authors:list, pub:datetime|None, upd:datetime|None, summ:str|None, content:str|None,
+def _record(*, title:str|None, link:str|None, authors:list, pub:datetime|None, upd:datetime|None, summ:str|None,
+            content:str|None,
             guid:str|None, tags:list, base:str|None, raw_date:str|None=None) -> dict:
-    "One item record from an entry's parts, whichever parser read them: the same fields from feedparser and from the lxml fast path"
+    ("One item record from an entry's parts, whichever parser read them: the same fields from feedparser and from the "
+     "lxml fast path")
     link = _join(base, link) or ''
     summ = summ or content or ''
     links = extract_links('\n'.join(x for x in (summ, content) if x), base_url=link or base)
@@ -144,8 +162,10 @@ def _record(*, title:str|None, link:str|None, authors:list, pub:datetime|None, u
 def _entry(e, base:str|None) -> dict:
     "The record of a feedparser entry"
     pub, raw = _ts(e, 'published', 'created', 'updated')
-    return _record(title=e.get('title'), link=e.get('link'), authors=_authors(e), pub=pub, upd=_ts(e, 'updated')[0], raw_date=raw,
-                   summ=e.get('summary'), content=next((c.get('value') for c in e.get('content', []) if c.get('value')), None),
+    return _record(title=e.get('title'), link=e.get('link'), authors=_authors(e), pub=pub, upd=_ts(e, 'updated')[0],
+                   raw_date=raw,
+                   summ=e.get('summary'), content=next((c.get('value') for c in e.get('content', []) if c.get('value')),
+                                                       None),
                    guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
@@ -153,7 +173,8 @@ def _dedupe(recs:list[dict]) -> list[dict]:
     "Merge entries with the same guid or the same link (first one wins)"
     seen, out = set(), []
     for r in recs:
-        ids = {('g', r['extra'].get('guid')), ('u', canonical_url(r['url']) if r.get('url') else None)} - {('g', None), ('u', None)}
+        ids = {('g', r['extra'].get('guid')), ('u', canonical_url(r['url']) if r.get('url')
+                                               else None)} - {('g', None), ('u', None)}
         if ids & seen: continue
         seen |= ids; out.append(r)
     return out
@@ -187,7 +208,8 @@ _UTC, _NAT = pd.DatetimeTZDtype('ns', 'UTC'), np.iinfo('int64').min
 
 def _times(ds:list) -> Any:
     "A datetime64[ns, UTC] column from aware datetimes and Nones"
-    ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for d in ds), 'int64', len(ds)).view('M8[ns]')
+    ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for d in ds), 'int64',
+                     len(ds)).view('M8[ns]')
     try: return pd.arrays.DatetimeArray._simple_new(ns, dtype=_UTC)   # the values are UTC already: no conversion pass
     except (AttributeError, TypeError): return pd.DatetimeIndex(ns).tz_localize('UTC').array
 
@@ -197,7 +219,8 @@ def _objs(values:list) -> np.ndarray:
     return a
 
 def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
-    "The item-contract frame of feed records, built a column at a time: what `to_items` makes of them, residue rules included, without its per-column checks"
+    ("The item-contract frame of feed records, built a column at a time: what `to_items` makes of them, residue rules "
+     "included, without its per-column checks")
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
     n, notes = len(recs), [{} for _ in recs]
     urls, titles = [], []
@@ -209,29 +232,39 @@ def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
         if cut: nt['title_cut'] = cut
         titles.append(t)
     aid = [arxiv_id(u) if u else None for u in urls]
-    keys = [bound_key(str(r['key'])) if r.get('key') else item_key(dict(r, url=u, title=t, arxiv_id=a)) for r, u, t, a in zip(recs, urls, titles, aid)]
-    if len(set(keys)) < n:   # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it
+    keys = [bound_key(str(r['key'])) if r.get('key') else item_key(dict(r, url=u, title=t, arxiv_id=a)) for r, u, t,
+            a in zip(recs, urls, titles, aid)]
+    # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it
+    if len(set(keys)) < n:
         first = {}
         for i, k in enumerate(keys): first.setdefault(k, i)
         keep = sorted(first.values())
         recs, notes, urls, titles, aid, keys = ([x[i] for i in keep] for x in (recs, notes, urls, titles, aid, keys))
         n = len(recs)
     txt = lambda c: _strs([clean_text(r.get(c)) for r in recs])
-    lst = lambda c: _objs([[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs])
-    cols = dict(key=_strs(keys), source=_same(source, n), kind=_same(kind, n), title=_strs([t or None for t in titles]), url=_strs(urls),
-                authors=lst('authors'), published=_times([r.get('published') for r in recs]), updated=_times([r.get('updated') for r in recs]),
-                summary=txt('summary'), summary_html=txt('summary_html'), arxiv_id=_strs(aid), categories=lst('categories'),
+    lst = lambda c: _objs([[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != '']
+                           for r in recs])
+    cols = dict(key=_strs(keys), source=_same(source, n), kind=_same(kind, n), title=_strs([t or None for t in titles]),
+                url=_strs(urls),
+                authors=lst('authors'), published=_times([r.get('published') for r in recs]),
+                updated=_times([r.get('updated') for r in recs]),
+                summary=txt('summary'), summary_html=txt('summary_html'), arxiv_id=_strs(aid),
+                categories=lst('categories'),
                 keywords=lst('keywords'), links_to=lst('links_to'),
-                extra=_objs([{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {}) for r, nt in zip(recs, notes)]),
+                extra=_objs([{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {}) for r,
+                             nt in zip(recs, notes)]),
                 fetched_at=_times([datetime.now(timezone.utc)]*n))
     arrays = [cols[c] if c in cols else _null(t, n) for c, t in ITEM_DTYPES.items()]
     try: return pd.DataFrame._from_arrays(arrays, columns=_COLS, index=pd.RangeIndex(n), verify_integrity=False)
-    except (AttributeError, TypeError): return pd.DataFrame(dict(zip(ITEM_DTYPES, arrays)), copy=False)   # pandas without the fast constructor
+    # pandas without the fast constructor
+    except (AttributeError, TypeError): return pd.DataFrame(dict(zip(ITEM_DTYPES, arrays)), copy=False)
 
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> pd.DataFrame:
     recs = _dedupe(recs)
     for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')): r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
+        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
+            r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|"
+                                              f"{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
     df = _frame(recs, source=source or info.get('title') or 'feed', kind=kind) if recs else empty_items()
     df.attrs['feed'] = info
@@ -240,10 +273,13 @@ def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> pd.DataFra
 # %% ../nbs/03_feeds.ipynb #24d356f9
 def _parse_json_feed(content:bytes, url:str|None) -> tuple[list[dict], dict]:
     try: d = json.loads(content)
-    except (ValueError, RecursionError) as e: raise SourceError(url or '<bytes>', f'JSON Feed does not parse: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
+    except (ValueError, RecursionError) as e:
+        raise SourceError(url or '<bytes>', f'JSON Feed does not parse: {type(e).__name__}: {str(e)[:200]}', None,
+                          'broken') from e
     if not isinstance(d, dict) or 'jsonfeed.org' not in str(d.get('version', '')):
         raise SourceError(url or '<bytes>', 'JSON, but not a JSON Feed (no jsonfeed.org version)', None, 'broken')
-    s = lambda v: v if isinstance(v, str) else None   # a JSON Feed is written by strangers: a field of the wrong type counts as absent
+    # a JSON Feed is written by strangers: a field of the wrong type counts as absent
+    s = lambda v: v if isinstance(v, str) else None
     base = s(d.get('home_page_url')) or url
     recs = []
     for it in d.get('items') if isinstance(d.get('items'), list) else []:
@@ -252,25 +288,33 @@ def _parse_json_feed(content:bytes, url:str|None) -> tuple[list[dict], dict]:
         html = s(it.get('content_html')) or s(it.get('summary')) or s(it.get('content_text')) or ''
         links = extract_links(html, base_url=link or base)
         pub = feed_date(s(it.get('date_published')))
-        extra = {'guid': str(it['id']) if it.get('id') is not None else None, **({'date_missing': True} if pub is None else {})}
+        extra = {'guid': str(it['id']) if it.get('id') is not None else None,
+                 **({'date_missing': True} if pub is None else {})}
         if pub is None and s(it.get('date_published')): extra['date_unreadable'] = it['date_published'][:100]
         if links: extra['blurbs'] = {l['key']: l['blurb'] for l in links}
-        people = it.get('authors') if isinstance(it.get('authors'), list) else [it['author']] if isinstance(it.get('author'), dict) else []
+        people = it.get('authors') if isinstance(it.get('authors'),
+                                                 list) else [it['author']] if isinstance(it.get('author'), dict) else []
         authors = [a['name'] for a in people if isinstance(a, dict) and s(a.get('name'))]
-        recs.append(dict(title=s(it.get('title')), url=link or None, authors=authors, published=pub, updated=feed_date(s(it.get('date_modified'))),
-                         summary=html_to_text(s(it.get('summary')) or html), summary_html=sanitize_html(html, link or base),
-                         categories=[t for t in it.get('tags') or [] if isinstance(t, str)] if isinstance(it.get('tags'), list) else [],
+        recs.append(dict(title=s(it.get('title')), url=link or None, authors=authors, published=pub,
+                         updated=feed_date(s(it.get('date_modified'))),
+                         summary=html_to_text(s(it.get('summary')) or html),
+                         summary_html=sanitize_html(html, link or base),
+                         categories=[t for t in it.get('tags') or [] if isinstance(t, str)]
+                         if isinstance(it.get('tags'), list) else [],
                          links_to=[l['key'] for l in links], extra=extra))
-    return recs, dict(title=s(d.get('title')), link=s(d.get('home_page_url')), format='json1', entries=len(recs), bozo=False, problem=None)
+    return recs, dict(title=s(d.get('title')), link=s(d.get('home_page_url')), format='json1', entries=len(recs),
+                      bozo=False, problem=None)
 
 # %% ../nbs/03_feeds.ipynb #d66128dc
 from lxml import etree
 
-_ATOM, _RSS1, _RDF = 'http://www.w3.org/2005/Atom', 'http://purl.org/rss/1.0/', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#'
+_ATOM, _RSS1, _RDF = 'http://www.w3.org/2005/Atom', 'http://purl.org/rss/1.0/', ('http://www.w3.org/1999/02/'
+                                                                                 '22-rdf-syntax-ns#')
 _DC, _DCT = 'http://purl.org/dc/elements/1.1/', 'http://purl.org/dc/terms/'
 _CONTENT, _MEDIA = 'http://purl.org/rss/1.0/modules/content/', 'http://search.yahoo.com/mrss/'
 _HTML_TYPES = ('text/html', 'application/xhtml+xml')
-_XP = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True, load_dtd=False)
+_XP = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+                      load_dtd=False)
 _EMAIL = re.compile(r'[\w.+-]+@[\w-]+(\.[\w-]+)+')
 _NSDECL = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
@@ -282,7 +326,8 @@ def _text(el) -> str|None:
     return ''.join(el.itertext()) if len(el) else (el.text or '')
 
 def _markup(el) -> str|None:
-    "An element's content as markup: its text when it is text (escaped HTML, CDATA), the markup inside it when it holds raw HTML elements"
+    ("An element's content as markup: its text when it is text (escaped HTML, CDATA), the markup inside it when it "
+     "holds raw HTML elements")
     if el is None: return None
     if not len(el): return el.text or ''
     inner = (el.text or '') + ''.join(etree.tostring(c, encoding='unicode', with_tail=True) for c in el)
@@ -328,15 +373,19 @@ def _base(el, base:str|None) -> str|None:
 # %% ../nbs/03_feeds.ipynb #8add8481
 def _rss_fields(ns:str|None) -> dict:
     "Tag -> field of the children an RSS 2.0 (`ns=None`) or RSS 1.0 item may have"
-    return {_q(ns, 'title'): 'title', _q(ns, 'link'): 'link', _q(ns, 'guid'): 'guid', _q(ns, 'description'): 'description',
-            _q(ns, 'author'): 'author', _q(_DC, 'creator'): 'creator', _q(ns, 'category'): 'category', _q(_DC, 'subject'): 'subject',
-            _q(ns, 'pubDate'): 'pubDate', _q(_DCT, 'issued'): 'issued', _q(_DCT, 'created'): 'created', _q(_DC, 'date'): 'date',
+    return {_q(ns, 'title'): 'title', _q(ns, 'link'): 'link', _q(ns, 'guid'): 'guid',
+            _q(ns, 'description'): 'description',
+            _q(ns, 'author'): 'author', _q(_DC, 'creator'): 'creator', _q(ns, 'category'): 'category',
+            _q(_DC, 'subject'): 'subject',
+            _q(ns, 'pubDate'): 'pubDate', _q(_DCT, 'issued'): 'issued', _q(_DCT, 'created'): 'created',
+            _q(_DC, 'date'): 'date',
             _q(_DCT, 'modified'): 'modified', _q(_CONTENT, 'encoded'): 'encoded'}
 _RSS_FIELDS = {None: _rss_fields(None), 'http://purl.org/rss/1.0/': _rss_fields('http://purl.org/rss/1.0/')}
 _MANY = ('author', 'creator', 'category', 'subject')
 
 def _rss_item(it, ns:str|None, base:str|None) -> dict:
-    "One RSS 2.0 (`ns=None`) or RSS 1.0 item as a raw entry, read in one pass over its children (the first of each kind counts)"
+    ("One RSS 2.0 (`ns=None`) or RSS 1.0 item as a raw entry, read in one pass over its children (the first of each "
+     "kind counts)")
     fields, el = _RSS_FIELDS[ns], {}
     many = {k: [] for k in _MANY}
     for c in it:
@@ -348,13 +397,16 @@ def _rss_item(it, ns:str|None, base:str|None) -> dict:
     gid = (_text(g) or '').strip() or None if g is not None else (it.get(_q(_RDF, 'about')) if ns == _RSS1 else None)
     if not link and gid and g is not None and g.get('isPermaLink', 'true') == 'true': link = gid
     b = _base(it, base)
-    summ, title = _markup(el.get('description')), f('title')   # a description holding raw HTML elements keeps them (Reddit's shape)
+    # a description holding raw HTML elements keeps them (Reddit's shape)
+    summ, title = _markup(el.get('description')), f('title')
     return dict(title=title if title is not None else _text(it.find(f'.//{{{_MEDIA}}}title')), link=_join(b, link),
                 id=_join(b, gid) if ns is None else gid,
                 authors=[_person(t) for e in (*many['author'], *many['creator']) if (t := _text(e)) and t.strip()],
-                summary=summ if summ is not None else _text(it.find(f'.//{{{_MEDIA}}}description')), content=_markup(el.get('encoded')),
+                summary=summ if summ is not None else _text(it.find(f'.//{{{_MEDIA}}}description')),
+                content=_markup(el.get('encoded')),
                 published=f('pubDate') or f('issued'), created=f('created'), updated=f('date') or f('modified'),
-                tags=_uniq((t.strip(), e.get('domain')) for e in (*many['category'], *many['subject']) if (t := _text(e)) and t.strip()))
+                tags=_uniq((t.strip(), e.get('domain')) for e in (*many['category'], *many['subject'])
+                           if (t := _text(e)) and t.strip()))
 
 def _atom_entry(e, base:str|None) -> dict:
     "One Atom 1.0 entry as a raw entry"
@@ -365,51 +417,66 @@ def _atom_entry(e, base:str|None) -> dict:
     gid = _join(b, gid)
     summ, title = _atom_text(e.find(_q(_ATOM, 'summary'))), _atom_text(e.find(_q(_ATOM, 'title')))
     return dict(title=title if title is not None else _text(e.find(f'.//{{{_MEDIA}}}title')), link=link or gid, id=gid,
-                authors=[n.strip() for a in e.iterfind(_q(_ATOM, 'author')) if (n := _text(a.find(_q(_ATOM, 'name')))) and n.strip()]
+                authors=[n.strip() for a in e.iterfind(_q(_ATOM, 'author')) if (n := _text(a.find(_q(_ATOM, 'name'))))
+                         and n.strip()]
                         + [_person(t) for c in e.iterfind(_q(_DC, 'creator')) if (t := _text(c)) and t.strip()],
-                summary=summ if summ is not None else _text(e.find(f'.//{{{_MEDIA}}}description')), content=_atom_text(e.find(_q(_ATOM, 'content'))),
-                published=f('published') or f('issued', _DCT), created=f('created', _DCT), updated=f('updated') or f('date', _DC),
-                tags=_uniq(((c.get('term') or '').strip(), c.get('scheme'), c.get('label')) for c in e.iterfind(_q(_ATOM, 'category')) if (c.get('term') or '').strip()))
+                summary=summ if summ is not None else _text(e.find(f'.//{{{_MEDIA}}}description')),
+                content=_atom_text(e.find(_q(_ATOM, 'content'))),
+                published=f('published') or f('issued', _DCT), created=f('created', _DCT), updated=f('updated')
+                or f('date', _DC),
+                tags=_uniq(((c.get('term') or '').strip(), c.get('scheme'), c.get('label'))
+                           for c in e.iterfind(_q(_ATOM, 'category')) if (c.get('term') or '').strip()))
 
 # %% ../nbs/03_feeds.ipynb #b94a93d1
 _XMLISH = re.compile(r'xml|rss|atom|rdf', re.I)
-_C1 = (re.compile(rb'\xc2[\x80-\x9f]'), re.compile(rb'&#(?:12[89]|1[3-5]\d|[xX][89][0-9a-fA-F]);'))   # double-encoded UTF-8, Windows-1252 points
+# double-encoded UTF-8, Windows-1252 points
+_C1 = (re.compile(rb'\xc2[\x80-\x9f]'), re.compile(rb'&#(?:12[89]|1[3-5]\d|[xX][89][0-9a-fA-F]);'))
 _c1 = lambda b: any(r.search(b) for r in _C1)   # two searches with a literal head: a tenth of one alternation's time
 
 def _fast_parse(content:bytes, url:str|None=None, headers:dict|None=None) -> tuple[list[dict], dict]|None:
-    "Raw entries and feed info of a well-formed RSS 2.0, Atom 1.0 or RSS 1.0 feed read with lxml; None hands it to feedparser"
+    ("Raw entries and feed info of a well-formed RSS 2.0, Atom 1.0 or RSS 1.0 feed read with lxml; None hands it to "
+     "feedparser")
     if _c1(content): return None
     ctype = {str(k).lower(): v for k,v in (headers or {}).items()}.get('content-type', '')
     if ctype and not _XMLISH.search(ctype.split(';')[0]): return None
     try: root = etree.fromstring(content, _XP, base_url=url)
     except (etree.XMLSyntaxError, ValueError): return None
-    if b'<!DOCTYPE' in content[:4096] and next(root.iter(etree.Entity), None) is not None: return None   # entities used: feedparser's rules
+    # entities used: feedparser's rules
+    if b'<!DOCTYPE' in content[:4096] and next(root.iter(etree.Entity), None) is not None: return None
     enc = (root.getroottree().docinfo.encoding or 'utf-8').lower()
-    if enc not in ('utf-8', 'utf8', 'us-ascii', 'ascii'): return None   # feedparser's encoding rules (and its repairs) apply
+    # feedparser's encoding rules (and its repairs) apply
+    if enc not in ('utf-8', 'utf8', 'us-ascii', 'ascii'): return None
     if (m := re.search(r'charset=["\']?([\w-]+)', ctype, re.I)) and m.group(1).lower() != enc: return None
     if root.tag == 'rss' and root.get('version') in ('2.0', '2.0.1'):
         if (ch := root.find('channel')) is None: return None
         b = _base(ch, url)
         items = [_rss_item(it, None, b) for it in ch.iterfind('item')]
-        info = dict(title=_text(ch.find('title')), link=_join(b, (_text(ch.find('link')) or '').strip() or _alt_link(ch)), format='rss20',
-                    updated=_text(ch.find('lastBuildDate')) or _text(ch.find(_q(_DC, 'date'))) or _text(ch.find('pubDate')))
+        info = dict(title=_text(ch.find('title')), link=_join(b, (_text(ch.find('link')) or '').strip()
+                                                              or _alt_link(ch)), format='rss20',
+                    updated=_text(ch.find('lastBuildDate')) or _text(ch.find(_q(_DC, 'date')))
+                    or _text(ch.find('pubDate')))
     elif root.tag == _q(_ATOM, 'feed'):
         b = _base(root, url)
         items = [_atom_entry(e, b) for e in root.iterfind(_q(_ATOM, 'entry'))]
-        info = dict(title=_atom_text(root.find(_q(_ATOM, 'title'))), link=_join(b, _alt_link(root) or (_text(root.find(_q(_ATOM, 'id'))) or '').strip() or None),
+        info = dict(title=_atom_text(root.find(_q(_ATOM, 'title'))), link=_join(b, _alt_link(root)
+                                                                                or (_text(root.find(_q(_ATOM, 'id')))
+                                                                                    or '').strip() or None),
                     format='atom10', updated=_text(root.find(_q(_ATOM, 'updated'))))
     elif root.tag == _q(_RDF, 'RDF') and (ch := root.find(_q(_RSS1, 'channel'))) is not None:
         b = _base(root, url)
         items = [_rss_item(it, _RSS1, b) for it in root.iterfind(_q(_RSS1, 'item'))]
-        info = dict(title=_text(ch.find(_q(_RSS1, 'title'))), link=_join(b, (_text(ch.find(_q(_RSS1, 'link'))) or '').strip() or None),
+        info = dict(title=_text(ch.find(_q(_RSS1, 'title'))), link=_join(b, (_text(ch.find(_q(_RSS1, 'link')))
+                                                                             or '').strip() or None),
                     format='rss10', updated=_text(ch.find(_q(_DC, 'date'))))
     else: return None
-    info.update(title=html_to_text(info['title'] or '') or None, entries=len(items), bozo=False, problem=None, encoding=enc, note=None, parser='lxml')
+    info.update(title=html_to_text(info['title'] or '') or None, entries=len(items), bozo=False, problem=None,
+                encoding=enc, note=None, parser='lxml')
     return items, info
 
 # %% ../nbs/03_feeds.ipynb #ba41f49c
 def _fast_records(raw:list[dict], base:str|None) -> list[dict]:
-    "Item records from raw entries: the same fields `_entry` makes from feedparser's, each distinct date string parsed once"
+    ("Item records from raw entries: the same fields `_entry` makes from feedparser's, each distinct date string "
+     "parsed once")
     memo = {}
     def d(s):
         if s not in memo: memo[s] = feed_date(s)
@@ -417,21 +484,27 @@ def _fast_records(raw:list[dict], base:str|None) -> list[dict]:
     out = []
     for r in raw:
         pub = d(r['published']) or d(r['created']) or d(r['updated'])
-        out.append(_record(title=r['title'], link=r['link'], authors=r['authors'], pub=pub, upd=d(r['updated']),   # feedparser strips text values; so do we
-                           summ=(r['summary'] or '').strip(), content=(r['content'] or '').strip() or None, guid=r['id'], tags=r['tags'], base=base,
-                           raw_date=next((x for x in (r['published'], r['created'], r['updated']) if x and x.strip()), None)))
+        # feedparser strips text values; so do we
+        out.append(_record(title=r['title'], link=r['link'], authors=r['authors'], pub=pub, upd=d(r['updated']),
+                           summ=(r['summary'] or '').strip(), content=(r['content'] or '').strip() or None,
+                           guid=r['id'], tags=r['tags'], base=base,
+                           raw_date=next((x for x in (r['published'], r['created'], r['updated']) if x and x.strip()),
+                                         None)))
     return out
 
 # %% ../nbs/03_feeds.ipynb #3f7e4f5a
 def _looks_html(content:bytes) -> bool:
     head = content[:2048].lstrip().lower()
-    return head.startswith((b'<!doctype html', b'<html')) or (b'<html' in head and b'<rss' not in head and b'<feed' not in head)
+    return head.startswith((b'<!doctype html', b'<html')) or (b'<html' in head and b'<rss' not in head
+                                                              and b'<feed' not in head)
 
 _CHARREF = re.compile(rb'&(amp;)?#(x[0-9a-f]{1,8}|[0-9]{1,10})', re.I)
 _XMLDECL_ENC = re.compile(rb'^(\s*<\?xml[^>]{0,200}?)\sencoding\s*=\s*["\'][^"\']*["\']')
 
 def _charrefs_fixed(content:bytes) -> bytes:
-    "Character references to no character (past U+10FFFF, surrogates, NUL) as U+FFFD: feedparser's `chr()` would raise on them"
+    ("Character references to no character (past U+10FFFF, surrogates, NUL) as U+FFFD: feedparser's `chr()` would "
+     "raise "
+     "on them")
     def fix(m):
         v = m.group(2); n = int(v[1:], 16) if v[:1] in b'xX' else int(v)
         return m.group(0) if 0 < n < 0x110000 and not 0xD800 <= n <= 0xDFFF else b'&' + (m.group(1) or b'') + b'#xFFFD'
@@ -443,8 +516,12 @@ def _feedparser(content:bytes, hdrs:dict, where:str):
     try: return feedparser.parse(content, response_headers=hdrs)
     except UnicodeDecodeError:   # an XML declaration whose encoding name is not text: read the bytes without it
         try: return feedparser.parse(_XMLDECL_ENC.sub(rb'\1', content, count=1), response_headers=hdrs)
-        except (ValueError, LookupError) as e: raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
-    except (ValueError, LookupError) as e: raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
+        except (ValueError, LookupError) as e:
+            raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None,
+                              'broken') from e
+    except (ValueError, LookupError) as e:
+        raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None,
+                          'broken') from e
 
 def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:dict|None) -> pd.DataFrame:
     where = url or '<bytes>'
@@ -458,30 +535,41 @@ def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:
     exc = d.get('bozo_exception') if d.get('bozo') else None
     problem = None if exc is None or isinstance(exc, _BENIGN) else f'{type(exc).__name__}: {exc}'
     base = d.feed.get('link') or url
-    info = dict(title=html_to_text(d.feed.get('title', '')) or None, link=d.feed.get('link'), format=d.get('version') or None,
-                entries=len(d.entries), bozo=bool(problem), problem=problem, encoding=d.get('encoding'), updated=d.feed.get('updated'), parser='feedparser',
+    info = dict(title=html_to_text(d.feed.get('title', '')) or None, link=d.feed.get('link'), format=d.get('version')
+                or None,
+                entries=len(d.entries), bozo=bool(problem), problem=problem, encoding=d.get('encoding'),
+                updated=d.feed.get('updated'), parser='feedparser',
                 note=f'{type(exc).__name__}: {exc}' if exc is not None and not problem else None)
     if not d.entries and problem:
-        what = 'an HTML page, not a feed (add it by its home page to discover its feed)' if _looks_html(content) else 'malformed feed, nothing recoverable'
+        what = ('an HTML page, not a feed (add it by its home page to discover its '
+                'feed)') if _looks_html(content) else 'malformed feed, nothing recoverable'
         raise SourceError(where, f'{what}: {problem}', None, 'broken')
     if not d.entries and not d.get('version'):
-        what = 'an HTML page, not a feed (add it by its home page to discover its feed)' if _looks_html(content) else 'not a feed: no RSS, Atom or JSON Feed found in the body'
+        what = ('an HTML page, not a feed (add it by its home page to discover its '
+                'feed)') if _looks_html(content) else 'not a feed: no RSS, Atom or JSON Feed found in the body'
         raise SourceError(where, what, None, 'broken')
     return _finish([_entry(e, base) for e in d.entries], info, source, kind)
 
-def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:str='post', headers:dict|None=None) -> pd.DataFrame:
-    "Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises SourceError when nothing is recoverable"
+def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:str='post',
+               headers:dict|None=None) -> pd.DataFrame:
+    ("Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises "
+     "SourceError when nothing is recoverable")
     try: return _parse_feed(content, url, source, kind, headers)
     except MLNewsError: raise
-    except (RecursionError, MemoryError) as e: raise SourceError(url or '<bytes>', f'feed too deep or too large to parse: {type(e).__name__}', None, 'broken') from e
-    except Exception as e:   # the last guard: a parser fault on hostile bytes is this source's `broken`, never a crash of the refresh
-        raise SourceError(url or '<bytes>', f'parser fault on this feed: {type(e).__name__}: {str(e)[:200]}', None, 'broken') from e
+    except (RecursionError, MemoryError) as e:
+        raise SourceError(url or '<bytes>', f'feed too deep or too large to parse: {type(e).__name__}', None,
+                          'broken') from e
+    # the last guard: a parser fault on hostile bytes is this source's `broken`, never a crash of the refresh
+    except Exception as e:
+        raise SourceError(url or '<bytes>', f'parser fault on this feed: {type(e).__name__}: {str(e)[:200]}', None,
+                          'broken') from e
 
 # %% ../nbs/03_feeds.ipynb #0211d2d9
 import time, threading
 from collections import OrderedDict
 
-_PARSED:OrderedDict = OrderedDict()   # (sha1 of body, url, source, kind) -> parsed items: an unchanged feed is not parsed again
+# (sha1 of body, url, source, kind) -> parsed items: an unchanged feed is not parsed again
+_PARSED:OrderedDict = OrderedDict()
 _PARSED_MAX, _PARSED_LOCK = 64, threading.Lock()
 
 def _parse_answer(r:net.Fetched, source:str|None, kind:str) -> pd.DataFrame:
@@ -490,35 +578,42 @@ def _parse_answer(r:net.Fetched, source:str|None, kind:str) -> pd.DataFrame:
     if r.from_cache:
         with _PARSED_LOCK:
             if (hit := _PARSED.get(key)) is not None:
-                _PARSED.move_to_end(key); df = hit.copy(); df.attrs = {k: dict(v) for k,v in hit.attrs.items()}; return df
+                _PARSED.move_to_end(key); df = hit.copy(); df.attrs = {k: dict(v) for k,v in hit.attrs.items()}
+                return df
     df = parse_feed(r.content, url=r.url, source=source, kind=kind, headers=r.headers)
     with _PARSED_LOCK:
         _PARSED[key] = df
         while len(_PARSED) > _PARSED_MAX: _PARSED.popitem(last=False)
     return df
 
-def read_feed_result(url_or_path:str|Path, *, source:str|None=None, kind:str='post', http:net.Http|None=None) -> net.FetchResult:
-    "Items of an RSS, Atom or JSON feed at a URL or path, with the facts of the fetch (a `FetchResult`); a page announcing a feed is followed"
+def read_feed_result(url_or_path:str|Path, *, source:str|None=None, kind:str='post',
+                     http:net.Http|None=None) -> net.FetchResult:
+    ("Items of an RSS, Atom or JSON feed at a URL or path, with the facts of the fetch (a `FetchResult`); a page "
+     "announcing a feed is followed")
     s, t0 = str(url_or_path), time.monotonic()
     if not re.match(r'https?://', s):
         p = Path(s).expanduser()
         if not p.exists(): raise SourceError(s, 'no such file', None, 'moved')
         df = parse_feed(p.read_bytes(), url=None, source=source, kind=kind)
-        return net.FetchResult(df, net.FetchOutcome(url=str(p), final_url=str(p), bytes=p.stat().st_size, elapsed=time.monotonic() - t0,
+        return net.FetchResult(df, net.FetchOutcome(url=str(p), final_url=str(p), bytes=p.stat().st_size,
+                                                    elapsed=time.monotonic() - t0,
                                                     feed=df.attrs.get('feed', {})))
     h = http or net.http()
     r = h.get(s); got = [r]
     try: df = _parse_answer(r, source, kind); feed = dict(df.attrs.get('feed', {}))
     except SourceError as e:
-        if not (_looks_html(r.content) or 'html' in r.headers.get('Content-Type', '')) or not (found := discover_feeds(r.content, base_url=r.url)):
-            if _looks_html(r.content): raise SourceError(s, f'{e.message}; the page announces no feed', r.status, 'broken') from None
+        if not (_looks_html(r.content) or 'html' in r.headers.get('Content-Type',
+                                                                  '')) or not (found := discover_feeds(r.content, base_url=r.url)):
+            if _looks_html(r.content):
+                raise SourceError(s, f'{e.message}; the page announces no feed', r.status, 'broken') from None
             raise
         r2 = h.get(found[0]['url']); got.append(r2)
         df = _parse_answer(r2, source, kind); feed = dict(df.attrs.get('feed', {}), discovered=r2.url)
     return net.FetchResult(df, net.FetchOutcome.of(got, url=s, t0=t0, feed=feed))   # bytes: the page and the feed
 
 def read_feed(url_or_path:str|Path, *, source:str|None=None, kind:str='post', http:net.Http|None=None) -> pd.DataFrame:
-    "Items of an RSS, Atom or JSON feed at a URL or path, in the item contract (`read_feed_result` also says what happened)"
+    ("Items of an RSS, Atom or JSON feed at a URL or path, in the item contract (`read_feed_result` also says what "
+     "happened)")
     return read_feed_result(url_or_path, source=source, kind=kind, http=http).items
 
 
@@ -540,14 +635,18 @@ def _links_in(page:bytes, base_url:str|None) -> list[dict]:
     return out
 
 def _guesses(page_url:str) -> list[str]:
-    "Feed URLs to try for a page that announces none: the usual names under the page's own path first (a blog under a sub-path), then at the site root"
+    ("Feed URLs to try for a page that announces none: the usual names under the page's own path first (a blog under a "
+     "sub-path), then at the site root")
     path = urlsplit(page_url).path or '/'
     if not path.endswith('/'): path = path.rsplit('/', 1)[0] + '/' if '.' in path.rsplit('/', 1)[-1] else path + '/'
     dirs = [path, '/'] if path != '/' else ['/']
     return list(dict.fromkeys(urljoin(page_url, d + p.lstrip('/')) for d in dirs for p in COMMON_FEED_PATHS))
 
-def discover_feeds(page_or_url:str|bytes, *, base_url:str|None=None, http:net.Http|None=None, guess:bool=True) -> list[dict]:
-    "Feeds a site announces (`<link rel=alternate>`), from a page's bytes or by fetching a home page URL: dicts of url, title, type"
+def discover_feeds(page_or_url:str|bytes, *, base_url:str|None=None, http:net.Http|None=None,
+                   guess:bool=True) -> list[dict]:
+    ("Feeds a site announces (`<link rel=alternate>`), from a page's bytes or by fetching a home page URL: dicts "
+     "of url,"
+     " title, type")
     if isinstance(page_or_url, bytes): return _links_in(page_or_url, base_url)
     h = http or net.http()
     r = h.get(page_or_url)

@@ -41,7 +41,8 @@ def user_dir(kind:str) -> Path:
 # %% ../nbs/01_net.ipynb #b02457f3
 @dataclass
 class HostPolicy:
-    "How politely to treat a host: concurrent connections, seconds between request starts, and the group that shares them"
+    ("How politely to treat a host: concurrent connections, seconds between request starts, and the group that "
+     "shares them")
     max_conns:int = 4
     interval:float = 0.0
     group:str|None = None
@@ -60,18 +61,21 @@ class _Gate:
     def __call__(self, sleep:Callable[[float],None], within:float|None=None):
         "Hold a connection slot for the request, waited for at most `within` seconds (the source's time left)"
         if not self.sem.acquire(timeout=None if within is None else max(0.0, within)):
-            raise DeadlinePassed(f'the deadline passed while waiting {within:.0f} s for a connection slot (the host is busy)')
+            raise DeadlinePassed(f'the deadline passed while waiting {within:.0f} s for a connection slot (the host is '
+                                 'busy)')
         try:
             with self.lock:
                 now = time.monotonic()
                 start = max(now, self.next_start)
                 if within is not None and start - now > within:
-                    raise DeadlinePassed(f'the host asks {start - now:.0f} s between requests, more than the {within:.0f} s left')
+                    raise DeadlinePassed(f'the host asks {start - now:.0f} s between requests, more than the '
+                                         f'{within:.0f} s left')
                 self.next_start = start + self.policy.interval
             if start > now: sleep(start - now)
             try: yield
             finally:
-                if self.policy.max_conns == 1:   # one connection: the interval also runs from the end of the last answer
+                # one connection: the interval also runs from the end of the last answer
+                if self.policy.max_conns == 1:
                     with self.lock: self.next_start = max(self.next_start, time.monotonic() + self.policy.interval)
         finally: self.sem.release()
 
@@ -95,7 +99,9 @@ class Fetched:
         try: return json.loads(self.content)
         except ValueError as e: raise SourceError(self.url, f'not JSON ({e})', self.status, 'broken') from e
     @property
-    def replayed_from(self) -> str|None: "Under `replay(match='path')`, the recorded URL that answered for this one"; return self.headers.get('X-Mlnews-Replayed-From')
+    def replayed_from(self) -> str|None:
+        "Under `replay(match='path')`, the recorded URL that answered for this one"
+        return self.headers.get('X-Mlnews-Replayed-From')
     @property
     def unchanged(self) -> bool: "True when the cache answered (fresh, or confirmed by 304)"; return self.from_cache
 
@@ -107,7 +113,8 @@ def _charset(headers:dict) -> str|None:
 # %% ../nbs/01_net.ipynb #e8f4cf8a
 @dataclass(frozen=True)
 class FetchOutcome:
-    "The facts of one source's fetch: what was asked, what answered, what it cost, and the verdict (if the fetcher has one)"
+    ("The facts of one source's fetch: what was asked, what answered, what it cost, and the verdict (if the fetcher "
+     "has one)")
     url:str = ''                    # the URL the source declares: the first URL requested
     final_url:str|None = None       # where the (last) answer came from, after redirects
     http_status:int|None = None
@@ -138,8 +145,10 @@ class FetchOutcome:
     @classmethod
     def failed(cls, err:SourceError, *, url:str|None=None, t0:float|None=None, **kw) -> 'FetchOutcome':
         "The facts of a fetch that ended in `err`"
-        return cls(url=url or err.url, final_url=getattr(err, 'final_url', None), http_status=err.status, bytes=getattr(err, 'bytes', None),
-                   elapsed=time.monotonic() - t0 if t0 is not None else getattr(err, 'elapsed', None), retry_at=err.retry_at,
+        return cls(url=url or err.url, final_url=getattr(err, 'final_url', None), http_status=err.status,
+                   bytes=getattr(err, 'bytes', None),
+                   elapsed=time.monotonic() - t0 if t0 is not None else getattr(err, 'elapsed', None),
+                   retry_at=err.retry_at,
                    health=err.health, message=err.message or str(err), **kw)
 
 @dataclass(frozen=True)
@@ -216,7 +225,8 @@ class PoliteAdapter(HTTPAdapter):
                 _read_capped(r, self.http.max_bytes)
             except BodyTooLarge: _disarm(); raise
             except requests.RequestException as e:
-                if _disarm(): raise DeadlinePassed(f'the deadline passed before the answer was complete ({_short(e)})') from e
+                if _disarm():
+                    raise DeadlinePassed(f'the deadline passed before the answer was complete ({_short(e)})') from e
                 raise
             except BaseException: _disarm(); raise
             else: _disarm()
@@ -248,16 +258,19 @@ class Http:
     def __init__(self, cache:str|Path|None=None, *, offline:bool=False, timeout:tuple[float,float]=(5.0, 30.0),
                  retries:int=3, backoff:float=1.0, max_retry_after:float=120.0, max_bytes:int=50_000_000,
                  max_redirects:int=10, policies:dict[str,HostPolicy]|None=None, default_policy:HostPolicy|None=None,
-                 user_agent:str=USER_AGENT, expire_after:float=0, transport:HTTPAdapter|None=None, deadline:float|None=30.0):
+                 user_agent:str=USER_AGENT, expire_after:float=0, transport:HTTPAdapter|None=None,
+                 deadline:float|None=30.0):
         self.timeout,self.retries,self.backoff,self.max_retry_after = timeout,retries,backoff,max_retry_after
-        self.deadline = deadline   # seconds one `get` may take in all (retries and waits included); `within` sets one for a whole source
+        # seconds one `get` may take in all (retries and waits included); `within` sets one for a whole source
+        self.deadline = deadline
         self.blocked:dict[str,datetime] = {}   # host[:port] -> when it said we may come back (Retry-After)
         self.max_bytes,self.offline = max_bytes,offline
         self.policies = dict(DEFAULT_POLICIES if policies is None else policies)
         self.default_policy = default_policy or HostPolicy()
         self._gates, self._glock = {}, threading.Lock()
         self.sleep = time.sleep
-        backend = 'memory' if cache == ':memory:' else requests_cache.SQLiteCache(str(cache or user_dir('cache')/'http_cache.sqlite'), wal=True)
+        backend = 'memory' if cache == ':memory:' else requests_cache.SQLiteCache(str(cache
+                                                                                      or user_dir('cache')/'http_cache.sqlite'), wal=True)
         self.session = requests_cache.CachedSession(backend=backend, expire_after=expire_after, cache_control=True,
                                                     allowable_codes=(200, 203, 300, 301, 308), only_if_cached=offline,
                                                     stale_if_error=offline)  # offline: any cached copy beats none
@@ -311,7 +324,8 @@ class Http:
 # %% ../nbs/01_net.ipynb #bd922c7d
 def _fail_status(url:str, r, retry_at=None) -> SourceError:
     s = r.status_code
-    health = ('blocked' if s in (401, 403, 429) or (s == 503 and retry_at) else 'moved' if s in (404, 410) else 'broken')
+    health = ('blocked' if s in (401, 403, 429) or (s == 503 and retry_at) else 'moved' if s in (404, 410)
+              else 'broken')
     when = f'; retry after {retry_at:%Y-%m-%d %H:%M} UTC' if retry_at else ''
     side = ' (a server-side fault)' if s >= 500 and health == 'broken' else ''
     return SourceError(url, f'HTTP {s} {r.reason or ""}'.strip() + side + when, s, health, retry_at)
@@ -330,12 +344,15 @@ def get(self:Http, url:str, *, params:dict|None=None, headers:dict|None=None, ti
     t0 = time.monotonic()
     host = urlsplit(url).netloc.lower()   # host[:port]: what a Retry-After speaks for
     if until := self.blocked_until(host):
-        raise _err(SourceError(url, f'blocked until {until:%Y-%m-%d %H:%M} UTC: the host asked us to wait (Retry-After); not contacted',
+        raise _err(SourceError(url, f'blocked until {until:%Y-%m-%d %H:%M} UTC: the host asked us to wait '
+                                    '(Retry-After); not contacted',
                                None, 'blocked', until), t0)
     outer, given = getattr(_tl, 'end', None), getattr(_tl, 'given', None)
     end = outer
-    if self.deadline is not None and (end is None or t0 + self.deadline < end): end, given = t0 + self.deadline, self.deadline
-    late = lambda why: _err(SourceError(url, f'no complete answer within the {given:g} s deadline ({why})', None, 'unreachable'), t0)
+    if self.deadline is not None and (end is None or t0 + self.deadline < end):
+        end, given = t0 + self.deadline, self.deadline
+    late = lambda why: _err(SourceError(url, f'no complete answer within the {given:g} s deadline ({why})', None,
+                                        'unreachable'), t0)
     ct, rt = timeout or self.timeout
     _tl.end = end
     try:
@@ -344,39 +361,47 @@ def get(self:Http, url:str, *, params:dict|None=None, headers:dict|None=None, ti
             left = None if end is None else end - time.monotonic()
             if left is not None and left <= 0: raise late(f'{attempt} attempt' + 's'*(attempt != 1))
             try:
-                r = self.session.get(url, params=params, headers=headers, timeout=(ct, rt) if left is None else (min(ct, left), min(rt, left)),
+                r = self.session.get(url, params=params, headers=headers, timeout=(ct, rt) if left is None
+                                     else (min(ct, left), min(rt, left)),
                                      only_if_cached=self.offline or None)
             except requests.TooManyRedirects as e:
-                raise _err(SourceError(url, f'more than {self.session.max_redirects} redirects (a redirect loop?)', None, 'moved'), t0) from e
+                raise _err(SourceError(url, f'more than {self.session.max_redirects} redirects (a redirect loop?)',
+                                       None, 'moved'), t0) from e
             except BodyTooLarge as e: raise _err(SourceError(url, str(e), None, 'broken'), t0) from e
             except ReplayMiss as e: raise _err(SourceError(url, str(e), None, 'unrecorded'), t0) from e
             except DeadlinePassed as e: raise late(_short(e)) from e
             except BodyCutShort as e:
                 if last or not self._wait(self._backoff(attempt), end):
-                    raise _err(SourceError(url, f'{e.args[0]}; the server sent less than it announced', e.response.status_code if e.response is not None else None,
+                    raise _err(SourceError(url, f'{e.args[0]}; the server sent less than it announced',
+                                           e.response.status_code if e.response is not None else None,
                                            'broken'), t0, bytes=e.arrived) from e
                 continue
             except (requests.ConnectionError, requests.Timeout) as e:
                 if _unresolvable(e):   # no DNS answer: offline or a dead domain; retrying in seconds will not change it
-                    raise _err(SourceError(url, f'cannot resolve {urlsplit(url).hostname} (no network, or the domain is gone)', None, 'unreachable'), t0) from e
+                    raise _err(SourceError(url, f'cannot resolve {urlsplit(url).hostname} (no network, or the domain '
+                                                'is gone)', None, 'unreachable'), t0) from e
                 if end is not None and time.monotonic() >= end: raise late(_short(e)) from e
                 if last or not self._wait(self._backoff(attempt), end):
                     raise _err(SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable'), t0) from e
                 continue
-            except requests.RequestException as e: raise _err(SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable'), t0) from e
+            except requests.RequestException as e:
+                raise _err(SourceError(url, f'{type(e).__name__}: {_short(e)}', None, 'unreachable'), t0) from e
             if r.status_code == 504 and self.offline:   # requests-cache's answer to only-if-cached with nothing cached
                 raise _err(SourceError(url, 'offline, and not in the cache', None, 'unreachable'), t0)
             if r.status_code in RETRY_STATUSES:
                 wait = retry_after(r.headers.get('Retry-After'))
                 retry_at = datetime.now(timezone.utc) + timedelta(seconds=wait) if wait is not None else None
-                if last or (wait is not None and wait > self.max_retry_after) or not self._wait(wait if wait is not None else self._backoff(attempt), end):
+                if last or (wait is not None
+                            and wait > self.max_retry_after) or not self._wait(wait if wait is not None
+                                                                               else self._backoff(attempt), end):
                     if retry_at is not None and r.status_code in (429, 503): self.block(host, retry_at)
                     raise _err(_fail_status(url, r, retry_at), t0, final_url=r.url)
                 continue
             if r.status_code >= 400: raise _err(_fail_status(url, r), t0, final_url=r.url)
             moved = next((h.headers.get('Location') for h in r.history if h.status_code in (301, 308)), None)
             return Fetched(url=r.url, status=r.status_code, content=r.content, headers=dict(r.headers),
-                           from_cache=bool(getattr(r, 'from_cache', False)), revalidated=bool(getattr(r, 'revalidated', False)),
+                           from_cache=bool(getattr(r, 'from_cache', False)),
+                           revalidated=bool(getattr(r, 'revalidated', False)),
                            elapsed=time.monotonic()-t0, requested_url=url, moved_to=moved)
     finally: _tl.end = outer
 
@@ -416,7 +441,8 @@ def get_many(self:Http, urls:Iterable[str], *, workers:int=32, progress:bool=Fal
     from tqdm.auto import tqdm
     urls = list(urls)
     res:list = [None]*len(urls)
-    end, given = getattr(_tl, 'end', None), getattr(_tl, 'given', None)   # the caller's deadline holds in the workers too
+    # the caller's deadline holds in the workers too
+    end, given = getattr(_tl, 'end', None), getattr(_tl, 'given', None)
     def one(i):
         _tl.end, _tl.given = end, given
         try:
@@ -424,14 +450,17 @@ def get_many(self:Http, urls:Iterable[str], *, workers:int=32, progress:bool=Fal
             res[i] = then(f) if then else f
         except SourceError as e: res[i] = e
         except Exception as e:  # a bug must not sink the batch either; keep it as data, with its cause
-            err = SourceError(urls[i], f'unexpected {type(e).__name__}: {_short(e)}', None, 'broken'); err.__cause__ = e; res[i] = err
-    with ThreadPoolExecutor(max(1, min(workers, len(urls)))) as ex, tqdm(total=len(urls), disable=not progress, desc=desc) as bar:
+            err = SourceError(urls[i], f'unexpected {type(e).__name__}: {_short(e)}', None, 'broken')
+            err.__cause__ = e; res[i] = err
+    with ThreadPoolExecutor(max(1, min(workers, len(urls)))) as ex, tqdm(total=len(urls), disable=not progress,
+                                                                         desc=desc) as bar:
         for _ in ex.map(one, _interleave(urls)): bar.update()
     return res
 
 
 # %% ../nbs/01_net.ipynb #b7372d80
-_CTYPES = {'.xml':'application/xml', '.json':'application/json', '.html':'text/html', '.htm':'text/html', '.rss':'application/rss+xml',
+_CTYPES = {'.xml':'application/xml', '.json':'application/json', '.html':'text/html', '.htm':'text/html',
+           '.rss':'application/rss+xml',
            '.atom':'application/atom+xml', '.csv':'text/csv', '.txt':'text/plain', '.opml':'text/x-opml'}
 
 def _norm_url(u:str) -> str:
@@ -439,7 +468,8 @@ def _norm_url(u:str) -> str:
     return f'{(s.hostname or "").lower()}{s.path or "/"}?{urlencode(sorted(parse_qsl(s.query, keep_blank_values=True)))}'
 
 def read_url_index(d:str|Path) -> dict[str,dict]:
-    "The `URLS.tsv` index of a replay directory: normalized URL -> {file, status, url, by_path (the note says `match=path`)}"
+    ("The `URLS.tsv` index of a replay directory: normalized URL -> {file, status, url, by_path (the note says "
+     "`match=path`)}")
     d, idx = Path(d), {}
     p = d/'URLS.tsv'
     if not p.exists(): raise MLNewsError(f'no URLS.tsv in replay directory {d}')
@@ -448,7 +478,8 @@ def read_url_index(d:str|Path) -> dict[str,dict]:
         url, file, *rest = line.split('\t') + ['', '']
         note = rest[1] if len(rest) > 1 else ''
         m = re.match(r'HTTP (\d{3})', note)
-        idx[_norm_url(url)] = dict(url=url, file=d/file, status=int(m.group(1)) if m else 200, by_path='match=path' in note)
+        idx[_norm_url(url)] = dict(url=url, file=d/file, status=int(m.group(1)) if m else 200,
+                                   by_path='match=path' in note)
     return idx
 
 def _response(request, status:int, body:bytes, headers:dict) -> requests.Response:
@@ -456,15 +487,18 @@ def _response(request, status:int, body:bytes, headers:dict) -> requests.Respons
     r = requests.Response()
     import io, urllib3
     r.status_code, r._content, r._content_consumed, r.url, r.request = status, body, True, request.url, request
-    r.raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, preload_content=False, request_url=request.url)
+    r.raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, preload_content=False,
+                                 request_url=request.url)
     r.headers = CaseInsensitiveDict(headers); r.reason = {200:'OK', 404:'Not Found'}.get(status, '')
     r.encoding = _charset(headers)
     return r
 
-REPLAYED_FROM = 'X-Mlnews-Replayed-From'   # the header a replayed answer matched by path carries: the recorded URL it stands in for
+# the header a replayed answer matched by path carries: the recorded URL it stands in for
+REPLAYED_FROM = 'X-Mlnews-Replayed-From'
 
 class ReplayAdapter(HTTPAdapter):
-    "A transport that answers from a replay directory instead of the network: exactly (`match='exact'`), or also by host and path"
+    ("A transport that answers from a replay directory instead of the network: exactly (`match='exact'`), or also by "
+     "host and path")
     def __init__(self, d:str|Path, match:str='exact'):
         if match not in ('exact', 'path'): raise ValueError(f"match must be 'exact' or 'path', not {match!r}")
         super().__init__(); self.dir, self.index, self.misses, self.match = Path(d), read_url_index(d), [], match
@@ -482,10 +516,13 @@ class ReplayAdapter(HTTPAdapter):
 
 @patch
 def _closest(self:ReplayAdapter, url:str) -> dict|None:
-    "The recorded URL with the same host and path whose query shares the most parameters (time windows vary run to run): under `match='path'`, or for a recording whose note says `match=path`"
+    ("The recorded URL with the same host and path whose query shares the most parameters (time windows vary run to "
+     "run): under `match='path'`, or for a recording whose note says `match=path`")
     u = urlsplit(url); want = set(parse_qsl(u.query, keep_blank_values=True))
-    cands = [v for k,v in self.index.items() if k.split('?')[0] == f'{(u.hostname or "").lower()}{u.path or "/"}' and (self.match == 'path' or v['by_path'])]
-    return max(cands, key=lambda v: len(want & set(parse_qsl(urlsplit(v['url']).query, keep_blank_values=True))), default=None)
+    cands = [v for k,v in self.index.items() if k.split('?')[0] == f'{(u.hostname or "").lower()}{u.path or "/"}'
+             and (self.match == 'path' or v['by_path'])]
+    return max(cands, key=lambda v: len(want & set(parse_qsl(urlsplit(v['url']).query, keep_blank_values=True))),
+               default=None)
 
 class RecordAdapter(PoliteAdapter):
     "The polite transport, also writing every response it receives into a replay directory"
@@ -496,17 +533,21 @@ class RecordAdapter(PoliteAdapter):
         r = super().send(request, **kw)
         if r.status_code == 304: return r
         u = urlsplit(request.url)
-        ext = next((e for e,t in _CTYPES.items() if t in r.headers.get('Content-Type','')), Path(u.path).suffix or '.bin')
+        ext = next((e for e,t in _CTYPES.items() if t in r.headers.get('Content-Type','')), Path(u.path).suffix
+                   or '.bin')
         slug = re.sub(r'[^\w.-]+', '_', (u.hostname or '') + u.path).strip('_')[:80]
         name = f'{slug}_{hashlib.sha1(request.url.encode()).hexdigest()[:12]}{ext}'
         with self.lock:
             (self.dir/name).write_bytes(r.content)
-            (self.dir/(name+'.headers.json')).write_text(json.dumps({k:v for k,v in r.headers.items() if k.lower() in ('content-type','etag','last-modified','retry-after')}))
+            (self.dir/(name+'.headers.json')).write_text(json.dumps({k:v for k,v in r.headers.items()
+                                                                     if k.lower() in ('content-type','etag',
+                                                                                      'last-modified','retry-after')}))
             idx = self.dir/'URLS.tsv'
             new = not idx.exists()
             with idx.open('a', encoding='utf-8') as f:
                 if new: f.write('url\tfile\tkind\tnote\n')
-                f.write(f'{request.url}\t{name}\trecorded\tHTTP {r.status_code}; recorded {datetime.now(timezone.utc):%Y-%m-%d}\n')
+                f.write(f'{request.url}\t{name}\trecorded\tHTTP {r.status_code}; recorded '
+                        f'{datetime.now(timezone.utc):%Y-%m-%d}\n')
         return r
 
 
@@ -529,7 +570,8 @@ def use_http(h:Http) -> _Swap:
     return _Swap(h)
 
 def replay(d:str|Path, match:str='exact') -> _Swap:
-    "Answer every request from the replay directory `d` (URLS.tsv + bodies): no network; `match='path'` also by host and path"
+    ("Answer every request from the replay directory `d` (URLS.tsv + bodies): no network; `match='path'` also by host "
+     "and path")
     h = Http(':memory:', transport=ReplayAdapter(d, match), policies={}, retries=0)
     h.replay_dir = Path(d)
     return _Swap(h)

@@ -23,13 +23,16 @@ def _hf_record(it:dict) -> dict:
     aid = p.get('id') or it.get('id')
     org = it.get('organization') or p.get('organization') or {}
     by = it.get('submittedBy') or p.get('submittedOnDailyBy') or {}
-    return dict(title=' '.join((p.get('title') or it.get('title') or '').split()), url=f'https://huggingface.co/papers/{aid}',
+    return dict(title=' '.join((p.get('title') or it.get('title') or '').split()),
+                url=f'https://huggingface.co/papers/{aid}',
                 authors=[a.get('name') for a in p.get('authors') or [] if isinstance(a, dict) and a.get('name')],
                 published=p.get('publishedAt'), summary=' '.join((p.get('summary') or it.get('summary') or '').split()),
                 score=p.get('upvotes'), comments=it.get('numComments'), arxiv_id=arxiv_id(aid) or aid,
                 keywords=p.get('ai_keywords') or [], links_to=[f'arxiv:{arxiv_id(aid) or aid}'],
-                extra=dict(ai_summary=p.get('ai_summary'), github_repo=p.get('githubRepo'), github_stars=p.get('githubStars'),
-                           hf_date=p.get('submittedOnDailyAt') or it.get('publishedAt'), project_page=p.get('projectPage'),
+                extra=dict(ai_summary=p.get('ai_summary'), github_repo=p.get('githubRepo'),
+                           github_stars=p.get('githubStars'),
+                           hf_date=p.get('submittedOnDailyAt') or it.get('publishedAt'),
+                           project_page=p.get('projectPage'),
                            submitted_by=by.get('name') if isinstance(by, dict) else None,
                            organization=org.get('fullname') or org.get('name') if isinstance(org, dict) else None))
 
@@ -37,9 +40,11 @@ def parse_daily_papers(data:Any, url:str='hf-daily-papers') -> pd.DataFrame:
     "Items from a parsed `/api/daily_papers` answer"
     if isinstance(data, dict) and ('error' in data or 'message' in data):
         raise SourceError(url, f'the API answered an error: {data.get("error") or data.get("message")}', None, 'broken')
-    if not isinstance(data, list): raise SourceError(url, f'expected a JSON list of papers, got {type(data).__name__}', None, 'broken')
+    if not isinstance(data, list):
+        raise SourceError(url, f'expected a JSON list of papers, got {type(data).__name__}', None, 'broken')
     if bad := [i for i, x in enumerate(data) if not isinstance(x, dict)]:
-        raise SourceError(url, f'{len(bad)} of {len(data)} entries are {type(data[bad[0]]).__name__}s, not JSON objects '
+        raise SourceError(url, f'{len(bad)} of {len(data)} entries are {type(data[bad[0]]).__name__}s, not JSON '
+                               'objects '
                           f'(starts {str(data[bad[0]])[:40]!r}: a Python repr written as text?)', None, 'broken')
     return to_items([_hf_record(x) for x in data], source='hf_daily', kind='paper')
 
@@ -58,24 +63,28 @@ def hf_daily_papers_result(date:Any=None, *, period:str='day', sort:str='publish
                            http:net.Http|None=None, base:str=HF_API) -> net.FetchResult:
     "Hugging Face daily papers for a day, week or month (or trending), all pages, with the facts of the fetch"
     t0 = time.monotonic()
-    if sort not in ('publishedAt', 'trending'): raise ValueError(f"sort must be 'publishedAt' or 'trending', not {sort!r}")
+    if sort not in ('publishedAt', 'trending'):
+        raise ValueError(f"sort must be 'publishedAt' or 'trending', not {sort!r}")
     h, args = http or net.http(), ({} if sort == 'trending' and date is None else _period_args(date, period))
     if sort != 'publishedAt': args['sort'] = sort
     frames, got = [], []
     for page in range(max_pages):
-        q = dict(args, **({} if page == 0 and limit == 50 else dict(p=page, limit=limit)))  # page 0 at the defaults: the plain URL
+        # page 0 at the defaults: the plain URL
+        q = dict(args, **({} if page == 0 and limit == 50 else dict(p=page, limit=limit)))
         f = h.get(f'{base}?{urlencode(q)}' if q else base); got.append(f)
         frames.append(parse_daily_papers(f.json(), f.url))
         if len(frames[-1]) < limit: break
     df = pd.concat(frames, ignore_index=True).drop_duplicates('key') if len(frames) > 1 else frames[0]
     df = df.reset_index(drop=True)
-    health, msg = ('ok', f'{len(df)} papers') if len(df) else ('quiet', f'no papers listed for {args or "trending"} yet')
+    health, msg = ('ok', f'{len(df)} papers') if len(df) else ('quiet',
+                                                               f'no papers listed for {args or "trending"} yet')
     return net.FetchResult(df, net.FetchOutcome.of(got, t0=t0, health=health, message=msg))
 
 def hf_daily_papers(date:Any=None, *, period:str='day', sort:str='publishedAt', limit:int=50, max_pages:int=20,
                     http:net.Http|None=None, base:str=HF_API) -> pd.DataFrame:
     "Hugging Face daily papers for a day, week or month (or trending), all pages, in the item contract"
-    return hf_daily_papers_result(date, period=period, sort=sort, limit=limit, max_pages=max_pages, http=http, base=base).items
+    return hf_daily_papers_result(date, period=period, sort=sort, limit=limit, max_pages=max_pages, http=http,
+                                  base=base).items
 
 def hf_trending_papers_result(*, limit:int=50, http:net.Http|None=None, base:str=HF_API) -> net.FetchResult:
     "The trending papers on Hugging Face, one page, with the facts of the fetch"

@@ -63,7 +63,8 @@ def _check_file(p:Path):
         try:
             with open(p, 'rb') as f: head = f.read(16)
         except OSError as e: raise StoreError(f'cannot read {p}: {e.strerror or e}') from e
-        if head != _SQLITE_MAGIC: raise StoreError(f'{p} is not an SQLite file (not an mlnews store): refusing to touch it')
+        if head != _SQLITE_MAGIC:
+            raise StoreError(f'{p} is not an SQLite file (not an mlnews store): refusing to touch it')
 
 def _check_ours(db:sqlite3.Connection, path) -> None:
     "Refuse a database that is corrupt or belongs to something else, reading only (nothing written yet)"
@@ -71,15 +72,19 @@ def _check_ours(db:sqlite3.Connection, path) -> None:
         v = db.execute('PRAGMA user_version').fetchone()[0]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables: db.execute('PRAGMA quick_check(1)').fetchone()
-    except sqlite3.DatabaseError as e: raise StoreError(f'{path} is not a readable store ({e}): corrupt or truncated; restore a backup or move it aside') from e
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f'{path} is not a readable store ({e}): corrupt or truncated; restore a backup or move it '
+                         'aside') from e
     if tables and (v == 0 or not _OUR_TABLES <= tables):
-        raise StoreError(f'{path} is an SQLite database that is not an mlnews store (tables: {", ".join(sorted(tables)[:5])}): refusing to touch it')
+        raise StoreError(f'{path} is an SQLite database that is not an mlnews store (tables: '
+                         f'{", ".join(sorted(tables)[:5])}): refusing to touch it')
 
 class Store:
     "Items, triage decisions, fetch history and source state in one SQLite file"
     def __init__(self, path:str|Path|None=None, *, timeout:float=30.0):
         self.path = ':memory:' if str(path) == ':memory:' else Path(path or user_dir('data')/'store.sqlite')
-        if path is None: Path(self.path).parent.mkdir(parents=True, exist_ok=True)   # our own data dir; a path you give must exist
+        # our own data dir; a path you give must exist
+        if path is None: Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         if self.path != ':memory:': _check_file(Path(self.path))
         try: self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e: raise StoreError(f'cannot open the store at {self.path}: {e}') from e
@@ -117,7 +122,9 @@ def _migrate(self:Store):
             for stmt in _SCHEMA_V1.split(';'):
                 if stmt.strip(): db.execute(stmt)
             v = 1
-        if v > SCHEMA_VERSION: raise StoreError(f'{self.path} has schema version {v}, newer than this mlnews_nb ({SCHEMA_VERSION}): upgrade the package')
+        if v > SCHEMA_VERSION:
+            raise StoreError(f'{self.path} has schema version {v}, newer than this mlnews_nb ({SCHEMA_VERSION}): '
+                             'upgrade the package')
         while v < SCHEMA_VERSION:
             MIGRATIONS[v](db); v += 1
         db.execute(f'PRAGMA user_version={v}')
@@ -128,7 +135,8 @@ import contextlib, gc
 
 @contextlib.contextmanager
 def _gc_paused():
-    "Pause the cycle collector while a read builds millions of objects (tuples, strings, lists) it would rescan again and again"
+    ("Pause the cycle collector while a read builds millions of objects (tuples, strings, lists) it would rescan again "
+     "and again")
     was = gc.isenabled(); gc.disable()
     try: yield
     finally:
@@ -245,12 +253,14 @@ def _since(v:Any) -> pd.Timestamp:
 _TRIAGE_FIELDS = ('state', 'note', 'tags', 'rating')
 
 @patch
-def decide(self:Store, key:str, *, state:str|None=None, note:str|None=None, tags:Sequence[str]|None=None, rating:int|None=None,
+def decide(self:Store, key:str, *, state:str|None=None, note:str|None=None, tags:Sequence[str]|None=None,
+           rating:int|None=None,
            _batch:str|None=None) -> dict:
     "Change the triage of `key` (state, note, tags, rating); committed and logged before it returns"
     if state is not None and state not in STATES: raise ValueError(f'unknown state {state!r}; one of {STATES}')
     if rating is not None and not (1 <= int(rating) <= 5): raise ValueError(f'rating must be 1-5, not {rating!r}')
-    new = dict(state=state, note=note, tags=None if tags is None else json.dumps(sorted(set(tags)), ensure_ascii=False), rating=rating)
+    new = dict(state=state, note=note, tags=None if tags is None else json.dumps(sorted(set(tags)), ensure_ascii=False),
+               rating=rating)
     with self._tx() as db: return self._decide(db, key, new, _batch or uuid.uuid4().hex)
 
 @patch
@@ -280,7 +290,8 @@ def mark(self:Store, keys:str|Iterable[str], state:str) -> int:
 @patch
 def note(self:Store, key:str, text:str) -> dict: "Set the personal summary of `key`"; return self.decide(key, note=text)
 @patch
-def tag(self:Store, key:str, tags:Sequence[str]) -> dict: "Set the tags of `key`"; return self.decide(key, tags=list(tags))
+def tag(self:Store, key:str, tags:Sequence[str]) -> dict:
+    "Set the tags of `key`"; return self.decide(key, tags=list(tags))
 @patch
 def rate(self:Store, key:str, rating:int) -> dict: "Rate `key` from 1 to 5"; return self.decide(key, rating=rating)
 
@@ -288,20 +299,24 @@ def rate(self:Store, key:str, rating:int) -> dict: "Rate `key` from 1 to 5"; ret
 def undo(self:Store) -> pd.DataFrame:
     "Revert the most recent decision batch not yet undone; returns the rows it reverted"
     with self._tx() as db:
-        b = db.execute("SELECT batch FROM decisions WHERE undone=0 AND batch NOT LIKE 'undo:%' ORDER BY id DESC LIMIT 1").fetchone()
+        b = db.execute("SELECT batch FROM decisions WHERE undone=0 AND batch NOT LIKE 'undo:%' ORDER BY id DESC "
+                       "LIMIT 1").fetchone()
         if not b: return pd.DataFrame(columns=['key', 'field', 'old', 'new'])
         rows = db.execute('SELECT id, key, field, old, new FROM decisions WHERE batch=? ORDER BY id DESC', b).fetchall()
         now = _now()
         for i,k,f,old,new in rows:
             db.execute(f'UPDATE triage SET {f}=?, {f}_at=? WHERE key=?', (json.loads(old), now, k))
             db.execute('UPDATE decisions SET undone=1 WHERE id=?', (i,))
-            db.execute('INSERT INTO decisions(batch, key, field, old, new, at, undone) VALUES (?,?,?,?,?,?,1)', ('undo:'+b[0], k, f, new, old, now))
-    return pd.DataFrame([(k, f, json.loads(o), json.loads(n)) for _,k,f,o,n in rows], columns=['key', 'field', 'old', 'new'])
+            db.execute('INSERT INTO decisions(batch, key, field, old, new, at, undone) VALUES (?,?,?,?,?,?,1)',
+                       ('undo:'+b[0], k, f, new, old, now))
+    return pd.DataFrame([(k, f, json.loads(o), json.loads(n)) for _,k,f,o,n in rows],
+                        columns=['key', 'field', 'old', 'new'])
 
 @patch
 def decisions(self:Store, *, include_undone:bool=False) -> pd.DataFrame:
     "The decision history: key, field, old and new value, when, and whether it was undone"
-    q = 'SELECT key, field, old, new, at, undone, batch FROM decisions' + ('' if include_undone else ' WHERE undone=0') + ' ORDER BY id'
+    q = 'SELECT key, field, old, new, at, undone, batch FROM decisions' + ('' if include_undone
+                                                                           else ' WHERE undone=0') + ' ORDER BY id'
     with self.lock: df = pd.read_sql_query(q, self.db)
     for c in ('old', 'new'): df[c] = [json.loads(v) if v is not None else None for v in df[c]]
     df['at'] = pd.to_datetime(df['at'], utc=True, format='ISO8601'); df['undone'] = df['undone'].astype(bool)
@@ -311,31 +326,38 @@ def decisions(self:Store, *, include_undone:bool=False) -> pd.DataFrame:
 _KIND_RANK = {'paper': 0, 'newsletter': 1, 'post': 2, 'video': 3, 'discussion': 4, 'social': 5}
 
 @patch
-def reading_list(self:Store, state:str|Sequence[str]='saved', tags:Sequence[str]|None=None, since:Any=None) -> pd.DataFrame:
-    "Works in `state` (default saved) with their personal summaries, optionally only with all `tags`, decided since `since`"
+def reading_list(self:Store, state:str|Sequence[str]='saved', tags:Sequence[str]|None=None,
+                 since:Any=None) -> pd.DataFrame:
+    ("Works in `state` (default saved) with their personal summaries, optionally only with all `tags`, decided since "
+     "`since`")
     df = self.items(state=state)
     if tags: df = df[[set(tags) <= set(t) for t in df.tags]]
     if since is not None: df = df[df.state_at >= _since(since)]
     if df.empty: return df.assign(sources=pd.Series([], dtype=object))
     srcs = df.groupby('key').source.agg(lambda s: sorted(set(s)))
-    df = df.assign(_r=df.kind.map(_KIND_RANK).fillna(9)).sort_values(['_r', 'first_seen']).drop_duplicates('key').drop(columns='_r')
+    df = df.assign(_r=df.kind.map(_KIND_RANK).fillna(9)).sort_values(['_r',
+                                                                      'first_seen']).drop_duplicates('key').drop(columns='_r')
     return df.assign(sources=df.key.map(srcs)).sort_values('state_at', ascending=False).reset_index(drop=True)
 
 # %% ../nbs/10_store.ipynb #2aa28d02
-_LOG_COLS = ('source', 'url', 'status', 'http_status', 'items', 'new', 'newest', 'bytes', 'from_cache', 'elapsed', 'message', 'at')
+_LOG_COLS = ('source', 'url', 'status', 'http_status', 'items', 'new', 'newest', 'bytes', 'from_cache', 'elapsed',
+             'message', 'at')
 
 @patch
 def log_fetch(self:Store, **row) -> None:
-    "Append one fetch outcome (source, url, status, http_status, items, new, newest, bytes, from_cache, elapsed, message) to the log"
+    ("Append one fetch outcome (source, url, status, http_status, items, new, newest, bytes, from_cache, elapsed, "
+     "message) to the log")
     unknown = set(row) - set(_LOG_COLS) - {'fetched_at'}
     if unknown: raise ValueError(f'unknown fetch log fields {sorted(unknown)}; known: {_LOG_COLS}')
     if 'fetched_at' in row: row['at'] = row.pop('fetched_at')   # the name the health table uses
     if row.get('at') is None: row['at'] = _now()
     for k in ('newest', 'at'):
-        if row.get(k) is not None and not isinstance(row[k], str): row[k] = None if pd.isna(row[k]) else pd.Timestamp(row[k]).isoformat()
+        if row.get(k) is not None and not isinstance(row[k], str):
+            row[k] = None if pd.isna(row[k]) else pd.Timestamp(row[k]).isoformat()
     with self._tx() as db:
         db.execute(f'INSERT INTO fetch_log ({", ".join(row)}) VALUES ({", ".join("?"*len(row))})',
-                   [None if (v is not None and not isinstance(v, (str, bytes)) and pd.isna(v)) else v for v in row.values()])
+                   [None if (v is not None and not isinstance(v, (str, bytes)) and pd.isna(v)) else v
+                    for v in row.values()])
 
 @patch
 def fetch_log(self:Store, source:str|None=None, limit:int=1000) -> pd.DataFrame:
@@ -359,12 +381,14 @@ def health(self:Store) -> pd.DataFrame:
 @patch
 def get_state(self:Store, namespace:str, key:str, default:Any=None) -> Any:
     "A small JSON value kept between runs"
-    with self.lock: r = self.db.execute('SELECT value FROM state WHERE namespace=? AND key=?', (namespace, key)).fetchone()
+    with self.lock:
+        r = self.db.execute('SELECT value FROM state WHERE namespace=? AND key=?', (namespace, key)).fetchone()
     return json.loads(r[0]) if r else default
 
 @patch
 def set_state(self:Store, namespace:str, key:str, value:Any) -> None:
     "Keep a small JSON value between runs"
     with self._tx() as db:
-        db.execute('INSERT INTO state VALUES (?,?,?,?) ON CONFLICT(namespace, key) DO UPDATE SET value=excluded.value, at=excluded.at',
+        db.execute('INSERT INTO state VALUES (?,?,?,?) ON CONFLICT(namespace, key) DO UPDATE SET value=excluded.value, '
+                   'at=excluded.at',
                    (namespace, key, json.dumps(value), _now()))

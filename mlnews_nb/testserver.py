@@ -19,7 +19,8 @@ def _qnorm(path:str) -> str:
     return u.path + ('?' + urlencode(sorted(parse_qsl(u.query, keep_blank_values=True))) if u.query else '')
 
 class _Route:
-    def __init__(self, body=b'', status=200, ctype='application/octet-stream', headers=None, faults=None, delay=0.0, etag=True, handler=None):
+    def __init__(self, body=b'', status=200, ctype='application/octet-stream', headers=None, faults=None, delay=0.0,
+                 etag=True, handler=None):
         self.body, self.status, self.ctype, self.headers = body, status, ctype, dict(headers or {})
         self.faults, self.delay, self.etag, self.handler = list(faults or []), delay, etag, handler
 
@@ -58,13 +59,16 @@ class FixtureServer:
 from fastcore.basics import patch
 
 @patch
-def add(self:FixtureServer, path:str, body:bytes|str|Path=b'', *, status:int=200, ctype:str|None=None, headers:dict|None=None,
+def add(self:FixtureServer, path:str, body:bytes|str|Path=b'', *, status:int=200, ctype:str|None=None,
+        headers:dict|None=None,
         faults:list[dict]|None=None, delay:float=0.0, etag:bool=True, handler:Callable|None=None) -> str:
     "Serve `body` at `path` (query optional); returns the full URL"
     if ctype is None:
         name = str(body) if isinstance(body, Path) else path
-        ctype = next((t for e,t in [('.json','application/json'), ('.csv','text/csv'), ('.html','text/html'), ('.opml','text/x-opml'),
-                                    ('.xml','application/xml'), ('.rss','application/rss+xml')] if urlsplit(name).path.endswith(e)), 'application/octet-stream')
+        ctype = next((t for e,t in [('.json','application/json'), ('.csv','text/csv'), ('.html','text/html'),
+                                    ('.opml','text/x-opml'),
+                                    ('.xml','application/xml'), ('.rss','application/rss+xml')]
+                      if urlsplit(name).path.endswith(e)), 'application/octet-stream')
     self.routes[_qnorm(path)] = _Route(body, status, ctype, headers, faults, delay, etag, handler)
     return self.url(path)
 
@@ -78,7 +82,8 @@ def add_urls(self:FixtureServer, tsv:str|Path, *, hosts:tuple[str,...]|None=None
         u = urlsplit(url)
         if hosts and u.hostname not in hosts: continue
         m = re.match(r'HTTP (\d{3})', rest[1] if len(rest) > 1 else '')
-        self.add(u.path + (f'?{u.query}' if u.query else ''), tsv.parent/file, status=int(m.group(1)) if m else 200); n += 1
+        self.add(u.path + (f'?{u.query}' if u.query else ''), tsv.parent/file, status=int(m.group(1)) if m else 200)
+        n += 1
     return n
 
 # %% ../nbs/01a_testserver.ipynb #24fac632
@@ -96,10 +101,15 @@ def _serve(self:FixtureServer, h:_Handler):
     status = 0
     try:
         if self.latency: time.sleep(self.latency)
-        if r is None: status = self._send(h, 404, {'Content-Type': 'text/plain'}, b'no such fixture: ' + h.path.encode(), entry=entry); return
+        if r is None:
+            status = self._send(h, 404, {'Content-Type': 'text/plain'}, b'no such fixture: ' + h.path.encode(),
+                                entry=entry); return
         if fault.get('delay') or r.delay: time.sleep(fault.get('delay', r.delay))
-        if fault.get('silent'): time.sleep(fault['silent']); entry.update(status=-2, end=time.time()); status = -2; return
-        if fault.get('drop'): entry.update(status=-1, end=time.time()); h.close_connection = True; h.connection.shutdown(socket.SHUT_RDWR); status = -1; return
+        if fault.get('silent'):
+            time.sleep(fault['silent']); entry.update(status=-2, end=time.time()); status = -2; return
+        if fault.get('drop'):
+            entry.update(status=-1, end=time.time()); h.close_connection = True
+            h.connection.shutdown(socket.SHUT_RDWR); status = -1; return
         if r.handler: st, hd, body = r.handler(dict(parse_qsl(urlsplit(h.path).query, keep_blank_values=True)))
         else: st, hd, body = r.status, dict(r.headers), r.body
         if 'status' in fault: st = fault['status']
@@ -111,7 +121,8 @@ def _serve(self:FixtureServer, h:_Handler):
         if st == 200 and r.etag and 'body' not in fault:
             tag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             hd.setdefault('ETag', tag); hd.setdefault('Last-Modified', _LASTMOD)
-            if h.headers.get('If-None-Match') == tag or (h.headers.get('If-Modified-Since') == _LASTMOD and 'If-None-Match' not in h.headers):
+            if h.headers.get('If-None-Match') == tag or (h.headers.get('If-Modified-Since') == _LASTMOD
+                                                         and 'If-None-Match' not in h.headers):
                 status = self._send(h, 304, {'ETag': tag}, b'', entry=entry); return
         if fault.get('drip'): status = self._drip(h, st, hd, body, fault['drip'], entry=entry); return
         status = self._send(h, st, hd, body, truncate=fault.get('truncate'), entry=entry)
@@ -121,7 +132,8 @@ def _serve(self:FixtureServer, h:_Handler):
             if entry['end'] is None: entry.update(status=status, end=time.time())
 
 @patch
-def _send(self:FixtureServer, h, status:int, headers:dict, body:bytes, truncate:float|None=None, entry:dict|None=None) -> int:
+def _send(self:FixtureServer, h, status:int, headers:dict, body:bytes, truncate:float|None=None,
+          entry:dict|None=None) -> int:
     h.send_response(status)
     for k,v in headers.items(): h.send_header(k, v)
     h.send_header('Content-Length', str(len(body)))
@@ -134,8 +146,10 @@ def _send(self:FixtureServer, h, status:int, headers:dict, body:bytes, truncate:
 
 @patch
 def _drip(self:FixtureServer, h, status:int, headers:dict, body:bytes, every:float, entry:dict|None=None) -> int:
-    "Send the whole answer (status line, headers, body) one byte every `every` seconds, until done or the client hangs up"
-    head = f'HTTP/1.1 {status} Dripping\r\n' + ''.join(f'{k}: {v}\r\n' for k,v in {**headers, 'Content-Length': len(body)}.items()) + '\r\n'
+    ("Send the whole answer (status line, headers, body) one byte every `every` seconds, until done or the client "
+     "hangs up")
+    head = f'HTTP/1.1 {status} Dripping\r\n' + ''.join(f'{k}: {v}\r\n' for k,
+                                                       v in {**headers, 'Content-Length': len(body)}.items()) + '\r\n'
     h.close_connection = True
     try:
         for b in head.encode('latin-1') + body: h.wfile.write(bytes([b])); h.wfile.flush(); time.sleep(every)
@@ -155,7 +169,8 @@ def min_gap(self:FixtureServer, prefix:str='') -> float|None:
 def max_overlap(self:FixtureServer, prefix:str='') -> int:
     "Most logged requests (path starting with `prefix`) that were in flight at the same time"
     log = [e for e in self.log if e['path'].startswith(prefix)]
-    ev = sorted([(e['start'], 1) for e in log] + [(e['end'] or time.time(), -1) for e in log], key=lambda x: (x[0], x[1]))
+    ev = sorted([(e['start'], 1) for e in log] + [(e['end'] or time.time(), -1) for e in log],
+                key=lambda x: (x[0], x[1]))
     cur = best = 0
     for _,d in ev: cur += d; best = max(best, cur)
     return best
@@ -168,6 +183,7 @@ def fixtures_dir(required:bool=True) -> Path|None:
     env = os.environ.get('MLNEWS_FIXTURES')
     p = Path(env) if env else None
     if p is None or not p.is_dir():
-        if required: raise FileNotFoundError(f'captures not found at {p}: set MLNEWS_FIXTURES (e.g. to ../shared/fixtures)')
+        if required:
+            raise FileNotFoundError(f'captures not found at {p}: set MLNEWS_FIXTURES (e.g. to ../shared/fixtures)')
         return None
     return p

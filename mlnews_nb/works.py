@@ -30,7 +30,8 @@ def _identifiers(items:pd.DataFrame) -> pd.DataFrame:
     parts = [pd.DataFrame({'row': n, 'ident': items.key.to_numpy()})]
     paperish = (items.kind != 'discussion').to_numpy()
     ax = ('arxiv:' + items.arxiv_id).to_numpy(dtype=object); uk = _url_keys(items.url)
-    uk[pd.notna(ax) & pd.Series(uk, dtype=object).str.startswith('arxiv:', na=False).to_numpy()] = None   # the arxiv_id column wins
+    # the arxiv_id column wins
+    uk[pd.notna(ax) & pd.Series(uk, dtype=object).str.startswith('arxiv:', na=False).to_numpy()] = None
     for s in (ax, ('doi:' + items.doi).to_numpy(dtype=object), uk):
         m = pd.notna(s) & paperish
         parts.append(pd.DataFrame({'row': n[m], 'ident': s[m]}))
@@ -77,22 +78,28 @@ def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_W
             cand.append(np.stack([o[hit], o[hit + s]], 1))
     if not cand: return np.empty((0, 2), int)
     c = np.sort(np.concatenate(cand), 1).astype(np.int64)
-    c = _unique(c[:, 0] * len(t) + c[:, 1]); c = np.stack([c // len(t), c % len(t)], 1)   # distinct pairs, as one int64 each
+    # distinct pairs, as one int64 each
+    c = _unique(c[:, 0] * len(t) + c[:, 1]); c = np.stack([c // len(t), c % len(t)], 1)
     if not len(c): return np.empty((0, 2), int)
     u = _unique(c)
-    dg = pd.Series(t[u], index=u).str.replace(r'\D+', ' ', regex=True).str.strip()   # the numbers of each title in a pair, once per title
+    # the numbers of each title in a pair, once per title
+    dg = pd.Series(t[u], index=u).str.replace(r'\D+', ' ', regex=True).str.strip()
     c = c[dg.loc[c[:, 0]].to_numpy() == dg.loc[c[:, 1]].to_numpy()]
     auth, sn = items.authors.to_numpy(), {}
     def sur(i): return sn[i] if i in sn else sn.setdefault(i, _surnames(auth[rows[i]]))
-    sig = pd.Series(auth[rows[u]], index=u).str.join('|')   # the same author list shares an author (or has none): no surnames needed
+    # the same author list shares an author (or has none): no surnames needed
+    sig = pd.Series(auth[rows[u]], index=u).str.join('|')
     same = sig.loc[c[:, 0]].to_numpy() == sig.loc[c[:, 1]].to_numpy()
-    keep = [s or not (sa := sur(a)) or not (sb := sur(b)) or bool(sa & sb) for (a, b), s in zip(c.tolist(), same.tolist())]
+    keep = [s or not (sa := sur(a)) or not (sb := sur(b)) or bool(sa & sb) for (a, b),
+            s in zip(c.tolist(), same.tolist())]
     return rows[c[np.array(keep, bool)]] if len(c) else np.empty((0, 2), int)
 
 # %% ../nbs/15_works.ipynb #de70d845
-_DEC_RANK = {'oral': 0, 'spotlight': 1, 'poster': 2, 'accept': 3, 'pending': 4, 'reject': 5, 'withdrawn': 6, 'desk_reject': 7}
+_DEC_RANK = {'oral': 0, 'spotlight': 1, 'poster': 2, 'accept': 3, 'pending': 4, 'reject': 5, 'withdrawn': 6,
+             'desk_reject': 7}
 _KIND_RANK = {'paper': 0, 'newsletter': 1, 'post': 2, 'video': 3, 'discussion': 4, 'social': 5}
-WORK_COLS = ['work', 'title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'venue', 'year', 'decision', 'categories',
+WORK_COLS = ['work', 'title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'venue', 'year', 'decision',
+             'categories',
              'keywords', 'sources', 'items', 'mentions', 'n_items', 'hn_points', 'reddit_score', 'hf_upvotes',
              'newsletter_mentions', 'buzz', 'first_seen']
 
@@ -107,7 +114,8 @@ def _components(items:pd.DataFrame, ids:pd.DataFrame, pairs:np.ndarray) -> np.nd
 
 def _work_key(items:pd.DataFrame, ids:pd.DataFrame, comp:np.ndarray) -> pd.Series:
     "The preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its best item"
-    d = ids.assign(comp=comp[ids.row.to_numpy()], kr=items.kind.map(_KIND_RANK).fillna(9).to_numpy()[ids.row.to_numpy()])
+    d = ids.assign(comp=comp[ids.row.to_numpy()],
+                   kr=items.kind.map(_KIND_RANK).fillna(9).to_numpy()[ids.row.to_numpy()])
     st = d.ident.str.startswith
     d['p'] = np.select([st(f'{k}:').to_numpy(bool) for k in _PRIO], list(_PRIO.values()), 3)
     return d.sort_values(['comp', 'p', 'kr', 'ident']).drop_duplicates('comp').set_index('comp').ident
@@ -116,9 +124,13 @@ def _work_key(items:pd.DataFrame, ids:pd.DataFrame, comp:np.ndarray) -> pd.Serie
 def _buzz(items:pd.DataFrame) -> pd.DataFrame:
     "Per-item buzz columns"
     sc = items.score.fillna(0).astype('int64'); k = items.key.fillna('')
-    hf = items.url.fillna('').str.contains('huggingface.co/papers', regex=False) | items.extra.map(lambda e: 'hf_upvotes' in e if isinstance(e, dict) else False)
-    return pd.DataFrame({'hn_points': sc.where(k.str.startswith('hn:'), 0), 'reddit_score': sc.where(k.str.startswith('reddit:'), 0),
-                         'hf_upvotes': sc.where(hf, 0), 'newsletter_mentions': (items.kind == 'newsletter').astype('int64')})
+    hf = items.url.fillna('').str.contains('huggingface.co/papers',
+                                           regex=False) | items.extra.map(lambda e: 'hf_upvotes' in e
+                                                                          if isinstance(e, dict) else False)
+    return pd.DataFrame({'hn_points': sc.where(k.str.startswith('hn:'), 0),
+                         'reddit_score': sc.where(k.str.startswith('reddit:'), 0),
+                         'hf_upvotes': sc.where(hf, 0),
+                         'newsletter_mentions': (items.kind == 'newsletter').astype('int64')})
 
 def _mentions(items:pd.DataFrame, ids:pd.DataFrame, comp:np.ndarray) -> pd.DataFrame:
     "(comp, mentioning row) for newsletters, posts and multi-link threads that link a work they are not part of"
@@ -145,10 +157,12 @@ def _lists(comp:np.ndarray, vals:np.ndarray) -> pd.Series:
 
 def _first(df:pd.DataFrame, by:list[str]) -> np.ndarray:
     "Row positions of the first row of each `comp` when sorted by `by` (only the sort keys are sorted, not the frame)"
-    return df[['comp', *by]].reset_index(drop=True).sort_values(['comp', *by], kind='stable').drop_duplicates('comp').index.to_numpy()
+    return df[['comp', *by]].reset_index(drop=True).sort_values(['comp', *by],
+                                                                kind='stable').drop_duplicates('comp').index.to_numpy()
 
 def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataFrame:
-    "One row per work: its best title and abstract, sources, member items, mentions, buzz, first seen, venue and decision"
+    ("One row per work: its best title and abstract, sources, member items, mentions, buzz, first seen, venue and "
+     "decision")
     items = check_items(_contract(items)).reset_index(drop=True)
     if items.empty: return pd.DataFrame({c: pd.Series([], dtype=object) for c in WORK_COLS})
     ids = _identifiers(items)
@@ -159,7 +173,9 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
     show = ['title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'categories', 'keywords']
     w = items[['comp', *show]].iloc[_first(items, ['_kr', '_seen'])].set_index('comp').sort_index()
     w.insert(0, 'work', _work_key(items, ids, comp).reindex(w.index))
-    ven = items.loc[items.venue.notna(), ['comp', 'venue', 'year', 'decision']].assign(_d=lambda d: d.decision.map(_DEC_RANK).fillna(8), _y=lambda d: -d.year.fillna(0))
+    ven = items.loc[items.venue.notna(), ['comp', 'venue', 'year',
+                                          'decision']].assign(_d=lambda d: d.decision.map(_DEC_RANK).fillna(8),
+                                                              _y=lambda d: -d.year.fillna(0))
     ven = ven.iloc[_first(ven, ['_d', '_y'])].set_index('comp')
     for c in ('venue', 'year', 'decision'): w[c] = ven[c].reindex(w.index)
     men = _mentions(items, ids, comp)
@@ -172,13 +188,15 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
     w['items'] = _lists(mem.comp.to_numpy(), mem.key.to_numpy(dtype=object)).reindex(w.index)
     paper = items.kind == 'paper'
     pk = pd.MultiIndex.from_arrays([items.comp[paper], items.key[paper]])
-    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~pd.MultiIndex.from_arrays([allrows.comp, allrows.key]).isin(pk)]
+    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~pd.MultiIndex.from_arrays([allrows.comp,
+                                                                                      allrows.key]).isin(pk)]
     ment = ment[['comp', 'key']].drop_duplicates()
     w['mentions'] = _lists(ment.comp.to_numpy(), ment.key.to_numpy(dtype=object)).reindex(w.index)
     w['mentions'] = [m if isinstance(m, list) else [] for m in w.mentions]
     g = items.groupby('comp', sort=True)
     w['n_items'] = g.size()
-    bz = allrows.drop_duplicates(['comp', 'key', 'source']).groupby('comp')[['hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions']].agg(
+    bz = allrows.drop_duplicates(['comp', 'key', 'source']).groupby('comp')[['hn_points', 'reddit_score', 'hf_upvotes',
+                                                                             'newsletter_mentions']].agg(
         {'hn_points': 'sum', 'reddit_score': 'sum', 'hf_upvotes': 'max', 'newsletter_mentions': 'sum'})
     w = w.join(bz)
     w['buzz'] = np.log1p(w.hn_points) + np.log1p(w.reddit_score) + np.log1p(w.hf_upvotes) + w.newsletter_mentions
@@ -191,14 +209,16 @@ def _describe(r) -> str:
     if r.kind == 'paper' and isinstance(r.venue, str) and r.venue:
         v = r.venue if r.year != r.year or r.year is None or str(int(r.year)) in r.venue else f'{r.venue} {int(r.year)}'
         return f"{'accepted at' if r.decision not in ('reject', 'withdrawn', 'desk_reject', None) and r.decision == r.decision else 'listed at'} {v}" + (f' ({r.decision})' if isinstance(r.decision, str) else '')
-    return {'discussion': 'new discussion on', 'newsletter': 'mentioned in', 'post': 'mentioned in'}.get(r.kind, 'new item from') + f' {r.source}'
+    return {'discussion': 'new discussion on', 'newsletter': 'mentioned in',
+            'post': 'mentioned in'}.get(r.kind, 'new item from') + f' {r.source}'
 
 def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFrame:
     "Works with `status` (new / update / unread) and `what_changed`; triaged works without news are dropped"
     works = works.copy()
     if store is None or works.empty: return works.assign(status='new', what_changed='')
     since = to_utc(since) if since is not None else pd.Timestamp.now(tz='UTC')
-    member = works[['work', 'items', 'mentions']].assign(k=[[w, *i, *m] for w, i, m in zip(works.work, works['items'], works.mentions)])
+    member = works[['work', 'items', 'mentions']].assign(k=[[w, *i, *m] for w, i,
+                                                            m in zip(works.work, works['items'], works.mentions)])
     member = member[['work', 'k']].explode('k').drop_duplicates()
     st = store.items(keys=member.k.unique().tolist())   # the store takes any number of keys: never the whole store
     st = st[st.key.isin(member.k)]
@@ -210,7 +230,9 @@ def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFra
     ch = fresh.groupby('work').change.agg(lambda s: '; '.join(dict.fromkeys(s.dropna())))
     old = agg.seen | agg.triaged
     add = m[m.work.map(old) & ~seen & (m.first_seen.isna() | (m.first_seen >= since))]
-    if len(add): add = add.assign(d=[_describe(r) for r in add.itertuples()]).groupby('work').d.agg(lambda s: '; '.join(dict.fromkeys(s)))
+    if len(add):
+        add = add.assign(d=[_describe(r)
+                            for r in add.itertuples()]).groupby('work').d.agg(lambda s: '; '.join(dict.fromkeys(s)))
     what = pd.concat([ch, add if len(add) else pd.Series(dtype=str)]).groupby(level=0).agg('; '.join)
     works['what_changed'] = works.work.map(what).astype(object).fillna('')
     o = works.work.map(old).fillna(False).astype(bool); t = works.work.map(agg.triaged).fillna(False).astype(bool)
@@ -237,7 +259,8 @@ def _plural(n, word:str) -> str:
     n = int(n); return f"{n} {word}{'' if n == 1 else 's'}"
 
 def news_line(r) -> str:
-    "What a newly seen item (a row with kind, source, title, score, comments, venue, decision) says about a work already decided"
+    ("What a newly seen item (a row with kind, source, title, score, comments, venue, decision) says about a work "
+     "already decided")
     g = lambda c: (v if (v := getattr(r, c, None)) is not None and v is not pd.NA and v == v else None)
     kind, src = g('kind'), g('source') or 'a source'
     if kind == 'paper' and g('venue'): return _describe(r)
@@ -269,22 +292,32 @@ def mark_reported(store, works:pd.DataFrame) -> int:
 
 # %% ../nbs/15_works.ipynb #dc498551
 def _decisions(own:pd.DataFrame, st:pd.DataFrame|None) -> pd.DataFrame:
-    "Per work: the latest decision of its own items (`state`, `decided_at`), from store rows or a frame's own triage columns"
+    ("Per work: the latest decision of its own items (`state`, `decided_at`), from store rows or a frame's own triage "
+     "columns")
     if st is None or 'state' not in st or st.empty: return pd.DataFrame(columns=['state', 'decided_at'])
-    t = st[['key', 'state', 'state_at']].drop_duplicates('key') if 'state_at' in st else st[['key', 'state']].drop_duplicates('key').assign(state_at=pd.NaT)
+    t = st[['key', 'state',
+            'state_at']].drop_duplicates('key') if 'state_at' in st else st[['key',
+                                                                             'state']].drop_duplicates('key').assign(state_at=pd.NaT)
     t = t[t.state.fillna('new') != 'new']
     d = own.merge(t, left_on='k', right_on='key').sort_values('state_at', na_position='first')
     return d.groupby('work').agg(state=('state', 'last'), decided_at=('state_at', 'max'))
 
 def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> pd.DataFrame:
-    "Works of `frame` with `state`, `status` (new / update / decided) and `what_changed`; decided works without news dropped unless `keep_decided`"
-    w = as_works(frame).drop(columns=['state', 'status', 'what_changed', 'decided_at'], errors='ignore').reset_index(drop=True)
-    if w.empty: return w.assign(state=pd.Series([], dtype=object), status=pd.Series([], dtype=object), what_changed=pd.Series([], dtype=object))
-    own = pd.DataFrame({'work': w.work, 'k': [[x, *i] for x, i in zip(w.work, w['items'])]}).explode('k').drop_duplicates()
+    ("Works of `frame` with `state`, `status` (new / update / decided) and `what_changed`; decided works without news "
+     "dropped unless `keep_decided`")
+    w = as_works(frame).drop(columns=['state', 'status', 'what_changed', 'decided_at'],
+                             errors='ignore').reset_index(drop=True)
+    if w.empty:
+        return w.assign(state=pd.Series([], dtype=object), status=pd.Series([], dtype=object),
+                        what_changed=pd.Series([], dtype=object))
+    own = pd.DataFrame({'work': w.work, 'k': [[x, *i] for x, i in zip(w.work,
+                                                                      w['items'])]}).explode('k').drop_duplicates()
     men = pd.DataFrame({'work': w.work, 'k': w.mentions}).explode('k').dropna()
-    rows = frame if 'work' not in frame else None                            # the items themselves, when the frame has them
+    # the items themselves, when the frame has them
+    rows = frame if 'work' not in frame else None
     st = _store_rows(store, pd.concat([own.k, men.k]).unique())
-    if st is None and rows is not None and 'state' in rows: st = rows        # store rows without a store: their own triage
+    # store rows without a store: their own triage
+    if st is None and rows is not None and 'state' in rows: st = rows
     dec = _decisions(own, st)
     st8 = w.work.map(dec.state).astype(object); w['state'] = st8.where(st8.notna(), 'new')
     decided = w.state != 'new'
@@ -292,7 +325,9 @@ def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> p
     if decided.any():
         rep = pd.Series(reported(store), dtype=object)
         cut = dec.decided_at.reindex(w.work[decided]).astype('datetime64[ns, UTC]')
-        if len(rep): cut = pd.concat([cut, pd.to_datetime(rep, utc=True, format='ISO8601').reindex(cut.index)], axis=1).max(axis=1)
+        if len(rep):
+            cut = pd.concat([cut, pd.to_datetime(rep, utc=True, format='ISO8601').reindex(cut.index)],
+                            axis=1).max(axis=1)
         cut = cut.fillna(pd.Timestamp.now(tz='UTC'))
         mem = pd.concat([own, men], ignore_index=True)
         mem = mem[mem.work.isin(cut.index)].assign(cut=lambda d: d.work.map(cut))
@@ -319,13 +354,15 @@ def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> p
 
 # %% ../nbs/15_works.ipynb #bda9b19f
 NOT_ACCEPTED = ('reject', 'withdrawn', 'desk_reject', 'pending')
-_DEC_WORDS = {'reject': 'rejected submission', 'withdrawn': 'withdrawn submission', 'desk_reject': 'desk-rejected submission',
+_DEC_WORDS = {'reject': 'rejected submission', 'withdrawn': 'withdrawn submission',
+              'desk_reject': 'desk-rejected submission',
               'pending': 'under review', 'accept': 'accepted', 'workshop': 'workshop'}
 
 def _ok(v) -> bool: return v is not None and v is not pd.NA and v == v and str(v).strip() != ''
 
 def accepted(venue:Any, decision:Any) -> bool:
-    "Whether a work with `venue` and `decision` was published there (a proceedings list without a decision counts as accepted)"
+    ("Whether a work with `venue` and `decision` was published there (a proceedings list without a decision counts as "
+     "accepted)")
     return _ok(venue) and not (_ok(decision) and str(decision) in NOT_ACCEPTED)
 
 def venue_label(venue:Any, year:Any=None, decision:Any=None) -> str:
