@@ -4,21 +4,21 @@
 
 # %% ../nbs/00_core.ipynb #2e081268
 from __future__ import annotations
-import re, html, logging
+import os, re, html, logging
 from functools import lru_cache
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode, unquote
+from urllib.parse import urlsplit, urlunsplit, parse_qs, parse_qsl, urlencode, unquote
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'MAX_KEY',
-           'MAX_TITLE', 'MLNewsError', 'SourceError', 'ContractError', 'StoreError', 'empty_items', 'to_utc',
-           'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url', 'normalize_doi', 'bound_key', 'item_key',
-           'norm_title', 'html_to_text', 'clean_text', 'bound_title', 'utc_series', 'to_items', 'check_items',
-           'sanitize_html', 'atomic_write', 'format_table']
+__all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'KIND_RANK',
+           'ACCEPTED', 'MAX_KEY', 'MAX_TITLE', 'MLNewsError', 'SourceError', 'ContractError', 'StoreError',
+           'empty_items', 'to_utc', 'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url', 'normalize_doi',
+           'bound_key', 'item_key', 'norm_title', 'link_key', 'html_to_text', 'clean_text', 'bound_title', 'utc_series',
+           'to_items', 'check_items', 'sanitize_html', 'user_dir', 'atomic_write', 'format_table']
 
 # %% ../nbs/00_core.ipynb #275b4b2b
 logger = logging.getLogger('mlnews_nb')
@@ -57,6 +57,9 @@ ITEM_COLS:list[str] = list(ITEM_DTYPES)
 LIST_COLS = ('authors', 'categories', 'keywords', 'links_to')
 KINDS = ('paper', 'post', 'newsletter', 'discussion', 'video', 'social')
 DECISIONS = ('oral', 'spotlight', 'poster', 'accept', 'workshop', 'reject', 'withdrawn', 'desk_reject', 'pending')
+# the order a list of mixed kinds is shown in (papers first, social posts last)
+KIND_RANK:dict[str,int] = {'paper': 0, 'newsletter': 1, 'post': 2, 'video': 3, 'discussion': 4, 'social': 5}
+ACCEPTED = ('oral', 'spotlight', 'poster', 'accept')   # the decisions that mean accepted at the main venue
 
 # %% ../nbs/00_core.ipynb #f773dfce
 def empty_items() -> pd.DataFrame:
@@ -142,15 +145,15 @@ _BAD_SCHEMES = frozenset({'javascript', 'vbscript', 'data', 'file', 'about', 'bl
 _SCHEME = re.compile(r'([a-z][a-z0-9+.\-]*):')
 _URL_JUNK = re.compile('[\x00-\x20\x7f\ud800-\udfff]')
 
-def safe_url(url:Any) -> str|None:
-    ("`url` stripped, if it may be stored as an item's link (http(s), other harmless schemes, relative); None for "
-     "script, data and file URLs and unparseable ones")
+def safe_url(url:Any, *, web:bool=False) -> str|None:
+    "`url` stripped if it may be stored as a link (no script, data or file URLs); with `web`, only http(s) URLs"
     if not isinstance(url, str) or not (s := url.strip()): return None
     if (m := _SCHEME.match(_URL_JUNK.sub('', s[:64]).lower())) and m.group(1) in _BAD_SCHEMES: return None
     if '[' in s or ']' in s or s.count(':') > 1:
         try: urlsplit(s).port   # raises on a bad IPv6 literal or port
         except ValueError: return None
-    return _URL_JUNK.sub('', s) if _URL_JUNK.search(s) else s   # no control characters or spaces inside a stored URL
+    s = _URL_JUNK.sub('', s) if _URL_JUNK.search(s) else s   # no control characters or spaces inside a stored URL
+    return None if web and not ((m := _SCHEME.match(s.lower())) and m.group(1) in ('http', 'https')) else s
 
 # %% ../nbs/00_core.ipynb #d662a7b1
 def normalize_doi(doi:str|None) -> str|None:
@@ -185,6 +188,23 @@ def norm_title(t:str) -> str:
     t = re.sub(r'\\[a-zA-Z]+\{([^}]*)\}', r'\1', str(t))
     t = re.sub(r'[^\w\s]', ' ', t.lower().replace('_', ' '))
     return ' '.join(t.split())
+
+# %% ../nbs/00_core.ipynb #fc712a14
+def link_key(url:str, *, code:bool=False) -> str|None:
+    ("The key of the work a URL points at (arXiv, Hugging Face papers, OpenReview, DOI; GitHub repos with `code`), "
+     "or None")
+    if not url or not isinstance(url, str): return None
+    u = urlsplit(url.strip())
+    host, path = (u.hostname or '').lower().removeprefix('www.'), u.path
+    if host.endswith('arxiv.org'): return f'arxiv:{a}' if (a := arxiv_id(url)) else None
+    if host in ('huggingface.co', 'hf.co') and (m := re.match(r'/papers/(\d{4}\.\d{4,5})', path)):
+        return f'arxiv:{m.group(1)}'
+    if host.endswith('openreview.net') and (i := parse_qs(u.query).get('id')): return f'openreview:{i[0]}'
+    if host in ('doi.org', 'dx.doi.org') and (d := normalize_doi(path.lstrip('/'))): return f'doi:{d}'
+    if code and host == 'github.com' and (m := re.match(r'/([\w.-]+)/([\w.-]+)',
+                                                        path)) and m.group(1) not in ('orgs', 'topics', 'sponsors'):
+        return f'url:https://github.com/{m.group(1).lower()}/{m.group(2).lower().removesuffix(".git")}'
+    return None
 
 # %% ../nbs/00_core.ipynb #92c8d024
 _TAG = re.compile(r'<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]+>', re.S | re.I)
@@ -358,8 +378,7 @@ def check_items(df:pd.DataFrame) -> pd.DataFrame:
 _ALLOWED_TAGS = {'a', 'abbr', 'b', 'blockquote', 'br', 'code', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4',
                  'h5', 'h6',
                  'hr', 'i', 'img', 'li', 'ol', 'p', 'pre', 'q', 's', 'small', 'strong', 'sub', 'sup', 'table', 'tbody',
-                 'td',
-                 'th', 'thead', 'tr', 'u', 'ul', 'span', 'div', 'dl', 'dt', 'dd', 'del'}
+                 'td', 'th', 'thead', 'tr', 'u', 'ul', 'span', 'div', 'dl', 'dt', 'dd', 'del'}
 _ALLOWED_ATTRS = {'a': {'href', 'title'}, 'img': {'src', 'alt', 'title', 'width', 'height'}, 'abbr': {'title'},
                   'td': {'colspan', 'rowspan'}, 'th': {'colspan', 'rowspan'}}
 _NO_CONTENT = {'script', 'style', 'iframe', 'object', 'noscript', 'template'}
@@ -375,8 +394,7 @@ def sanitize_html(s:Any, base_url:str|None=None) -> str:
     import nh3
     if s is None or (isinstance(s, float) and np.isnan(s)) or s == '': return ''
     kw = dict(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT,
-              url_schemes={'http', 'https', 'mailto'},
-              link_rel='noopener noreferrer nofollow', strip_comments=True)
+              url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer nofollow', strip_comments=True)
     s = clean_text(str(s))
     try:
         if base_url and _RELATIVE.search(s) and urlsplit(base_url).scheme in ('http', 'https'):
@@ -393,6 +411,16 @@ def sanitize_html(s:Any, base_url:str|None=None) -> str:
     # no relative link to resolve: one prepared cleaner (converting the allow-lists on every call costs as much as
     # cleaning)
     return _CLEANER(s)
+
+# %% ../nbs/00_core.ipynb #e171cfeb
+def user_dir(kind:str) -> Path:
+    "The user's `cache`, `data` or `config` dir for mlnews_nb (under $MLNEWS_HOME when set)"
+    if home := os.environ.get('MLNEWS_HOME'): p = Path(home)/kind
+    else:
+        import platformdirs
+        p = Path(getattr(platformdirs, f'user_{kind}_dir')('mlnews_nb'))
+    p.mkdir(parents=True, exist_ok=True)
+    return p
 
 # %% ../nbs/00_core.ipynb #a6e80285
 def _umask() -> int:

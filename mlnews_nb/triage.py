@@ -10,20 +10,11 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 import numpy as np, pandas as pd
 from fastcore.basics import patch
-from .core import ITEM_COLS, MLNewsError, sanitize_html, to_utc, arxiv_id as _arxiv_id
+from .core import ITEM_COLS, KIND_RANK, MLNewsError, sanitize_html, safe_url, to_utc, arxiv_id as _arxiv_id
 
 # %% auto #0
-__all__ = ['CARD_CSS', 'ACTIONS', 'STATE_OPTIONS', 'KEYS', 'safe_url', 'item_links', 'card_html', 'html_risks', 'queue_frame',
-           'work_queue', 'filter_mask', 'parse_tags', 'triage_frame', 'AlreadyDecided', 'TriageQueue', 'TriageWidget',
-           'triage']
-
-# %% ../nbs/20_triage.ipynb #a308f6a0
-def safe_url(u:Any) -> str|None:
-    "`u` when it is an http(s) URL, else None (no javascript:, data: or relative links on a card)"
-    if not isinstance(u, str) or not u.strip(): return None
-    try: scheme = urlsplit(u.strip()).scheme.lower()
-    except ValueError: return None
-    return u.strip() if scheme in ('http', 'https') else None
+__all__ = ['CARD_CSS', 'ACTIONS', 'STATE_OPTIONS', 'KEYS', 'item_links', 'card_html', 'html_risks', 'queue_frame', 'work_queue',
+           'filter_mask', 'parse_tags', 'triage_frame', 'AlreadyDecided', 'TriageQueue', 'TriageWidget', 'triage']
 
 # %% ../nbs/20_triage.ipynb #beaa0f65
 def _get(row, c, default=None):
@@ -35,11 +26,11 @@ def item_links(row:dict|pd.Series) -> dict[str,str]:
     "Links to open for an item: `item` (where it was seen), `abstract`, `pdf` and `discussion` when known"
     ex = _get(row, 'extra', {}) or {}
     aid = _get(row, 'arxiv_id') or _arxiv_id(str(_get(row, 'key', '')))
-    links = dict(item=safe_url(_get(row, 'url')))
+    links = dict(item=safe_url(_get(row, 'url'), web=True))
     if aid: links |= dict(abstract=f'https://arxiv.org/abs/{aid}', pdf=f'https://arxiv.org/pdf/{aid}')
     elif _get(row, 'doi'): links['abstract'] = f"https://doi.org/{row['doi']}"
-    links['pdf'] = safe_url(ex.get('pdf_url')) or links.get('pdf')
-    disc = safe_url(ex.get('discussion_url')) or (links['item'] if _get(row, 'kind') == 'discussion' else None)
+    links['pdf'] = safe_url(ex.get('pdf_url'), web=True) or links.get('pdf')
+    disc = safe_url(ex.get('discussion_url'), web=True) or (links['item'] if _get(row, 'kind') == 'discussion' else None)
     if disc is None and _get(row, 'source') == 'hf_daily' and aid: disc = f'https://huggingface.co/papers/{aid}'
     links['discussion'] = disc
     return {k:v for k,v in links.items() if v}
@@ -90,8 +81,7 @@ def _buzz_line(row) -> str:
 
 def card_html(row:dict|pd.Series, *, state:str|None=None, images:bool=False) -> str:
     ("The card of one item or work as HTML: escaped fields, sanitized summary (remote images only if `images`), "
-     "http(s) "
-     "links only")
+     "http(s) links only")
     from mlnews_nb.works import venue_label
     e = html.escape
     links = item_links(row)
@@ -142,8 +132,6 @@ def html_risks(s:str) -> list[str]:
     return p.found
 
 # %% ../nbs/20_triage.ipynb #e0553a48
-_KIND_ORDER = {'paper': 0, 'newsletter': 1, 'post': 2, 'video': 3, 'discussion': 4, 'social': 5}
-
 def _scores(df:pd.DataFrame, ranking:Any) -> pd.Series:
     if ranking is None: return pd.Series(0.0, index=df.index)
     if isinstance(ranking, str): return pd.to_numeric(df[ranking], errors='coerce').astype(float).fillna(-np.inf)
@@ -153,8 +141,7 @@ def _scores(df:pd.DataFrame, ranking:Any) -> pd.Series:
 
 def _sources(items:pd.DataFrame, keys:pd.Series) -> list[list[str]]:
     ("The sorted sources of each of `keys`: a one-item list for the (usual) key seen in one source, a group-by "
-     "only for "
-     "the others")
+     "only for the others")
     pairs = items[['key', 'source']].drop_duplicates()
     multi = pairs['key'].duplicated(keep=False).to_numpy()
     out = dict(zip(pairs['key'].to_numpy()[~multi], ([s] for s in pairs['source'].to_numpy()[~multi])))
@@ -164,7 +151,7 @@ def _sources(items:pd.DataFrame, keys:pd.Series) -> list[list[str]]:
 def queue_frame(items:pd.DataFrame, ranking:Any=None) -> pd.DataFrame:
     "One row per key with a `sources` list, ordered by `ranking` (high first), then newest first"
     if items.empty: return items.assign(sources=pd.Series([], dtype=object), _score=pd.Series([], dtype=float))
-    df = items.assign(_k=items['kind'].map(_KIND_ORDER).fillna(9)).sort_values('_k',
+    df = items.assign(_k=items['kind'].map(KIND_RANK).fillna(9)).sort_values('_k',
                                                                                kind='stable').drop_duplicates('key').drop(columns='_k')
     df = df.assign(sources=_sources(items, df['key']), _score=_scores(df, ranking))
     return df.sort_values(['_score', 'published'], ascending=[False, False], na_position='last',
@@ -172,8 +159,7 @@ def queue_frame(items:pd.DataFrame, ranking:Any=None) -> pd.DataFrame:
 
 # %% ../nbs/20_triage.ipynb #46f08f87
 _WORK_INFO = ['work', 'sources', 'state', 'status', 'what_changed', 'hn_points', 'reddit_score', 'hf_upvotes',
-              'newsletter_mentions',
-              'venue', 'year', 'decision', 'buzz']
+              'newsletter_mentions', 'venue', 'year', 'decision', 'buzz']
 
 def _learned(works:pd.DataFrame, store) -> pd.DataFrame|None:
     "`rank.rank` over the works when the store holds decisions or a profile (work, rank_score, why), else None"
