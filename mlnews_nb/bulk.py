@@ -64,9 +64,11 @@ def _snapshot_sql(src:Path, fmt:str|None=None) -> str:
     cols = '{' + ', '.join(f'{_sql_str(k)}: {_sql_str(v)}' for k, v in _SNAP_COLS.items()) + '}'
     cats = "string_split(trim(categories), ' ')"
     return f"""SELECT id AS arxiv_id, TRY_CAST(substr(versions[-1].version, 2) AS SMALLINT) AS version,
-        regexp_replace(regexp_replace(title, '\\s*\\n\\s*', ' ', 'g'), '^\\s+|\\s+$', '', 'g') AS title, authors, authors_parsed, abstract,
-        {cats} AS categories, {cats}[1] AS primary_category, doi, "journal-ref" AS journal_ref, comments, license, submitter,
-        coalesce({_RFC.format('versions[1].created')}, {_UPD}) AS published, coalesce({_RFC.format('versions[-1].created')}, {_UPD}) AS updated,
+        regexp_replace(regexp_replace(title, '\\s*\\n\\s*', ' ', 'g'), '^\\s+|\\s+$', '', 'g') AS title,
+        authors, authors_parsed, abstract,
+        {cats} AS categories, {cats}[1] AS primary_category, doi, "journal-ref" AS journal_ref, comments, license,
+        submitter, coalesce({_RFC.format('versions[1].created')}, {_UPD}) AS published,
+        coalesce({_RFC.format('versions[-1].created')}, {_UPD}) AS updated,
         TRY_CAST(update_date AS DATE) AS update_date, CAST(coalesce(len(versions), 0) AS SMALLINT) AS n_versions
         FROM read_json({_sql_str(src)}, columns={cols}, format={_sql_str(fmt or _json_format(src))})"""
 

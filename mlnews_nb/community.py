@@ -37,8 +37,8 @@ def _reddit_from_feed(df:pd.DataFrame, sub:str) -> pd.DataFrame:
     recs = []
     for r in df.to_dict('records'):
         ex, guid = dict(r['extra']), r['extra'].get('guid') or ''
-        rid = guid.removeprefix('t3_') if guid.startswith('t3_') else (m.group(1)
-                                                                       if (m := re.search(r'/comments/(\w+)', r['url'] or '')) else None)
+        m = None if guid.startswith('t3_') else re.search(r'/comments/(\w+)', r['url'] or '')
+        rid = guid.removeprefix('t3_') if guid.startswith('t3_') else (m.group(1) if m else None)
         # sanitized: rel= follows href
         link = unescape(m.group(1)) if (m := re.search(r'<a href="([^"]+)"[^>]*>\[link\]</a>', r['summary_html']
                                                        or '')) else None
@@ -142,10 +142,13 @@ def _hn_rec(x:dict) -> dict|None:
     if x.get('deleted') or x.get('dead'): return None
     if 'objectID' in x:  # Algolia
         if not x.get('title') or 'comment' in (x.get('_tags') or []): return None
-        i, score, n, t, by, text = x['objectID'], x.get('points'), x.get('num_comments'), x.get('created_at_i') or x.get('created_at'), x.get('author'), x.get('story_text')
+        i, score, n = x['objectID'], x.get('points'), x.get('num_comments')
+        by, text = x.get('author'), x.get('story_text')
+        t = x.get('created_at_i') or x.get('created_at')
     else:  # Firebase
         if x.get('type') not in ('story', 'job', 'poll') or not x.get('title'): return None
-        i, score, n, t, by, text = x['id'], x.get('score'), x.get('descendants'), x.get('time'), x.get('by'), x.get('text')
+        i, score, n, by, text = x['id'], x.get('score'), x.get('descendants'), x.get('by'), x.get('text')
+        t = x.get('time')
     hn_url = f'https://news.ycombinator.com/item?id={i}'
     links = [l['key'] for l in extract_links(text or '', code=True)]
     if (k := link_key(x.get('url'), code=True)) and k not in links: links.insert(0, k)
@@ -158,8 +161,8 @@ def _hn_rec(x:dict) -> dict|None:
 def hn_items(data:Iterable[dict], *, source:str='hn') -> pd.DataFrame:
     "Items from Algolia hits or Firebase item objects (comments, deleted and dead items dropped)"
     recs = [r for x in data if isinstance(x, dict) and (r := _hn_rec(x))]
-    return to_items(recs, source=source, kind='discussion').drop_duplicates('key',
-                                                                            ignore_index=True) if recs else empty_items()
+    if not recs: return empty_items()
+    return to_items(recs, source=source, kind='discussion').drop_duplicates('key', ignore_index=True)
 
 # %% ../nbs/04_community.ipynb #80ee6f48
 import time

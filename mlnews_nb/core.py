@@ -400,8 +400,8 @@ def sanitize_html(s:Any, base_url:str|None=None) -> str:
         if base_url and _RELATIVE.search(s) and urlsplit(base_url).scheme in ('http', 'https'):
             # quoted relative links made absolute here, so the prepared cleaner can take the rest
             from urllib.parse import urljoin
-            s2 = _REL_ATTR.sub(lambda m: m.group(1) + m.group(2) + html.escape(urljoin(base_url,
-                                                                                       html.unescape(m.group(3)))) + m.group(2), s)
+            absolute = lambda m: html.escape(urljoin(base_url, html.unescape(m.group(3))))
+            s2 = _REL_ATTR.sub(lambda m: m.group(1) + m.group(2) + absolute(m) + m.group(2), s)
             if _RELATIVE.search(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
             s = s2
     except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative

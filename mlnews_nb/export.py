@@ -100,8 +100,10 @@ def bib_key(row:dict|pd.Series) -> str:
 def bib_entry(row:dict|pd.Series) -> dict:
     "One bibtexparser entry dict for an item"
     g = lambda c: _cell(row.get(c))
-    e = {'title': _bibtex_escape(g('title')), 'author': ' and '.join(_bibtex_escape(a) for a in (row.get('authors') or []))
-         if isinstance(row.get('authors'), (list, tuple, np.ndarray)) else _bibtex_escape(g('authors'))}
+    au = row.get('authors')
+    e = {'title': _bibtex_escape(g('title')),
+         'author': ' and '.join(_bibtex_escape(a) for a in (au or []))
+                   if isinstance(au, (list, tuple, np.ndarray)) else _bibtex_escape(g('authors'))}
     year = g('year') or (row['published'].year if g('published') != '' else '')
     if year != '': e['year'] = str(year)
     if g('arxiv_id'):
@@ -117,7 +119,8 @@ def bib_entry(row:dict|pd.Series) -> dict:
         e['howpublished'] = _bibtex_escape('Submitted to ' + venue_label(g('venue'), row.get('year'), g('decision')))
     if g('venue') and e['ENTRYTYPE'] == 'misc' and g('decision') not in ('', 'reject', 'withdrawn', 'desk_reject',
                                                                          'pending'):
-        e['ENTRYTYPE'], e['booktitle'] = 'inproceedings', _bibtex_escape(g('venue'))     # accepted at a venue, also on arXiv
+        # accepted at a venue, also on arXiv
+        e['ENTRYTYPE'], e['booktitle'] = 'inproceedings', _bibtex_escape(g('venue'))
     if g('doi'): e['doi'] = g('doi')
     if 'url' not in e and g('url'): e['url'] = g('url')
     if g('note'): e['note'] = _bibtex_escape(g('note'))

@@ -47,7 +47,8 @@ DEFAULT_POLICIES:dict[str,HostPolicy] = {
 class _Gate:
     "Per-group semaphore plus a minimum interval between request starts"
     def __init__(self, policy:HostPolicy):
-        self.policy, self.sem, self.lock, self.next_start = policy, threading.BoundedSemaphore(policy.max_conns), threading.Lock(), 0.0
+        self.policy, self.lock, self.next_start = policy, threading.Lock(), 0.0
+        self.sem = threading.BoundedSemaphore(policy.max_conns)
     @contextlib.contextmanager
     def __call__(self, sleep:Callable[[float],None], within:float|None=None):
         "Hold a connection slot for the request, waited for at most `within` seconds (the source's time left)"
@@ -269,8 +270,8 @@ class Http:
         self.default_policy = default_policy or HostPolicy()
         self._gates, self._glock = {}, threading.Lock()
         self.sleep = time.sleep
-        backend = 'memory' if cache == ':memory:' else requests_cache.SQLiteCache(str(cache
-                                                                                      or user_dir('cache')/'http_cache.sqlite'), wal=True)
+        backend = ('memory' if cache == ':memory:' else
+                   requests_cache.SQLiteCache(str(cache or user_dir('cache')/'http_cache.sqlite'), wal=True))
         self.session = requests_cache.CachedSession(backend=backend, expire_after=expire_after, cache_control=True,
                                                     allowable_codes=(200, 203, 300, 301, 308), only_if_cached=offline,
                                                     stale_if_error=offline)  # offline: any cached copy beats none
@@ -459,12 +460,13 @@ def get_many(self:Http, urls:Iterable[str], *, workers:int=32, progress:bool=Fal
 
 # %% ../nbs/01_net.ipynb #b7372d80
 _CTYPES = {'.xml':'application/xml', '.json':'application/json', '.html':'text/html', '.htm':'text/html',
-           '.rss':'application/rss+xml',
-           '.atom':'application/atom+xml', '.csv':'text/csv', '.txt':'text/plain', '.opml':'text/x-opml'}
+           '.rss':'application/rss+xml', '.atom':'application/atom+xml', '.csv':'text/csv', '.txt':'text/plain',
+           '.opml':'text/x-opml'}
 
 def _norm_url(u:str) -> str:
     s = urlsplit(u)
-    return f'{(s.hostname or "").lower()}{s.path or "/"}?{urlencode(sorted(parse_qsl(s.query, keep_blank_values=True)))}'
+    q = urlencode(sorted(parse_qsl(s.query, keep_blank_values=True)))
+    return f'{(s.hostname or "").lower()}{s.path or "/"}?{q}'
 
 def read_url_index(d:str|Path) -> dict[str,dict]:
     ("The `URLS.tsv` index of a replay directory: normalized URL -> {file, status, url, by_path (the note says "
@@ -507,7 +509,8 @@ class ReplayAdapter(HTTPAdapter):
             raise ReplayMiss(f'not recorded in the replay directory {self.dir}', request=request)
         f = Path((hit or near)['file'])
         side = f.with_name(f.name + '.headers.json')
-        headers = json.loads(side.read_text()) if side.exists() else {'Content-Type': _CTYPES.get(f.suffix, 'application/octet-stream')}
+        headers = (json.loads(side.read_text()) if side.exists()
+                   else {'Content-Type': _CTYPES.get(f.suffix, 'application/octet-stream')})
         if near is not None: headers = {**headers, REPLAYED_FROM: near['url']}
         return _response(request, (hit or near)['status'], f.read_bytes(), headers)
 

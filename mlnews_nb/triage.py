@@ -30,17 +30,21 @@ def item_links(row:dict|pd.Series) -> dict[str,str]:
     if aid: links |= dict(abstract=f'https://arxiv.org/abs/{aid}', pdf=f'https://arxiv.org/pdf/{aid}')
     elif _get(row, 'doi'): links['abstract'] = f"https://doi.org/{row['doi']}"
     links['pdf'] = safe_url(ex.get('pdf_url'), web=True) or links.get('pdf')
-    disc = safe_url(ex.get('discussion_url'), web=True) or (links['item'] if _get(row, 'kind') == 'discussion' else None)
+    disc = safe_url(ex.get('discussion_url'), web=True)
+    if disc is None and _get(row, 'kind') == 'discussion': disc = links['item']
     if disc is None and _get(row, 'source') == 'hf_daily' and aid: disc = f'https://huggingface.co/papers/{aid}'
     links['discussion'] = disc
     return {k:v for k,v in links.items() if v}
 
 # %% ../nbs/20_triage.ipynb #cd1f80a4
 CARD_CSS = """<style>.mlnews-card{font-family:system-ui,sans-serif;max-width:860px;line-height:1.4}
-.mlnews-card h3{margin:.2em 0 .3em 0;font-size:1.15em}.mlnews-badge{display:inline-block;padding:0 .5em;margin-right:.3em;
-border-radius:.6em;background:#e8eef7;color:#234;font-size:.8em}.mlnews-state{background:#fde9c8}.mlnews-meta{color:#555;font-size:.9em}
+.mlnews-card h3{margin:.2em 0 .3em 0;font-size:1.15em}
+.mlnews-badge{display:inline-block;padding:0 .5em;margin-right:.3em;
+border-radius:.6em;background:#e8eef7;color:#234;font-size:.8em}.mlnews-state{background:#fde9c8}
+.mlnews-meta{color:#555;font-size:.9em}
 .mlnews-summary{margin:.5em 0;max-height:18em;overflow:auto}.mlnews-links a{margin-right:1em}
-.mlnews-buzz,.mlnews-why{color:#555;font-size:.9em}.mlnews-update{background:#eef8ee;padding:0 .3em;font-size:.9em}</style>"""
+.mlnews-buzz,.mlnews-why{color:#555;font-size:.9em}
+.mlnews-update{background:#eef8ee;padding:0 .3em;font-size:.9em}</style>"""
 
 def _a(url:str, text:str) -> str:
     return (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer '
@@ -522,8 +526,8 @@ def do(self:TriageWidget, name:str) -> None:
     "Run a button/key action by name: save, skip, later, read, next, prev or undo, then redraw"
     try:
         if name in ACTIONS:
-            self.status.value = (f'{ACTIONS[name]}: '
-                                 f'{html.escape(self.q.title(self.q.act(name, note=self.note.value, tags=self.tags.value, rating=self.rating.value)))}')
+            key = self.q.act(name, note=self.note.value, tags=self.tags.value, rating=self.rating.value)
+            self.status.value = f'{ACTIONS[name]}: {html.escape(self.q.title(key))}'
         elif name == 'undo':
             self.status.value = f'undid {html.escape(self.q.title(k))}' if (k := self.q.undo()) else 'nothing to undo'
         else: self._keep(); self.q.move(1 if name == 'next' else -1)

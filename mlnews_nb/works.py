@@ -168,7 +168,8 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
     ids = _identifiers(items)
     comp = _components(items, ids, title_pairs(items, threshold))
     items = pd.concat([items, _buzz(items)], axis=1).assign(comp=comp)
-    items['_kr'] = items.kind.map(KIND_RANK).fillna(9) - items.url.fillna('').str.contains('arxiv.org/abs/', regex=False) * 0.5
+    abs_page = items.url.fillna('').str.contains('arxiv.org/abs/', regex=False)
+    items['_kr'] = items.kind.map(KIND_RANK).fillna(9) - abs_page * 0.5
     items['_seen'] = items.published.fillna(items.fetched_at)
     show = ['title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'categories', 'keywords']
     w = items[['comp', *show]].iloc[_first(items, ['_kr', '_seen'])].set_index('comp').sort_index()
@@ -208,7 +209,9 @@ def _describe(r) -> str:
     "What a newly seen item adds to a work already seen"
     if r.kind == 'paper' and isinstance(r.venue, str) and r.venue:
         v = r.venue if r.year != r.year or r.year is None or str(int(r.year)) in r.venue else f'{r.venue} {int(r.year)}'
-        return f"{'accepted at' if r.decision not in ('reject', 'withdrawn', 'desk_reject', None) and r.decision == r.decision else 'listed at'} {v}" + (f' ({r.decision})' if isinstance(r.decision, str) else '')
+        acc = r.decision not in ('reject', 'withdrawn', 'desk_reject', None) and r.decision == r.decision
+        dec = f' ({r.decision})' if isinstance(r.decision, str) else ''
+        return f"{'accepted at' if acc else 'listed at'} {v}{dec}"
     return {'discussion': 'new discussion on', 'newsletter': 'mentioned in',
             'post': 'mentioned in'}.get(r.kind, 'new item from') + f' {r.source}'
 
