@@ -4,29 +4,32 @@
 
 # %% ../nbs/00_core.ipynb #2e081268
 from __future__ import annotations
-import re, html, logging
+import os, re, html, logging
 from functools import lru_cache
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode, unquote
+from urllib.parse import urlsplit, urlunsplit, parse_qs, parse_qsl, urlencode, unquote
 import numpy as np, pandas as pd
 
 # %% auto #0
-__all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'MAX_KEY',
-           'MAX_TITLE', 'MLNewsError', 'SourceError', 'ContractError', 'StoreError', 'empty_items', 'to_utc',
-           'parse_since', 'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url', 'normalize_doi', 'bound_key',
-           'item_key', 'norm_title', 'html_to_text', 'clean_text', 'bound_title', 'utc_series', 'to_items',
-           'check_items', 'sanitize_html', 'atomic_write', 'format_table']
+__all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'KIND_RANK',
+           'ACCEPTED', 'MAX_KEY', 'MAX_TITLE', 'MLNewsError', 'SourceError', 'ContractError', 'StoreError',
+           'empty_items', 'to_utc', 'parse_since', 'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url',
+           'normalize_doi', 'bound_key', 'item_key', 'norm_title', 'link_key', 'html_to_text', 'clean_text',
+           'bound_title', 'utc_series', 'to_items', 'check_items', 'sanitize_html', 'user_dir', 'atomic_write',
+           'format_table']
 
 # %% ../nbs/00_core.ipynb #275b4b2b
 logger = logging.getLogger('mlnews_nb')
 logger.addHandler(logging.NullHandler())
 
 # %% ../nbs/00_core.ipynb #49e5927b
-HEALTH_STATUSES = ('ok', 'unchanged', 'quiet', 'stale', 'blocked', 'moved', 'broken', 'unreachable', 'unrecorded', 'dead')
-FAULTS = ('stale', 'blocked', 'moved', 'broken', 'unreachable', 'unrecorded')   # the health words that ask a person to act
+HEALTH_STATUSES = ('ok', 'unchanged', 'quiet', 'stale', 'blocked', 'moved', 'broken', 'unreachable', 'unrecorded',
+                   'dead')
+# the health words that ask a person to act
+FAULTS = ('stale', 'blocked', 'moved', 'broken', 'unreachable', 'unrecorded')
 
 class MLNewsError(Exception):
     "Base for all mlnews_nb errors"
@@ -55,6 +58,9 @@ ITEM_COLS:list[str] = list(ITEM_DTYPES)
 LIST_COLS = ('authors', 'categories', 'keywords', 'links_to')
 KINDS = ('paper', 'post', 'newsletter', 'discussion', 'video', 'social')
 DECISIONS = ('oral', 'spotlight', 'poster', 'accept', 'workshop', 'reject', 'withdrawn', 'desk_reject', 'pending')
+# the order a list of mixed kinds is shown in (papers first, social posts last)
+KIND_RANK:dict[str,int] = {'paper': 0, 'newsletter': 1, 'post': 2, 'video': 3, 'discussion': 4, 'social': 5}
+ACCEPTED = ('oral', 'spotlight', 'poster', 'accept')   # the decisions that mean accepted at the main venue
 
 # %% ../nbs/00_core.ipynb #f773dfce
 def empty_items() -> pd.DataFrame:
@@ -124,12 +130,14 @@ def arxiv_version(s:str) -> int|None:
     return int(m.group('v')) if m and m.group('v') else None
 
 # %% ../nbs/00_core.ipynb #37f4f37a
-_TRACKING = re.compile(r'^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ref|ref_src|ref_url|source|share|s|si|igshid|_hsenc|_hsmi|mkt_tok|cmpid|trk)$', re.I)
+_TRACKING = re.compile(r'^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ref|ref_src|ref_url|source|share|s|si|igshid|'
+                       r'_hsenc|_hsmi|mkt_tok|cmpid|trk)$', re.I)
 
 def canonical_url(url:str) -> str:
     "A normal form of `url`: https, lower-case host without www, no fragment, tracking parameters or trailing slash"
     s = str(url).strip()
-    return _canonical(s) if len(s) < 2048 else _canonical.__wrapped__(s)   # the same URL comes back many times (dedupe, keys, links)
+    # the same URL comes back many times (dedupe, keys, links)
+    return _canonical(s) if len(s) < 2048 else _canonical.__wrapped__(s)
 
 @lru_cache(maxsize=8192)
 def _canonical(s:str) -> str:
@@ -146,18 +154,20 @@ def _canonical(s:str) -> str:
     return urlunsplit((scheme, host+port, path, urlencode(q), ''))
 
 # %% ../nbs/00_core.ipynb #c0a1e002
-_BAD_SCHEMES = frozenset({'javascript', 'vbscript', 'data', 'file', 'about', 'blob', 'filesystem', 'jar', 'view-source'})
+_BAD_SCHEMES = frozenset({'javascript', 'vbscript', 'data', 'file', 'about', 'blob', 'filesystem', 'jar',
+                          'view-source'})
 _SCHEME = re.compile(r'([a-z][a-z0-9+.\-]*):')
 _URL_JUNK = re.compile('[\x00-\x20\x7f\ud800-\udfff]')
 
-def safe_url(url:Any) -> str|None:
-    "`url` stripped, if it may be stored as an item's link (http(s), other harmless schemes, relative); None for script, data and file URLs and unparseable ones"
+def safe_url(url:Any, *, web:bool=False) -> str|None:
+    "`url` stripped if it may be stored as a link (no script, data or file URLs); with `web`, only http(s) URLs"
     if not isinstance(url, str) or not (s := url.strip()): return None
     if (m := _SCHEME.match(_URL_JUNK.sub('', s[:64]).lower())) and m.group(1) in _BAD_SCHEMES: return None
     if '[' in s or ']' in s or s.count(':') > 1:
         try: urlsplit(s).port   # raises on a bad IPv6 literal or port
         except ValueError: return None
-    return _URL_JUNK.sub('', s) if _URL_JUNK.search(s) else s   # no control characters or spaces inside a stored URL
+    s = _URL_JUNK.sub('', s) if _URL_JUNK.search(s) else s   # no control characters or spaces inside a stored URL
+    return None if web and not ((m := _SCHEME.match(s.lower())) and m.group(1) in ('http', 'https')) else s
 
 # %% ../nbs/00_core.ipynb #d662a7b1
 def normalize_doi(doi:str|None) -> str|None:
@@ -166,7 +176,8 @@ def normalize_doi(doi:str|None) -> str|None:
     m = re.search(r'(10\.\d{4,9}/\S+)', unquote(doi.strip()))
     return m.group(1).rstrip('.').lower() if m else None
 
-MAX_KEY = 300   # a key longer than this keeps its head and a hash of the whole: a 5 MB URL or title never becomes a 5 MB key
+# a key longer than this keeps its head and a hash of the whole: a 5 MB URL or title never becomes a 5 MB key
+MAX_KEY = 300
 
 def bound_key(k:str) -> str:
     "`k` itself, or when longer than `MAX_KEY` its first 280 characters and a hash of the whole"
@@ -186,10 +197,28 @@ def item_key(rec:Mapping[str,Any]) -> str:
     raise ContractError(f'record has no key, id, url or title: {dict(rec)!r:.200}')
 
 def norm_title(t:str) -> str:
-    "A title lower-cased, LaTeX and punctuation dropped, whitespace collapsed: for matching the same work across sources"
+    ("A title lower-cased, LaTeX and punctuation dropped, whitespace collapsed: for matching the same work across "
+     "sources")
     t = re.sub(r'\\[a-zA-Z]+\{([^}]*)\}', r'\1', str(t))
     t = re.sub(r'[^\w\s]', ' ', t.lower().replace('_', ' '))
     return ' '.join(t.split())
+
+# %% ../nbs/00_core.ipynb #fc712a14
+def link_key(url:str, *, code:bool=False) -> str|None:
+    ("The key of the work a URL points at (arXiv, Hugging Face papers, OpenReview, DOI; GitHub repos with `code`), "
+     "or None")
+    if not url or not isinstance(url, str): return None
+    u = urlsplit(url.strip())
+    host, path = (u.hostname or '').lower().removeprefix('www.'), u.path
+    if host.endswith('arxiv.org'): return f'arxiv:{a}' if (a := arxiv_id(url)) else None
+    if host in ('huggingface.co', 'hf.co') and (m := re.match(r'/papers/(\d{4}\.\d{4,5})', path)):
+        return f'arxiv:{m.group(1)}'
+    if host.endswith('openreview.net') and (i := parse_qs(u.query).get('id')): return f'openreview:{i[0]}'
+    if host in ('doi.org', 'dx.doi.org') and (d := normalize_doi(path.lstrip('/'))): return f'doi:{d}'
+    if code and host == 'github.com' and (m := re.match(r'/([\w.-]+)/([\w.-]+)',
+                                                        path)) and m.group(1) not in ('orgs', 'topics', 'sponsors'):
+        return f'url:https://github.com/{m.group(1).lower()}/{m.group(2).lower().removesuffix(".git")}'
+    return None
 
 # %% ../nbs/00_core.ipynb #92c8d024
 _TAG = re.compile(r'<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]+>', re.S | re.I)
@@ -204,8 +233,10 @@ def html_to_text(s:Any) -> str:
     s = html.unescape(_TAG.sub('', s))
     return ' '.join(s.split())
 
-_CTRL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]')   # C0 (but tab, newline, return), DEL, lone surrogates
-# C1 points (U+0080-U+009F) stay: in real feeds they are mojibake of a real character (arXiv's '$Ï\x80$' is a π), not terminal codes
+# C0 (but tab, newline, return), DEL, lone surrogates
+_CTRL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]')
+# C1 points (U+0080-U+009F) stay: in real feeds they are mojibake of a real character (arXiv's '$Ï\x80$' is a π), not
+# terminal codes
 MAX_TITLE = 1000   # characters; a longer title is cut (with …) and its length noted in `extra['title_cut']`
 
 def clean_text(s:Any) -> Any:
@@ -220,15 +251,18 @@ def bound_title(t:Any) -> tuple[Any, int|None]:
 # %% ../nbs/00_core.ipynb #df322e9d
 def _as_list(v:Any) -> list:
     if v is None or (isinstance(v, float) and np.isnan(v)): return []
-    if isinstance(v, str): return [s.strip() for s in v.split(';') if s.strip()] if ';' in v else ([v.strip()] if v.strip() else [])
-    if isinstance(v, (list, tuple, set, np.ndarray, pd.Series)): return [str(x) for x in v if x is not None and str(x) != '']
+    if isinstance(v, str):
+        return [s.strip() for s in v.split(';') if s.strip()] if ';' in v else ([v.strip()] if v.strip() else [])
+    if isinstance(v, (list, tuple, set, np.ndarray, pd.Series)):
+        return [str(x) for x in v if x is not None and str(x) != '']
     return [str(v)]
 
 def _col(df:pd.DataFrame, c:str) -> pd.Series:
     return df[c].astype(object) if c in df else pd.Series([None]*len(df), index=df.index, dtype=object)
 
 def _present(s:pd.Series) -> pd.Series:
-    return s.map(lambda x: x is not None and x is not pd.NaT and x is not pd.NA and not (isinstance(x, float) and np.isnan(x))
+    return s.map(lambda x: x is not None and x is not pd.NaT and x is not pd.NA
+                 and not (isinstance(x, float) and np.isnan(x))
                  and not (isinstance(x, str) and x == '')).astype(bool)
 
 _LO, _HI = pd.Timestamp.min.tz_localize('UTC'), pd.Timestamp.max.tz_localize('UTC')
@@ -247,17 +281,20 @@ def _utc_series(s:pd.Series) -> pd.Series:
     rest = has & out.isna()
     if rest.any():   # RFC 822, the RSS date, in a second vectorized pass ("GMT"/"UT" spelled as an offset)
         v = s[rest].map(lambda x: re.sub(r'\s(GMT|UTC?|Z)$', ' +0000', x.strip()) if isinstance(x, str) else x)
-        out[rest] = _ns(pd.to_datetime(v.where(v.map(lambda x: isinstance(x, str))), format='%a, %d %b %Y %H:%M:%S %z', utc=True, errors='coerce'))
+        out[rest] = _ns(pd.to_datetime(v.where(v.map(lambda x: isinstance(x, str))), format='%a, %d %b %Y %H:%M:%S %z',
+                                       utc=True, errors='coerce'))
     rest = has & out.isna()
     if rest.any(): out[rest] = pd.Series([to_utc(x) for x in s[rest]], index=s[rest].index, dtype='datetime64[ns, UTC]')
     return out
 
 def utc_series(values:Iterable|pd.Series) -> pd.Series:
-    "Dates in any common form as a `datetime64[ns, UTC]` Series (NaT where unreadable); each distinct value is parsed once"
+    ("Dates in any common form as a `datetime64[ns, UTC]` Series (NaT where unreadable); each distinct value is "
+     "parsed once")
     s = values.astype(object) if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     codes, uniq = pd.factorize(s)
     parsed = (pd.array([to_utc(v) for v in uniq], dtype='datetime64[ns, UTC]') if len(uniq) <= 20
-              else _utc_series(pd.Series(uniq, dtype=object)).array)   # a feed has one or two distinct dates: skip the passes
+              # a feed has one or two distinct dates: skip the passes
+              else _utc_series(pd.Series(uniq, dtype=object)).array)
     return pd.Series(parsed.take(codes, allow_fill=True), index=s.index)
 
 def _keys(df:pd.DataFrame) -> pd.Series:
@@ -277,7 +314,8 @@ def _keys(df:pd.DataFrame) -> pd.Series:
 _TEXT_COLS = ('title', 'summary', 'summary_html', 'venue', 'decision')
 
 def _residue(df:pd.DataFrame) -> dict[int, dict]:
-    "Strip hostile residue from `df` in place (refused URLs, control characters, overlong titles); the notes for `extra`, by row position"
+    ("Strip hostile residue from `df` in place (refused URLs, control characters, overlong titles); the notes for "
+     "`extra`, by row position")
     notes = {}
     if 'url' in df:
         new = []
@@ -301,11 +339,13 @@ def _residue(df:pd.DataFrame) -> dict[int, dict]:
 def to_items(records:Iterable[Mapping[str,Any]]|pd.DataFrame, *, source:str|None=None, kind:str|None=None,
              fetched_at:Any=None) -> pd.DataFrame:
     "Coerce `records` into the item contract (columns, dtypes, keys, UTC dates, lists)"
-    df = records.reset_index(drop=True) if isinstance(records, pd.DataFrame) else pd.DataFrame.from_records(list(records))
+    df = records.reset_index(drop=True) if isinstance(records,
+                                                      pd.DataFrame) else pd.DataFrame.from_records(list(records))
     if df.empty: return empty_items()
     for c,v in (('source', source), ('kind', kind)):
         if v: df[c] = _col(df, c).where(_present(_col(df, c)), v)
-    if not _present(_col(df, 'source')).all(): raise ContractError(f'record without a source: {df[~_present(_col(df, "source"))].iloc[0].to_dict()!r:.200}')
+    if not _present(_col(df, 'source')).all():
+        raise ContractError(f'record without a source: {df[~_present(_col(df, "source"))].iloc[0].to_dict()!r:.200}')
     notes = _residue(df)
     aid, url = _col(df, 'arxiv_id'), _col(df, 'url')
     has = _present(aid)
@@ -321,9 +361,12 @@ def to_items(records:Iterable[Mapping[str,Any]]|pd.DataFrame, *, source:str|None
         s = _col(df, c)
         try:
             if t.startswith('datetime'): out[c] = utc_series(s)
-            elif t == 'Int64': out[c] = np.trunc(pd.to_numeric(s.where(_present(s), None), errors='coerce')).astype('Int64')
+            elif t == 'Int64':
+                out[c] = np.trunc(pd.to_numeric(s.where(_present(s), None), errors='coerce')).astype('Int64')
             elif c in LIST_COLS: out[c] = pd.Series([[clean_text(v) for v in _as_list(x)] for x in s], dtype=object)
-            elif c == 'extra': out[c] = pd.Series([{**(x if isinstance(x, dict) else {}), **notes[i]} if i in notes else (x if isinstance(x, dict) else {})
+            elif c == 'extra':
+                out[c] = pd.Series([{**(x if isinstance(x, dict) else {}), **notes[i]} if i in notes
+                                    else (x if isinstance(x, dict) else {})
                                                    for i, x in enumerate(s)], dtype=object)
             else: out[c] = s.astype('str')
         except Exception as e: raise ContractError(f'column {c!r} could not be coerced to {t}: {e}') from e
@@ -336,52 +379,75 @@ def to_items(records:Iterable[Mapping[str,Any]]|pd.DataFrame, *, source:str|None
 # %% ../nbs/00_core.ipynb #4a7f7cb5
 def check_items(df:pd.DataFrame) -> pd.DataFrame:
     "Raise ContractError unless `df` has exactly the contract's columns and dtypes; return it"
-    if list(df.columns) != ITEM_COLS: raise ContractError(f'columns differ from the contract: {sorted(set(df.columns) ^ set(ITEM_COLS))}')
+    if list(df.columns) != ITEM_COLS:
+        raise ContractError(f'columns differ from the contract: {sorted(set(df.columns) ^ set(ITEM_COLS))}')
     for c,t in ITEM_DTYPES.items():
         got = str(df[c].dtype)
-        if got != t and not (t == 'str' and got in ('str', 'string', 'object')): raise ContractError(f'column {c!r} has dtype {got}, expected {t}')
+        if got != t and not (t == 'str' and got in ('str', 'string', 'object')):
+            raise ContractError(f'column {c!r} has dtype {got}, expected {t}')
     if df.key.isna().any(): raise ContractError('some rows have no key')
     return df
 
 # %% ../nbs/00_core.ipynb #175f9f32
-_ALLOWED_TAGS = {'a', 'abbr', 'b', 'blockquote', 'br', 'code', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-                 'hr', 'i', 'img', 'li', 'ol', 'p', 'pre', 'q', 's', 'small', 'strong', 'sub', 'sup', 'table', 'tbody', 'td',
-                 'th', 'thead', 'tr', 'u', 'ul', 'span', 'div', 'dl', 'dt', 'dd', 'del'}
+_ALLOWED_TAGS = {'a', 'abbr', 'b', 'blockquote', 'br', 'code', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4',
+                 'h5', 'h6',
+                 'hr', 'i', 'img', 'li', 'ol', 'p', 'pre', 'q', 's', 'small', 'strong', 'sub', 'sup', 'table', 'tbody',
+                 'td', 'th', 'thead', 'tr', 'u', 'ul', 'span', 'div', 'dl', 'dt', 'dd', 'del'}
 _ALLOWED_ATTRS = {'a': {'href', 'title'}, 'img': {'src', 'alt', 'title', 'width', 'height'}, 'abbr': {'title'},
                   'td': {'colspan', 'rowspan'}, 'th': {'colspan', 'rowspan'}}
 _NO_CONTENT = {'script', 'style', 'iframe', 'object', 'noscript', 'template'}
 
-_RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|["\'>])''')   # a link with no scheme
+# a link with no scheme
+_RELATIVE = re.compile(r'''\b(?:href|src)\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|["\'>])''')
 _REL_ATTR = re.compile(r'''(\b(?:href|src)\s*=\s*)(["\'])(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#)([^"\'<>]*)\2''')
 _CLEANER = None
 
 def sanitize_html(s:Any, base_url:str|None=None) -> str:
-    "HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or styles"
+    ("HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or "
+     "styles")
     import nh3
     if s is None or (isinstance(s, float) and np.isnan(s)) or s == '': return ''
-    kw = dict(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT, url_schemes={'http', 'https', 'mailto'},
-              link_rel='noopener noreferrer nofollow', strip_comments=True)
+    kw = dict(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT,
+              url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer nofollow', strip_comments=True)
     s = clean_text(str(s))
     try:
         if base_url and _RELATIVE.search(s) and urlsplit(base_url).scheme in ('http', 'https'):
-            from urllib.parse import urljoin   # quoted relative links made absolute here, so the prepared cleaner can take the rest
-            s2 = _REL_ATTR.sub(lambda m: m.group(1) + m.group(2) + html.escape(urljoin(base_url, html.unescape(m.group(3)))) + m.group(2), s)
+            # quoted relative links made absolute here, so the prepared cleaner can take the rest
+            from urllib.parse import urljoin
+            absolute = lambda m: html.escape(urljoin(base_url, html.unescape(m.group(3))))
+            s2 = _REL_ATTR.sub(lambda m: m.group(1) + m.group(2) + absolute(m) + m.group(2), s)
             if _RELATIVE.search(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
             s = s2
     except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative
     global _CLEANER
-    if _CLEANER is None: _CLEANER = nh3.Cleaner(**kw).clean if hasattr(nh3, 'Cleaner') else (lambda x: nh3.clean(x, **kw))
-    return _CLEANER(s)   # no relative link to resolve: one prepared cleaner (converting the allow-lists on every call costs as much as cleaning)
+    if _CLEANER is None:
+        _CLEANER = nh3.Cleaner(**kw).clean if hasattr(nh3, 'Cleaner') else (lambda x: nh3.clean(x, **kw))
+    # no relative link to resolve: one prepared cleaner (converting the allow-lists on every call costs as much as
+    # cleaning)
+    return _CLEANER(s)
+
+# %% ../nbs/00_core.ipynb #e171cfeb
+def user_dir(kind:str) -> Path:
+    "The user's `cache`, `data` or `config` dir for mlnews_nb (under $MLNEWS_HOME when set)"
+    if home := os.environ.get('MLNEWS_HOME'): p = Path(home)/kind
+    else:
+        import platformdirs
+        p = Path(getattr(platformdirs, f'user_{kind}_dir')('mlnews_nb'))
+    p.mkdir(parents=True, exist_ok=True)
+    return p
 
 # %% ../nbs/00_core.ipynb #a6e80285
 def _umask() -> int:
     import os
-    try: return int(next(l for l in Path('/proc/self/status').read_text().splitlines() if l.startswith('Umask:')).split()[1], 8)
+    try:
+        return int(next(l for l in Path('/proc/self/status').read_text().splitlines()
+                        if l.startswith('Umask:')).split()[1], 8)
     except (OSError, StopIteration, ValueError, IndexError):
         m = os.umask(0o022); os.umask(m); return m   # no /proc (macOS): the classic read-by-setting
 
 def atomic_write(path:str|Path, data:str|bytes, encoding:str='utf-8') -> Path:
-    "Write `data` to `path` atomically (temp file in the same folder, fsync, rename), with the mode a plain `open` would give"
+    ("Write `data` to `path` atomically (temp file in the same folder, fsync, rename), with the mode a plain `open` "
+     "would give")
     import os, stat, tempfile
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     try: mode = stat.S_IMODE(path.stat().st_mode)   # replacing a file keeps its mode
@@ -389,7 +455,8 @@ def atomic_write(path:str|Path, data:str|bytes, encoding:str='utf-8') -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
-            f.write(data.encode(encoding) if isinstance(data, str) else data); f.flush(); os.fchmod(f.fileno(), mode); os.fsync(f.fileno())
+            f.write(data.encode(encoding) if isinstance(data, str) else data); f.flush(); os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
@@ -402,6 +469,7 @@ def format_table(df:pd.DataFrame|None, max_col:int=60) -> str:
     d = df.copy()
     for c in d.columns:
         if pd.api.types.is_datetime64_any_dtype(d[c]): d[c] = d[c].dt.strftime('%Y-%m-%d %H:%M')
-        d[c] = d[c].astype(object).where(d[c].notna(), '').astype(str).map(lambda s: s if len(s) <= max_col else s[:max_col-1] + '…')
+        d[c] = d[c].astype(object).where(d[c].notna(), '').astype(str).map(lambda s: s if len(s) <= max_col
+                                                                           else s[:max_col-1] + '…')
     with pd.option_context('display.max_rows', 10_000, 'display.width', 250, 'display.max_colwidth', max_col + 1):
         return d.to_string(index=False)

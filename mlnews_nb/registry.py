@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 from .core import empty_items, to_utc, SourceError, MLNewsError, FAULTS, logger, atomic_write, format_table
 from . import net
-from .feeds import parse_feed, discover_feeds, read_feed_result, _looks_html
+from .feeds import parse_feed, discover_feeds, read_feed_result, looks_html
 
 
 # %% auto #0

@@ -12,18 +12,17 @@ import numpy as np, pandas as pd
 from .core import MLNewsError, atomic_write
 
 # %% auto #0
-__all__ = ['ACCEPTED', 'TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'TrendsError', 'rule_variants',
-           'TopicMatcher', 'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares',
-           'plot_topic_trends', 'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics',
-           'learned_topics', 'venue_groups', 'compare_sources']
+__all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'TrendsError', 'rule_variants', 'TopicMatcher',
+           'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares', 'plot_topic_trends',
+           'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics', 'learned_topics',
+           'venue_groups', 'compare_sources']
 
 # %% ../nbs/30_trends.ipynb #57f5fad4
 class TrendsError(MLNewsError, ValueError):
     "Papers or topics that cannot give a trend"
 
 # %% ../nbs/30_trends.ipynb #3867a36b
-ACCEPTED = ('oral', 'spotlight', 'poster', 'accept')
-
+from .core import ACCEPTED
 from .conferences import read_conference_list
 
 # %% ../nbs/30_trends.ipynb #d5802958

@@ -10,20 +10,11 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 import numpy as np, pandas as pd
 from fastcore.basics import patch
-from .core import ITEM_COLS, MLNewsError, sanitize_html, to_utc, arxiv_id as _arxiv_id
+from .core import ITEM_COLS, KIND_RANK, MLNewsError, sanitize_html, safe_url, to_utc, arxiv_id as _arxiv_id
 
 # %% auto #0
-__all__ = ['CARD_CSS', 'ACTIONS', 'STATE_OPTIONS', 'KEYS', 'safe_url', 'item_links', 'card_html', 'html_risks', 'queue_frame',
-           'work_queue', 'filter_mask', 'parse_tags', 'triage_frame', 'AlreadyDecided', 'TriageQueue', 'TriageWidget',
-           'triage']
-
-# %% ../nbs/20_triage.ipynb #a308f6a0
-def safe_url(u:Any) -> str|None:
-    "`u` when it is an http(s) URL, else None (no javascript:, data: or relative links on a card)"
-    if not isinstance(u, str) or not u.strip(): return None
-    try: scheme = urlsplit(u.strip()).scheme.lower()
-    except ValueError: return None
-    return u.strip() if scheme in ('http', 'https') else None
+__all__ = ['CARD_CSS', 'ACTIONS', 'STATE_OPTIONS', 'KEYS', 'item_links', 'card_html', 'html_risks', 'queue_frame', 'work_queue',
+           'filter_mask', 'parse_tags', 'triage_frame', 'AlreadyDecided', 'TriageQueue', 'TriageWidget', 'triage']
 
 # %% ../nbs/20_triage.ipynb #beaa0f65
 def _get(row, c, default=None):
@@ -35,24 +26,29 @@ def item_links(row:dict|pd.Series) -> dict[str,str]:
     "Links to open for an item: `item` (where it was seen), `abstract`, `pdf` and `discussion` when known"
     ex = _get(row, 'extra', {}) or {}
     aid = _get(row, 'arxiv_id') or _arxiv_id(str(_get(row, 'key', '')))
-    links = dict(item=safe_url(_get(row, 'url')))
+    links = dict(item=safe_url(_get(row, 'url'), web=True))
     if aid: links |= dict(abstract=f'https://arxiv.org/abs/{aid}', pdf=f'https://arxiv.org/pdf/{aid}')
     elif _get(row, 'doi'): links['abstract'] = f"https://doi.org/{row['doi']}"
-    links['pdf'] = safe_url(ex.get('pdf_url')) or links.get('pdf')
-    disc = safe_url(ex.get('discussion_url')) or (links['item'] if _get(row, 'kind') == 'discussion' else None)
+    links['pdf'] = safe_url(ex.get('pdf_url'), web=True) or links.get('pdf')
+    disc = safe_url(ex.get('discussion_url'), web=True)
+    if disc is None and _get(row, 'kind') == 'discussion': disc = links['item']
     if disc is None and _get(row, 'source') == 'hf_daily' and aid: disc = f'https://huggingface.co/papers/{aid}'
     links['discussion'] = disc
     return {k:v for k,v in links.items() if v}
 
 # %% ../nbs/20_triage.ipynb #cd1f80a4
 CARD_CSS = """<style>.mlnews-card{font-family:system-ui,sans-serif;max-width:860px;line-height:1.4}
-.mlnews-card h3{margin:.2em 0 .3em 0;font-size:1.15em}.mlnews-badge{display:inline-block;padding:0 .5em;margin-right:.3em;
-border-radius:.6em;background:#e8eef7;color:#234;font-size:.8em}.mlnews-state{background:#fde9c8}.mlnews-meta{color:#555;font-size:.9em}
+.mlnews-card h3{margin:.2em 0 .3em 0;font-size:1.15em}
+.mlnews-badge{display:inline-block;padding:0 .5em;margin-right:.3em;
+border-radius:.6em;background:#e8eef7;color:#234;font-size:.8em}.mlnews-state{background:#fde9c8}
+.mlnews-meta{color:#555;font-size:.9em}
 .mlnews-summary{margin:.5em 0;max-height:18em;overflow:auto}.mlnews-links a{margin-right:1em}
-.mlnews-buzz,.mlnews-why{color:#555;font-size:.9em}.mlnews-update{background:#eef8ee;padding:0 .3em;font-size:.9em}</style>"""
+.mlnews-buzz,.mlnews-why{color:#555;font-size:.9em}
+.mlnews-update{background:#eef8ee;padding:0 .3em;font-size:.9em}</style>"""
 
 def _a(url:str, text:str) -> str:
-    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer nofollow">{html.escape(text)}</a>'
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer '
+            f'nofollow">{html.escape(text)}</a>')
 
 def _authors(a:Any, n:int=8) -> str:
     a = list(a) if isinstance(a, (list, tuple, np.ndarray)) else ([str(a)] if isinstance(a, str) and a else [])
@@ -61,7 +57,8 @@ def _authors(a:Any, n:int=8) -> str:
 _IMG = re.compile(r'<img\b[^>]*>', re.I)
 
 def _no_images(h:str) -> str:
-    "HTML without its images (a remote image is a tracking pixel that sees every reader): each becomes its alt text, or [image]"
+    ("HTML without its images (a remote image is a tracking pixel that sees every reader): each becomes its alt text, "
+     "or [image]")
     def alt(m):
         a = re.search(r'\balt\s*=\s*"([^"]*)"', m.group(0), re.I)
         return f'[{a.group(1)}]' if a and a.group(1).strip() else '[image]'
@@ -87,7 +84,8 @@ def _buzz_line(row) -> str:
     return ' · '.join(bits)
 
 def card_html(row:dict|pd.Series, *, state:str|None=None, images:bool=False) -> str:
-    "The card of one item or work as HTML: escaped fields, sanitized summary (remote images only if `images`), http(s) links only"
+    ("The card of one item or work as HTML: escaped fields, sanitized summary (remote images only if `images`), "
+     "http(s) links only")
     from mlnews_nb.works import venue_label
     e = html.escape
     links = item_links(row)
@@ -99,12 +97,16 @@ def card_html(row:dict|pd.Series, *, state:str|None=None, images:bool=False) -> 
     if _get(row, 'kind'): badges += f'<span class="mlnews-badge">{e(str(row["kind"]))}</span>'
     if state and state != 'new': badges += f'<span class="mlnews-badge mlnews-state">{e(state)}</span>'
     pub = _get(row, 'published')
-    meta = ' · '.join(x for x in [e(_authors(_get(row, 'authors', []))), e(pd.Timestamp(pub).strftime('%Y-%m-%d')) if pub is not None else '',
+    meta = ' · '.join(x for x in [e(_authors(_get(row, 'authors', []))), e(pd.Timestamp(pub).strftime('%Y-%m-%d'))
+                                  if pub is not None else '',
                                   e(venue_label(_get(row, 'venue'), _get(row, 'year'), _get(row, 'decision')))] if x)
     buzz = _buzz_line(row)
     why = _get(row, 'why'); rs = _get(row, 'rank_score')
-    rank_line = (f'<div class="mlnews-why">why: {e(str(why))}' + (f' · score {float(rs):.2f}' if rs is not None and np.isfinite(float(rs)) else '') + '</div>') if why else ''
-    upd = f'<div class="mlnews-update">since you decided: {e(str(_get(row, "what_changed")))}</div>' if _get(row, 'what_changed') else ''
+    rank_line = (f'<div class="mlnews-why">why: {e(str(why))}' + (f' · score {float(rs):.2f}' if rs is not None
+                                                                  and np.isfinite(float(rs))
+                                                                  else '') + '</div>') if why else ''
+    upd = (f'<div class="mlnews-update">since you decided: '
+           f'{e(str(_get(row, "what_changed")))}</div>') if _get(row, 'what_changed') else ''
     summ = sanitize_html(_get(row, 'summary_html')) or e(str(_get(row, 'summary', '') or ''))
     if not images: summ = _no_images(summ)
     lk = ' '.join(_a(links[k], k) for k in ('abstract', 'pdf', 'discussion') if k in links)
@@ -115,7 +117,8 @@ def card_html(row:dict|pd.Series, *, state:str|None=None, images:bool=False) -> 
 # %% ../nbs/20_triage.ipynb #5c83df2f
 from html.parser import HTMLParser
 
-_RISKY_TAGS = {'script', 'iframe', 'object', 'embed', 'svg', 'math', 'frame', 'frameset', 'base', 'form', 'meta', 'link', 'style', 'template'}
+_RISKY_TAGS = {'script', 'iframe', 'object', 'embed', 'svg', 'math', 'frame', 'frameset', 'base', 'form', 'meta',
+               'link', 'style', 'template'}
 
 class _Risks(HTMLParser):
     def __init__(self): super().__init__(convert_charrefs=True); self.found = []
@@ -124,7 +127,8 @@ class _Risks(HTMLParser):
         for a,v in attrs:
             v = ''.join((v or '').split()).lower()
             if a.startswith('on') or a in ('style', 'srcdoc', 'formaction'): self.found.append(f'{tag}[{a}]')
-            elif a in ('href', 'src', 'action', 'xlink:href') and v.split(':')[0] in ('javascript', 'data', 'vbscript'): self.found.append(f'{tag}[{a}={v[:20]}]')
+            elif a in ('href', 'src', 'action', 'xlink:href') and v.split(':')[0] in ('javascript', 'data', 'vbscript'):
+                self.found.append(f'{tag}[{a}={v[:20]}]')
 
 def html_risks(s:str) -> list[str]:
     "Elements and attributes in HTML `s` that could run script (empty when it is safe to show)"
@@ -132,8 +136,6 @@ def html_risks(s:str) -> list[str]:
     return p.found
 
 # %% ../nbs/20_triage.ipynb #e0553a48
-_KIND_ORDER = {'paper': 0, 'newsletter': 1, 'post': 2, 'video': 3, 'discussion': 4, 'social': 5}
-
 def _scores(df:pd.DataFrame, ranking:Any) -> pd.Series:
     if ranking is None: return pd.Series(0.0, index=df.index)
     if isinstance(ranking, str): return pd.to_numeric(df[ranking], errors='coerce').astype(float).fillna(-np.inf)
@@ -142,7 +144,8 @@ def _scores(df:pd.DataFrame, ranking:Any) -> pd.Series:
     return df['key'].map(ranking).astype(float).fillna(-np.inf)
 
 def _sources(items:pd.DataFrame, keys:pd.Series) -> list[list[str]]:
-    "The sorted sources of each of `keys`: a one-item list for the (usual) key seen in one source, a group-by only for the others"
+    ("The sorted sources of each of `keys`: a one-item list for the (usual) key seen in one source, a group-by "
+     "only for the others")
     pairs = items[['key', 'source']].drop_duplicates()
     multi = pairs['key'].duplicated(keep=False).to_numpy()
     out = dict(zip(pairs['key'].to_numpy()[~multi], ([s] for s in pairs['source'].to_numpy()[~multi])))
@@ -152,13 +155,15 @@ def _sources(items:pd.DataFrame, keys:pd.Series) -> list[list[str]]:
 def queue_frame(items:pd.DataFrame, ranking:Any=None) -> pd.DataFrame:
     "One row per key with a `sources` list, ordered by `ranking` (high first), then newest first"
     if items.empty: return items.assign(sources=pd.Series([], dtype=object), _score=pd.Series([], dtype=float))
-    df = items.assign(_k=items['kind'].map(_KIND_ORDER).fillna(9)).sort_values('_k', kind='stable').drop_duplicates('key').drop(columns='_k')
+    df = items.assign(_k=items['kind'].map(KIND_RANK).fillna(9)).sort_values('_k',
+                                                                               kind='stable').drop_duplicates('key').drop(columns='_k')
     df = df.assign(sources=_sources(items, df['key']), _score=_scores(df, ranking))
-    return df.sort_values(['_score', 'published'], ascending=[False, False], na_position='last', kind='stable').reset_index(drop=True)
+    return df.sort_values(['_score', 'published'], ascending=[False, False], na_position='last',
+                          kind='stable').reset_index(drop=True)
 
 # %% ../nbs/20_triage.ipynb #46f08f87
-_WORK_INFO = ['work', 'sources', 'state', 'status', 'what_changed', 'hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions',
-              'venue', 'year', 'decision', 'buzz']
+_WORK_INFO = ['work', 'sources', 'state', 'status', 'what_changed', 'hn_points', 'reddit_score', 'hf_upvotes',
+              'newsletter_mentions', 'venue', 'year', 'decision', 'buzz']
 
 def _learned(works:pd.DataFrame, store) -> pd.DataFrame|None:
     "`rank.rank` over the works when the store holds decisions or a profile (work, rank_score, why), else None"
@@ -170,14 +175,20 @@ def _learned(works:pd.DataFrame, store) -> pd.DataFrame|None:
     return pd.DataFrame({'work': r['work'], 'rank_score': r['score'].astype(float), 'why': r['why']})
 
 def work_queue(items:pd.DataFrame, store=None, ranking:Any=None) -> pd.DataFrame:
-    "One row per work (its best item, `work`, `members`, the work's sources, buzz, venue and decision state), in the learned order unless `ranking`"
+    ("One row per work (its best item, `work`, `members`, the work's sources, buzz, venue and decision state), in the "
+     "learned order unless `ranking`")
     from mlnews_nb.works import seen_memory
     w = seen_memory(items, store, keep_decided=True)
-    if w.empty: return queue_frame(items.iloc[:0] if 'key' in items else pd.DataFrame(columns=ITEM_COLS)).assign(work=pd.Series([], dtype=object), members=pd.Series([], dtype=object), state=pd.Series([], dtype=object))
+    if w.empty:
+        return queue_frame(items.iloc[:0] if 'key' in items
+                           else pd.DataFrame(columns=ITEM_COLS)).assign(work=pd.Series([], dtype=object),
+                                                                        members=pd.Series([], dtype=object),
+                                                                        state=pd.Series([], dtype=object))
     if 'work' in items or 'key' not in items:            # a works frame: the work speaks for itself
         df = w.assign(key=w.work, source=w.sources.map(lambda s: s[0] if len(s) else ''), published=w.first_seen)
     else:
-        q = queue_frame(items.drop(columns=[c for c in ('state', 'note', 'tags', 'rating', 'sources') if c in items]), ranking)
+        q = queue_frame(items.drop(columns=[c for c in ('state', 'note', 'tags', 'rating', 'sources') if c in items]),
+                        ranking)
         k2w = w[['work', 'items']].explode('items').drop_duplicates('items').set_index('items').work
         q = q.assign(work=q.key.map(k2w).fillna(q.key), _own=lambda d: (d.key != d.work).astype(int))
         rep = q.sort_values('_own', kind='stable').drop_duplicates('work').drop(columns=['_own', 'sources'])
@@ -214,7 +225,8 @@ def filter_mask(df:pd.DataFrame, *, source:Any=None, kind:Any=None, state:Any=No
     if since is not None and since != '': m &= (df['published'] >= to_utc(since)).fillna(False).to_numpy()
     if until is not None and until != '':
         u = to_utc(until)
-        if isinstance(until, str) and len(until) <= 10 or type(until).__name__ == 'date': u = u + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+        if isinstance(until, str) and len(until) <= 10 or type(until).__name__ == 'date':
+            u = u + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
         m &= (df['published'] <= u).fillna(False).to_numpy()
     return m
 
@@ -231,7 +243,8 @@ def parse_tags(s:str|Sequence[str]|None) -> list[str]:
 _CHUNK = 5000   # keys per keyed store query: well under SQLite's limit on bound parameters (32,766)
 
 def triage_frame(df:pd.DataFrame, store=None) -> pd.DataFrame:
-    "Current state, note, tags and rating of each row of `df` (same order), from `df` when it has them, else by keyed store reads"
+    ("Current state, note, tags and rating of each row of `df` (same order), from `df` when it has them, else by keyed "
+     "store reads")
     t = df
     if 'state' not in df and store is not None and len(df):
         keys = df['key'].tolist()
@@ -245,7 +258,8 @@ def triage_frame(df:pd.DataFrame, store=None) -> pd.DataFrame:
                              rating=t['rating'].astype(object).to_numpy() if 'rating' in t else None))
 
 class _Triage(dict):
-    "Triage per key as plain dicts, each made from the `triage_frame` row on first use (a 10,000-item queue touches a few)"
+    ("Triage per key as plain dicts, each made from the `triage_frame` row on first use (a 10,000-item queue touches "
+     "a few)")
     def __init__(self, tf:pd.DataFrame):
         super().__init__()
         self.tf, self.at = tf, pd.Index(tf['key'])
@@ -268,21 +282,26 @@ _ALL = object()          # `state` not given: the queue opens on the undecided w
 
 class TriageQueue:
     "Pure triage logic over works and a store: filter, order, move, act, undo; resumes where the user stopped"
-    def __init__(self, items:pd.DataFrame, store, *, ranking:Any=None, add:bool=True, resume:bool=True, state:Any=_ALL, **filters):
-        if add and store is not None and len(items) and 'state' not in items and 'work' not in items: store.add(items[ITEM_COLS])
+    def __init__(self, items:pd.DataFrame, store, *, ranking:Any=None, add:bool=True, resume:bool=True, state:Any=_ALL,
+                 **filters):
+        if add and store is not None and len(items) and 'state' not in items and 'work' not in items:
+            store.add(items[ITEM_COLS])
         self.store, self.df = store, work_queue(items, store, ranking)
         tf = triage_frame(self.df.drop(columns=['state', 'note', 'tags', 'rating'], errors='ignore'), store)
-        tf['state'] = self.df['state'].fillna('new').to_numpy(dtype=object)   # the work's decision: the one rule, not one item's
+        # the work's decision: the one rule, not one item's
+        tf['state'] = self.df['state'].fillna('new').to_numpy(dtype=object)
         self.states = tf['state'].to_numpy(dtype=object)         # state per row of df, kept current by every action
         self.triage, self.at = _Triage(tf), pd.Index(self.df['key'])
-        self.member_of = {m: k for k, ms, w in zip(self.df['key'], self.df['members'], self.df['work']) for m in [*ms, w]}
+        self.member_of = {m: k for k, ms, w in zip(self.df['key'], self.df['members'], self.df['work'])
+                          for m in [*ms, w]}
         self.touched:list[str] = []
         self.pending:tuple|None = None
         self.filter(state='new' if state is _ALL else state, **filters)
         if resume: self.resume()
 
     def filter(self, **filters) -> TriageQueue:
-        "Keep the rows passing `filters` (see `filter_mask`); the cursor stays on its card, or goes to the next one that passes"
+        ("Keep the rows passing `filters` (see `filter_mask`); the cursor stays on its card, or goes to the next one "
+         "that passes")
         before = self.rows[self.pos] if getattr(self, 'rows', None) is not None and len(self.rows) else None
         self.filters = {k:v for k,v in filters.items() if v not in (None, '', [], (), '(all)')}
         self.rows = np.flatnonzero(filter_mask(self.df, states=pd.Series(self.states), **self.filters))
@@ -314,13 +333,16 @@ class TriageQueue:
     def prev(self) -> TriageQueue: return self.move(-1)
 
 # %% ../nbs/20_triage.ipynb #e20bf7fa
-def _filters_id(filters:dict) -> str: return json.dumps({k: (sorted(v) if isinstance(v, (list, set, tuple)) else str(v)) for k, v in filters.items()}, sort_keys=True)
+def _filters_id(filters:dict) -> str:
+    return json.dumps({k: (sorted(v) if isinstance(v, (list, set, tuple)) else str(v)) for k, v in filters.items()},
+                      sort_keys=True)
 
 @patch
 def remember(self:TriageQueue) -> TriageQueue:
     "Keep the current card and the filters in the store, for the next session"
     if self.store is not None and self.key is not None:
-        self.store.set_state('triage', 'position ' + _filters_id(self.filters), dict(key=self.key, work=self.current.get('work', self.key)))
+        self.store.set_state('triage', 'position ' + _filters_id(self.filters),
+                             dict(key=self.key, work=self.current.get('work', self.key)))
     return self
 
 @patch
@@ -337,7 +359,8 @@ def resume(self:TriageQueue) -> TriageQueue:
 
 @patch
 def goto(self:TriageQueue, key:str) -> TriageQueue:
-    "Put the cursor on the card of `key` (a work or any of its items), e.g. a digest pick; KeyError when no card passing the filters has it"
+    ("Put the cursor on the card of `key` (a work or any of its items), e.g. a digest pick; KeyError when no card "
+     "passing the filters has it")
     k = self.member_of.get(key, key)
     hit = np.flatnonzero(self.rows == self.at.get_loc(k)) if k in self.at else []
     if not len(hit): raise KeyError(f'{key} has no card in this queue (filters: {self.filters})')
@@ -408,7 +431,8 @@ def undo(self:TriageQueue) -> str|None:
     rev = self.store.undo()
     if rev is None or rev.empty: return None
     key = self.member_of.get(rev['key'].iloc[0], rev['key'].iloc[0])
-    rev = rev[rev['key'] == rev['key'].iloc[0]]          # every member got the same change: one is enough to restore the card
+    # every member got the same change: one is enough to restore the card
+    rev = rev[rev['key'] == rev['key'].iloc[0]]
     self.pending = None
     if key in self.triage:
         old = {r.field: _get(dict(v=r.old), 'v') for r in rev.itertuples()}   # the store's frame may hold NaN for None
@@ -448,29 +472,44 @@ class TriageWidget:
         self.q, L, self.images = queue, W.Layout, images
         df = queue.df
         opts = lambda col: ['(all)'] + sorted(str(s) for s in df[col].explode().dropna().unique())
-        self.f_source = W.Dropdown(options=opts('sources') if len(df) else ['(all)'], description='source', layout=L(width='200px'))
-        self.f_kind = W.Dropdown(options=opts('kind') if len(df) else ['(all)'], description='kind', layout=L(width='180px'))
-        self.f_state = W.Dropdown(options=list(STATE_OPTIONS), value=queue.filters['state'] if isinstance(queue.filters.get('state'), str) and queue.filters['state'] in STATE_OPTIONS else '(all)',
+        self.f_source = W.Dropdown(options=opts('sources') if len(df) else ['(all)'], description='source',
+                                   layout=L(width='200px'))
+        self.f_kind = W.Dropdown(options=opts('kind') if len(df) else ['(all)'], description='kind',
+                                 layout=L(width='180px'))
+        self.f_state = W.Dropdown(options=list(STATE_OPTIONS), value=queue.filters['state']
+                                  if isinstance(queue.filters.get('state'), str)
+                                  and queue.filters['state'] in STATE_OPTIONS else '(all)',
                                   description='state', layout=L(width='180px'))
-        self.f_text = W.Text(placeholder='search title, abstract, authors', continuous_update=True, layout=L(width='260px'))   # filters as you type and on Enter, whatever had the focus before
-        self.f_since, self.f_until = W.DatePicker(description='from', layout=L(width='220px')), W.DatePicker(description='to', layout=L(width='220px'))
+        # filters as you type and on Enter, whatever had the focus before
+        self.f_text = W.Text(placeholder='search title, abstract, authors', continuous_update=True,
+                             layout=L(width='260px'))
+        self.f_since, self.f_until = W.DatePicker(description='from',
+                                                  layout=L(width='220px')), W.DatePicker(description='to',
+                                                                                         layout=L(width='220px'))
         self.progress, self.status, self.css = W.HTML(), W.HTML(), W.HTML(CARD_CSS)
         self.card = W.HTML(layout=L(min_height='12em'))
-        self.buttons = {a: W.Button(description=f'{a.capitalize()} ({k})', tooltip=f'{a} ({k})', button_style=s, layout=L(width='100px'))
+        self.buttons = {a: W.Button(description=f'{a.capitalize()} ({k})', tooltip=f'{a} ({k})', button_style=s,
+                                    layout=L(width='100px'))
                         for a,k,s in [('save','s','success'), ('skip','k',''), ('later','l','info'), ('read','r','')]}
         self.buttons |= {a: W.Button(description=d, tooltip=f'{a} ({k})', layout=L(width='90px'))
-                         for a,d,k in [('prev','← Prev (p)','p / ←'), ('next','Next (j) →','j / →'), ('undo','Undo (u)','u')]}
-        self.more = W.Button(description='More like this', tooltip='works like this one (rank.similar)', layout=L(width='130px'))
+                         for a,d,k in [('prev','← Prev (p)','p / ←'), ('next','Next (j) →','j / →'),
+                                       ('undo','Undo (u)','u')]}
+        self.more = W.Button(description='More like this', tooltip='works like this one (rank.similar)',
+                             layout=L(width='130px'))
         self.more.on_click(lambda b: self.more_like_this())
-        self.note = W.Textarea(placeholder='your 30-second summary: what it does, why it matters to you', layout=L(width='100%', height='5em'))
+        self.note = W.Textarea(placeholder='your 30-second summary: what it does, why it matters to you',
+                               layout=L(width='100%', height='5em'))
         self.tags = W.Text(placeholder='tags, comma separated', description='tags', layout=L(width='360px'))
-        self.rating = W.Dropdown(options=[('–', 0)] + [(str(i), i) for i in range(1, 6)], value=0, description='rating', layout=L(width='160px'))
+        self.rating = W.Dropdown(options=[('–', 0)] + [(str(i), i) for i in range(1, 6)], value=0, description='rating',
+                                 layout=L(width='160px'))
         for b in self.buttons.values(): b.on_click(self._click)
-        for f in (self.f_source, self.f_kind, self.f_state, self.f_text, self.f_since, self.f_until): f.observe(self._refilter, 'value')
+        for f in (self.f_source, self.f_kind, self.f_state, self.f_text, self.f_since, self.f_until):
+            f.observe(self._refilter, 'value')
         self._drawing = False
         self.rating.observe(self._typed, 'value')
         self.face = W.VBox([self.css, self.progress, self.card, W.HBox(list(self.buttons.values()) + [self.more])])
-        self.box = W.VBox([W.HBox([self.f_source, self.f_kind, self.f_state, self.f_text]), W.HBox([self.f_since, self.f_until]),
+        self.box = W.VBox([W.HBox([self.f_source, self.f_kind, self.f_state, self.f_text]),
+                           W.HBox([self.f_since, self.f_until]),
                            self.face, self.note, W.HBox([self.tags, self.rating]), self.status], layout=L(width='100%'))
         self.box.add_class('mlnews-triage'); self.face.add_class('mlnews-face')   # hooks for styling and browser tests
         self.events = self._keys() if keys else None
@@ -486,17 +525,22 @@ class TriageWidget:
 def do(self:TriageWidget, name:str) -> None:
     "Run a button/key action by name: save, skip, later, read, next, prev or undo, then redraw"
     try:
-        if name in ACTIONS: self.status.value = f'{ACTIONS[name]}: {html.escape(self.q.title(self.q.act(name, note=self.note.value, tags=self.tags.value, rating=self.rating.value)))}'
-        elif name == 'undo': self.status.value = f'undid {html.escape(self.q.title(k))}' if (k := self.q.undo()) else 'nothing to undo'
+        if name in ACTIONS:
+            key = self.q.act(name, note=self.note.value, tags=self.tags.value, rating=self.rating.value)
+            self.status.value = f'{ACTIONS[name]}: {html.escape(self.q.title(key))}'
+        elif name == 'undo':
+            self.status.value = f'undid {html.escape(self.q.title(k))}' if (k := self.q.undo()) else 'nothing to undo'
         else: self._keep(); self.q.move(1 if name == 'next' else -1)
     except AlreadyDecided as e: self.status.value = f'<span style="color:#a60">{html.escape(str(e))}</span>'
-    except Exception as e: self.status.value = f'<span style="color:#b00">{html.escape(type(e).__name__)}: {html.escape(str(e))}</span>'
+    except Exception as e:
+        self.status.value = f'<span style="color:#b00">{html.escape(type(e).__name__)}: {html.escape(str(e))}</span>'
     self.render()
 
 @patch
 def _keep(self:TriageWidget) -> None:
     "Store what is typed in the summary, tags and rating of the current card (no action)"
-    if (k := self.q.keep(note=self.note.value, tags=self.tags.value, rating=self.rating.value)): self.status.value = f'kept the summary of {html.escape(self.q.title(k))}'
+    if (k := self.q.keep(note=self.note.value, tags=self.tags.value, rating=self.rating.value)):
+        self.status.value = f'kept the summary of {html.escape(self.q.title(k))}'
 
 @patch
 def _typed(self:TriageWidget, change=None) -> None:
@@ -516,7 +560,8 @@ def _click(self:TriageWidget, b) -> None: self.do(next(a for a,x in self.buttons
 
 @patch
 def _key(self:TriageWidget, ev:dict) -> None:
-    if not (ev.get('ctrlKey') or ev.get('metaKey') or ev.get('altKey')) and ev.get('key') in KEYS: self.do(KEYS[ev['key']])
+    if not (ev.get('ctrlKey') or ev.get('metaKey') or ev.get('altKey')) and ev.get('key') in KEYS:
+        self.do(KEYS[ev['key']])
 
 @patch
 def _keys(self:TriageWidget):
@@ -542,7 +587,9 @@ def render(self:TriageWidget) -> None:
     row = self.q.current
     if row is None:
         self._drawing = True
-        try: self.card.value, self.note.value, self.tags.value, self.rating.value = '<i>Nothing to triage here.</i>', '', '', 0
+        try:
+            self.card.value, self.note.value, self.tags.value, self.rating.value = ('<i>Nothing to triage '
+                                                                                    'here.</i>'), '', '', 0
         finally: self._drawing = False
         return
     t = self.q.triage[row['key']]
@@ -558,13 +605,17 @@ def more_like_this(self:TriageWidget) -> pd.DataFrame|None:
     if (row := self.q.current) is None: return None
     if not hasattr(R, 'similar'): self.status.value = 'more like this: not available in this version'; return None
     try: sim = R.similar(row, self.q.df)
-    except Exception as e: self.status.value = f'more like this: {html.escape(type(e).__name__)}: {html.escape(str(e))}'; return None
+    except Exception as e:
+        self.status.value = f'more like this: {html.escape(type(e).__name__)}: {html.escape(str(e))}'; return None
     titles = [str(t) for t in sim['title'].head(5)] if isinstance(sim, pd.DataFrame) and 'title' in sim else []
-    self.status.value = 'like this: ' + ' · '.join(html.escape(t[:60]) for t in titles) if titles else 'nothing like this in the window'
+    self.status.value = 'like this: ' + ' · '.join(html.escape(t[:60])
+                                                   for t in titles) if titles else 'nothing like this in the window'
     return sim
 
 # %% ../nbs/20_triage.ipynb #e6b7bbd4
-def triage(items:pd.DataFrame|None, store, *, ranking:Any=None, keys:bool=True, images:bool=False, **filters) -> TriageWidget:
-    "The triage widget over `items` (fetched, `store.items(...)`, or None for everything in `store`), writing every decision to `store`"
+def triage(items:pd.DataFrame|None, store, *, ranking:Any=None, keys:bool=True, images:bool=False,
+           **filters) -> TriageWidget:
+    ("The triage widget over `items` (fetched, `store.items(...)`, or None for everything in `store`), writing every "
+     "decision to `store`")
     if items is None: items = store.items()
     return TriageWidget(TriageQueue(items, store, ranking=ranking, **filters), keys=keys, images=images)
