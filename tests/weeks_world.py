@@ -56,7 +56,7 @@ def arxiv_rows(hf:pd.DataFrame, version:int=1) -> pd.DataFrame:
 class World:
     "The outside world of the three weeks: captures on a loopback server, and the changes that follow the user's decisions"
     def __init__(self, fix:Path, server:FixtureServer):
-        self.fix, self.s = Path(fix), server
+        self.fix, self.s = fix if isinstance(fix, Path) else Path(fix), server   # keep conftest's `fix`: it skips on an uncommitted capture
         self.busy = FixtureServer().start()   # the host that will answer 429: its own host:port
         weakref.finalize(self, self.busy.stop)
         self.http = Http(':memory:', policies={}, timeout=TIMEOUT, retries=0, max_retry_after=0)
