@@ -25,7 +25,8 @@ from .triage import *
 from .export import *
 from .cli import run_demo, main as mlnews_main   # the verbs (`cli_*`) stay in `cli`
 from . import net as _net
-http, replay, record, offline = _net.http, _net.replay, _net.record, _net.offline   # `http` and friends win over same-named module names
+# `http` and friends win over same-named module names
+http, replay, record, offline = _net.http, _net.replay, _net.record, _net.offline
 
 # nbdev writes an `__all__` of the names *defined* here (none); what this module offers is everything it imported
 __all__ = [n for n in dir() if not n.startswith('_')]

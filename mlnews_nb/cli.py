@@ -237,7 +237,8 @@ def cli_profile(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout)
 def cli_similar(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> int:
     "`mlnews similar KEY [-k 10] [--since 7d]`: the works nearest to KEY in the window and in the store"
     p = argparse.ArgumentParser(prog='mlnews similar',
-                                description='More like this: the works nearest to KEY, in the window (--since) and the store.')
+                                description='More like this: the works nearest to KEY, in the window (--since) '
+                                            'and the store.')
     p.add_argument('key'); p.add_argument('-k', type=int, default=10); p.add_argument('--since', default='7d')
     a = p.parse_args(argv)
     from mlnews_nb.core import format_table
@@ -248,9 +249,10 @@ def cli_similar(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout)
     return 0
 
 def cli_top(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> int:
-    "`mlnews top [--since 7d] [-k 20]`: the week's most talked-about works, with their HN, Reddit, HF and newsletter counts"
+    "`mlnews top [--since 7d] [-k 20]`: the week's most talked-about works, with HN, Reddit, HF and newsletter counts"
     p = argparse.ArgumentParser(prog='mlnews top',
-                                description='Top this week: works ranked by buzz across HN, Reddit, Hugging Face and newsletters.')
+                                description='Top this week: works ranked by buzz across HN, Reddit, Hugging Face '
+                                            'and newsletters.')
     p.add_argument('-k', type=int, default=20); p.add_argument('--since', default='7d')
     a = p.parse_args(argv)
     from mlnews_nb.core import format_table

@@ -500,5 +500,6 @@ def read_conference_list(path:str|Path) -> pd.DataFrame:
     if not p.exists(): raise FileNotFoundError(f'no such file or folder: {p}')
     if p.is_dir(): return load_paperlists(p)
     readers = {'.json': read_paperlist, '.csv': read_openreview_csv, '.xml': read_acl_anthology}
-    if p.suffix.lower() not in readers: raise ValueError(f'cannot read {p.name}: expected .json (Paper Copilot), .csv (OpenReview) or .xml (ACL)')
+    if p.suffix.lower() not in readers:
+        raise ValueError(f'cannot read {p.name}: expected .json (Paper Copilot), .csv (OpenReview) or .xml (ACL)')
     return readers[p.suffix.lower()](p)

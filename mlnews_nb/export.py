@@ -289,8 +289,10 @@ def import_file(path:str|Path, store) -> int:
     "Restore decisions from a CSV or BibTeX export (chosen by extension); returns how many keys"
     p = Path(path)
     if not p.is_file(): raise MLNewsError(f'{p}: no such file')
-    if (fn := IMPORTERS.get(p.suffix.lower())) is None: raise MLNewsError(f'{p}: unknown format {p.suffix!r}; one of {", ".join(IMPORTERS)}')
+    if (fn := IMPORTERS.get(p.suffix.lower())) is None:
+        raise MLNewsError(f'{p}: unknown format {p.suffix!r}; one of {", ".join(IMPORTERS)}')
     return fn(p, store)
 
 # %% ../nbs/21_export.ipynb #200d67f2
-FORMATS = {'csv': to_csv, 'bibtex': to_bibtex, 'bib': to_bibtex, 'md': to_markdown, 'markdown': to_markdown, 'csl': to_csl_json, 'csl-json': to_csl_json}
+FORMATS = {'csv': to_csv, 'bibtex': to_bibtex, 'bib': to_bibtex, 'md': to_markdown, 'markdown': to_markdown,
+           'csl': to_csl_json, 'csl-json': to_csl_json}

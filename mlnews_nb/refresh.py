@@ -19,64 +19,81 @@ if TYPE_CHECKING: from mlnews_nb.store import Store
 __all__ = ['HEALTH_COLS', 'resolve', 'resolve_result', 'fetch_all', 'refresh_verdict']
 
 # %% ../nbs/11_refresh.ipynb #a4d4b10d
-HEALTH_COLS = ['source', 'url', 'status', 'items', 'newest', 'http_status', 'bytes', 'from_cache', 'elapsed', 'message', 'fetched_at']
+HEALTH_COLS = ['source', 'url', 'status', 'items', 'newest', 'http_status', 'bytes', 'from_cache', 'elapsed', 'message',
+               'fetched_at']
 
 def resolve(fetcher:str) -> Callable:
     "The function named by 'module:function'"
     mod, _, fn = fetcher.partition(':')
     try: return getattr(importlib.import_module(mod), fn)
-    except (ImportError, AttributeError) as e: raise SourceError(fetcher, f'fetcher {fetcher} is not available ({type(e).__name__}: {e})', None, 'broken') from e
+    except (ImportError, AttributeError) as e:
+        raise SourceError(fetcher, f'fetcher {fetcher} is not available ({type(e).__name__}: {e})', None,
+                          'broken') from e
 
 def resolve_result(fetcher:str) -> Callable[..., net.FetchResult]:
-    "The function behind 'module:function' that hands back a `FetchResult`: its `function_result` twin, or a wrapper for one that returns items only"
+    "The `FetchResult` function behind 'module:function': its `function_result` twin, or a wrapper of an items-only one"
     fn = resolve(fetcher)
     twin = getattr(importlib.import_module(fetcher.partition(':')[0]), fetcher.partition(':')[2] + '_result', None)
     if twin is not None: return twin
     def items_only(**kw) -> net.FetchResult:   # a user's own fetcher: its items, and the facts we can see (elapsed)
         t0 = time.monotonic(); df = fn(**kw)
         if isinstance(df, net.FetchResult): return df
-        if not isinstance(df, pd.DataFrame): raise SourceError(fetcher, f'{fetcher} returned {type(df).__name__}, not items', None, 'broken')
+        if not isinstance(df, pd.DataFrame):
+            raise SourceError(fetcher, f'{fetcher} returned {type(df).__name__}, not items', None, 'broken')
         return net.FetchResult(df, net.FetchOutcome(elapsed=time.monotonic() - t0))
     return items_only
 
 
 # %% ../nbs/11_refresh.ipynb #b1a7b028
-def _row(s:Source, status:str, message:str='', df:pd.DataFrame|None=None, o:net.FetchOutcome|None=None, elapsed:float|None=None) -> dict:
+def _row(s:Source, status:str, message:str='', df:pd.DataFrame|None=None, o:net.FetchOutcome|None=None,
+         elapsed:float|None=None) -> dict:
     "One health row: the source, the verdict, and the facts of its fetch (`elapsed` None: nothing was fetched)"
     o = o or net.FetchOutcome()
     newest = df.published.max() if df is not None and len(df) else pd.NaT
     return dict(source=s.name, url=o.url or s.url, status=status, items=0 if df is None else len(df), newest=newest,
                 http_status=o.http_status, bytes=o.bytes, from_cache=bool(o.from_cache),
-                elapsed=None if elapsed is None else round(elapsed, 3), message=message, fetched_at=pd.Timestamp.now(tz='UTC'))
+                elapsed=None if elapsed is None else round(elapsed, 3), message=message,
+                fetched_at=pd.Timestamp.now(tz='UTC'))
 
 def _judge(s:Source, res:net.FetchResult, cutoff, elapsed:float, fresh:bool=False) -> tuple[pd.DataFrame, dict]:
-    "Filter to the window and pick the health word for a fetch that returned items (`fresh`: never fetched before, so not `unchanged`)"
+    "Filter to the window and pick the health word of a fetch with items (`fresh`: never fetched, so not `unchanged`)"
     df, o = res.items, res.outcome
     total, info = len(df), o.feed
     win = df[df.published.isna() | (df.published >= cutoff)] if cutoff is not None and total else df
     newest = df.published.max() if total else pd.NaT
-    if info.get('problem'): st, msg = 'broken', f"malformed feed; kept {total} recoverable items ({info['problem'][:120]})"
+    if info.get('problem'):
+        st, msg = 'broken', f"malformed feed; kept {total} recoverable items ({info['problem'][:120]})"
     elif o.moved_to: st, msg = 'moved', f"permanently redirected to {o.moved_to}: update the source URL"
-    elif info.get('discovered'): st, msg = 'moved', f"the URL is a page; its feed is {info['discovered']}: update the source URL"
+    elif info.get('discovered'):
+        st, msg = 'moved', f"the URL is a page; its feed is {info['discovered']}: update the source URL"
     elif o.from_cache and not fresh: st, msg = 'unchanged', 'not modified since the last fetch'
-    elif total == 0: st, msg = 'quiet', 'the feed has no entries' + (' (archive: none expected)' if s.status == 'archive' else '')
-    elif len(win) == 0: st, msg = 'quiet', f'{total} items, none since {cutoff:%Y-%m-%d}; newest {newest:%Y-%m-%d}' if newest is not pd.NaT else f'{total} items, none dated'
-    else: st, msg = 'ok', f'{len(win)} of {total} items in the window' if len(win) != total else f'{total} item' + 's'*(total != 1)
+    elif total == 0:
+        st, msg = 'quiet', 'the feed has no entries' + (' (archive: none expected)' if s.status == 'archive' else '')
+    elif len(win) == 0:
+        st, msg = 'quiet', (f'{total} items, none since {cutoff:%Y-%m-%d}; newest {newest:%Y-%m-%d}'
+                            if newest is not pd.NaT else f'{total} items, none dated')
+    else:
+        st, msg = 'ok', (f'{len(win)} of {total} items in the window' if len(win) != total
+                         else f'{total} item' + 's'*(total != 1))
     if st != 'broken' and info.get('note'): msg += f"; {info['note'][:100]}"
     # fetchers that know better say so: arXiv on a weekend (quiet), a repeated batch (stale), the same batch (unchanged)
-    if st in ('ok', 'quiet', 'unchanged') and o.health in ('quiet', 'stale', 'unchanged') and not (o.health == 'unchanged' and fresh):
+    if (st in ('ok', 'quiet', 'unchanged') and o.health in ('quiet', 'stale', 'unchanged')
+            and not (o.health == 'unchanged' and fresh)):
         st, msg = o.health, o.message or msg
-    elif o.message and st == 'ok' and o.health is None: msg += f'; {o.message}'   # what a fetcher noted (items that failed, a venue)
+    elif o.message and st == 'ok' and o.health is None:
+        msg += f'; {o.message}'   # what a fetcher noted (items that failed, a venue)
     if o.replayed_from: msg += f'; replayed by host and path from the recording of {o.replayed_from}'
     return win, _row(s, st, msg, win, o, elapsed)
 
 
 # %% ../nbs/11_refresh.ipynb #e1e7bba3
 def _fetch_one(s:Source, h:net.Http) -> net.FetchResult:
-    "Fetch one source: a feed by its URL (a page announcing a feed is followed), anything else by its fetcher; items carry its name"
+    "Fetch one source: a feed by its URL (a page announcing a feed followed), else by its fetcher; items carry its name"
     if s.fetcher == FEED: return read_feed_result(s.url, source=s.name, kind=s.kind, http=h)
     res = resolve_result(s.fetcher)(**s.args, http=h)
-    if not isinstance(res.items, pd.DataFrame): raise SourceError(s.url or s.fetcher, f'{s.fetcher} returned {type(res.items).__name__}, not items', None, 'broken')
+    if not isinstance(res.items, pd.DataFrame):
+        raise SourceError(s.url or s.fetcher, f'{s.fetcher} returned {type(res.items).__name__}, not items', None,
+                          'broken')
     return net.FetchResult(res.items.assign(source=s.name) if len(res.items) else res.items, res.outcome)
 
 def _failed(s:Source, e:Exception, elapsed:float) -> dict:
@@ -84,7 +101,8 @@ def _failed(s:Source, e:Exception, elapsed:float) -> dict:
     if isinstance(e, SourceError):
         o = net.FetchOutcome.failed(e, url=e.url if e.url.startswith(('http://', 'https://')) else s.url)
         return _row(s, e.health, e.message or str(e), None, o, elapsed)
-    logger.error('fetching %s: unexpected %s', s.name, type(e).__name__, exc_info=e)   # a bug in one fetcher must not sink the refresh
+    # a bug in one fetcher must not sink the refresh
+    logger.error('fetching %s: unexpected %s', s.name, type(e).__name__, exc_info=e)
     return _row(s, 'broken', f'unexpected {type(e).__name__}: {str(e)[:200]}', None, None, elapsed)
 
 
@@ -97,8 +115,10 @@ def _mark_stale(feeds:list[Source], rows:dict, store:Store) -> None:
         built, ids = seen
         prev = store.get_state('feeds', s.name) or {}
         new, old = to_utc(built) if built else pd.NaT, to_utc(prev.get('built')) if prev.get('built') else pd.NaT
-        if (row['status'] in ('ok', 'quiet') and ids and ids == prev.get('ids') and new is not pd.NaT and old is not pd.NaT and new > old):
-            row.update(status='stale', message=f'the feed says it was rebuilt {new:%Y-%m-%d %H:%M} (last seen {old:%Y-%m-%d %H:%M}) '
+        if (row['status'] in ('ok', 'quiet') and ids and ids == prev.get('ids')
+                and new is not pd.NaT and old is not pd.NaT and new > old):
+            row.update(status='stale', message=f'the feed says it was rebuilt {new:%Y-%m-%d %H:%M} '
+                                               f'(last seen {old:%Y-%m-%d %H:%M}) '
                                                f'but serves the same {len(ids)} items: its generator may have stopped')
         store.set_state('feeds', s.name, dict(built=None if new is pd.NaT else new.isoformat(), ids=ids))
 
@@ -127,9 +147,12 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
     rows, frames = {}, {}
     # 1. what there is nothing to poll for gets its row at once
     for s in srcs:
-        if s.status == 'dead': rows[s.name] = _row(s, 'dead', f'dead source; archive: {s.archive or "none known"}. {s.note}'.strip())
-        elif not s.fetcher or not (s.url or s.fetcher != FEED): rows[s.name] = _row(s, 'quiet', f'{s.status}: nothing to poll; read it at {s.url or s.home}')
-    # 2. one task per distinct fetch (two sources with the same feed URL share it), remembered Retry-After waits honoured
+        if s.status == 'dead':
+            rows[s.name] = _row(s, 'dead', f'dead source; archive: {s.archive or "none known"}. {s.note}'.strip())
+        elif not s.fetcher or not (s.url or s.fetcher != FEED):
+            rows[s.name] = _row(s, 'quiet', f'{s.status}: nothing to poll; read it at {s.url or s.home}')
+    # 2. one task per distinct fetch (two sources with the same feed URL share it), remembered Retry-After waits
+    # honoured
     groups:dict[tuple,list[Source]] = {}
     for s in srcs:
         if s.name not in rows: groups.setdefault((s.fetcher, s.url, repr(sorted(s.args.items()))), []).append(s)
@@ -142,7 +165,8 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
         try:
             with h.within(given): res = _fetch_one(s, h)
             win, row = _judge(s, res, cutoff, time.monotonic() - t0, fresh=seen is not None and s.name not in seen)
-            row['_seen'] = (res.outcome.feed.get('updated'), sorted(res.items.key))   # for `stale`, dropped before the table
+            # for `stale`, dropped before the table
+            row['_seen'] = (res.outcome.feed.get('updated'), sorted(res.items.key))
         except Exception as e: win, row = None, _failed(s, e, time.monotonic() - t0)
         for o in group:   # a shared fetch: each source gets the items and the row under its own name
             rows[o.name] = row if o is s else {**row, 'source': o.name}
@@ -158,12 +182,15 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
     for f, g in futs.items():
         for s in g:
             if s.name not in rows:
-                rows[s.name] = _row(s, 'unreachable', f'not done within the refresh deadline ({total:g} s)', None, None, time.monotonic() - t_start)
+                rows[s.name] = _row(s, 'unreachable', f'not done within the refresh deadline ({total:g} s)', None, None,
+                                    time.monotonic() - t_start)
     if store is not None:
         _mark_stale([s for g in groups.values() for s in g if s.fetcher == FEED], rows, store)
         _remember_waits(store, h)
     health = pd.DataFrame([rows[s.name] for s in srcs], columns=HEALTH_COLS)   # HEALTH_COLS leaves `_seen` out
-    health = pd.concat([health[health.status != 'unrecorded'], health[health.status == 'unrecorded']], ignore_index=True)   # replay misses last
+    # replay misses last
+    health = pd.concat([health[health.status != 'unrecorded'], health[health.status == 'unrecorded']],
+                       ignore_index=True)
     got = [frames[s.name] for s in srcs if frames.get(s.name) is not None and len(frames[s.name])]
     items = pd.concat(got, ignore_index=True) if got else empty_items()
     if store is not None:
@@ -180,9 +207,10 @@ def _as_completed_within(futs:Iterable, end:float):
 
 # %% ../nbs/11_refresh.ipynb #bb7c85bb
 def refresh_verdict(health:pd.DataFrame) -> tuple[int, str|None]:
-    "The exit code of a refresh (0: all well, 1: some sources need attention, 3: every source polled failed) and a top line for the last case"
+    "A refresh's exit code (0: all well, 1: some sources need attention, 3: every polled source failed) and a top line"
     if not len(health): return 0, None
-    polled = health[health.elapsed.notna()] if 'elapsed' in health else health   # rows of sources a fetch was attempted for
+    # rows of sources a fetch was attempted for
+    polled = health[health.elapsed.notna()] if 'elapsed' in health else health
     bad = polled.status.isin(FAULTS)
     if len(polled) and bad.all():
         words = ', '.join(f'{n} {w}' for w, n in polled.status.value_counts().items())

@@ -327,8 +327,8 @@ def decisions(self:Store, *, include_undone:bool=False) -> pd.DataFrame:
 @patch
 def decided(self:Store, states:Sequence[str]=('saved', 'read', 'skipped')) -> pd.DataFrame:
     "Items with a decision (a state in `states`, or a rating), read from the triage table through the key index"
-    # the ranking's labels: this query starts from the triage rows (one per decided key) and joins the items by their key index,
-    # so its cost grows with the decisions, not with the store (`items(state=...)` scans every item)
+    # the ranking's labels: this query starts from the triage rows (one per decided key) and joins the items by their
+    # key index, so its cost grows with the decisions, not with the store (`items(state=...)` scans every item)
     sql = f"""SELECT i.*, t.state, t.note, t.tags, t.rating, t.state_at FROM triage t JOIN items i ON i.key = t.key
               WHERE t.state IN ({','.join('?' * len(states))}) OR t.rating IS NOT NULL"""
     with self.lock: df = pd.read_sql_query(sql, self.db, params=list(states))
@@ -345,8 +345,8 @@ def reading_list(self:Store, state:str|Sequence[str]='saved', tags:Sequence[str]
     if since is not None: df = df[df.state_at >= _since(since)]
     if df.empty: return df.assign(sources=pd.Series([], dtype=object))
     srcs = df.groupby('key').source.agg(lambda s: sorted(set(s)))
-    df = df.assign(_r=df.kind.map(KIND_RANK).fillna(9)).sort_values(['_r',
-                                                                      'first_seen']).drop_duplicates('key').drop(columns='_r')
+    df = df.assign(_r=df.kind.map(KIND_RANK).fillna(9)).sort_values(['_r', 'first_seen'])
+    df = df.drop_duplicates('key').drop(columns='_r')
     return df.assign(sources=df.key.map(srcs)).sort_values('state_at', ascending=False).reset_index(drop=True)
 
 # %% ../nbs/10_store.ipynb #2aa28d02

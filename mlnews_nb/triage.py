@@ -155,8 +155,8 @@ def _sources(items:pd.DataFrame, keys:pd.Series) -> list[list[str]]:
 def queue_frame(items:pd.DataFrame, ranking:Any=None) -> pd.DataFrame:
     "One row per key with a `sources` list, ordered by `ranking` (high first), then newest first"
     if items.empty: return items.assign(sources=pd.Series([], dtype=object), _score=pd.Series([], dtype=float))
-    df = items.assign(_k=items['kind'].map(KIND_RANK).fillna(9)).sort_values('_k',
-                                                                               kind='stable').drop_duplicates('key').drop(columns='_k')
+    df = items.assign(_k=items['kind'].map(KIND_RANK).fillna(9)).sort_values('_k', kind='stable')
+    df = df.drop_duplicates('key').drop(columns='_k')
     df = df.assign(sources=_sources(items, df['key']), _score=_scores(df, ranking))
     return df.sort_values(['_score', 'published'], ascending=[False, False], na_position='last',
                           kind='stable').reset_index(drop=True)

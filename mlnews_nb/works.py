@@ -298,9 +298,8 @@ def _decisions(own:pd.DataFrame, st:pd.DataFrame|None) -> pd.DataFrame:
     ("Per work: the latest decision of its own items (`state`, `decided_at`), from store rows or a frame's own triage "
      "columns")
     if st is None or 'state' not in st or st.empty: return pd.DataFrame(columns=['state', 'decided_at'])
-    t = st[['key', 'state',
-            'state_at']].drop_duplicates('key') if 'state_at' in st else st[['key',
-                                                                             'state']].drop_duplicates('key').assign(state_at=pd.NaT)
+    t = (st[['key', 'state', 'state_at']].drop_duplicates('key') if 'state_at' in st
+         else st[['key', 'state']].drop_duplicates('key').assign(state_at=pd.NaT))
     t = t[t.state.fillna('new') != 'new']
     d = own.merge(t, left_on='k', right_on='key').sort_values('state_at', na_position='first')
     return d.groupby('work').agg(state=('state', 'last'), decided_at=('state_at', 'max'))
