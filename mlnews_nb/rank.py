@@ -16,8 +16,8 @@ from .core import atomic_write, FAULTS
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train',
-           'has_code', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'WEAK_HALF', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model',
+           'train', 'has_code', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -63,7 +63,7 @@ def profile_scores(df:pd.DataFrame, profile:Profile|None, low:pd.Series|None=Non
         rows = _maybe(low, k); t = _contains(title, k, rows); s = _contains(summ, k, rows)
         hit(t, 2, f'keyword "{k}"'); hit(s & ~t, 1, f'keyword "{k}"')
     for c in profile.categories: hit([c in (x if isinstance(x, list) else []) for x in df.categories], 2, f'category {c}')
-    al = [{a.lower() for a in (x if isinstance(x, list) else [])} for x in df.authors]
+    al = [{a.lower() for a in (x if isinstance(x, list) else [])} for x in df.authors] if profile.authors else []
     for a in profile.authors: hit([a.lower() in s for s in al], 2, f'followed author {a}')
     return score, why
 
@@ -78,7 +78,8 @@ def _byte_table() -> bytes:
     t[1] = 1   # the document separator
     return bytes(t)
 _TAB = _byte_table()
-_UNI_PUNCT = [c.encode() for c in '’‘“”—–…•·‐−×']   # typographic quotes and dashes: word breaks, as in `\w+` tokenizers
+_UNI_PUNCT = '’‘“”—–…•·‐−×'   # typographic quotes and dashes: word breaks, as in `\w+` tokenizers
+_UNI_RE = '[' + _UNI_PUNCT + ']'
 
 def _stop_words() -> frozenset:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -88,9 +89,9 @@ def _grams(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int
     "(document, gram id) of every word and word pair, and the words; no pair joins words across a stop word, punctuation or documents"
     import pyarrow as pa, pyarrow.compute as pc
     b = '\x01'.join(t.replace('\x01', ' ') for t in texts).encode('utf-8', 'surrogatepass')
-    for q in _UNI_PUNCT: b = b.replace(q, b' ')
     s = b.translate(_TAB).decode('utf-8', 'replace').split('\x01')
-    toks = pc.utf8_split_whitespace(pa.array(s, pa.large_string()))
+    s = pc.replace_substring_regex(pa.array(s, pa.large_string()), _UNI_RE, ' ')   # one pass for all typographic breaks
+    toks = pc.utf8_split_whitespace(s)
     enc = pc.dictionary_encode(pc.list_flatten(toks))
     codes, off, raw = enc.indices.to_numpy().astype(np.int64), toks.offsets.to_numpy().astype(np.int64), enc.dictionary.to_pylist()
     stop = _stop_words(); base = [w.strip('\x02') for w in raw]
@@ -128,16 +129,16 @@ class Vocab:
     "Word 1- and 2-grams fitted on a set of texts, with their IDF"
     names:np.ndarray
     idf:np.ndarray
-    _index:dict|None = None
+    _index:pd.Index|None = None
     @property
-    def index(self) -> dict:
-        if self._index is None: self._index = {t: i for i, t in enumerate(self.names)}
+    def index(self) -> pd.Index:
+        if self._index is None: self._index = pd.Index(self.names)   # a hash table built in C, queried many at a time
         return self._index
     def transform(self, texts:Sequence[str]) -> Any:
         "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
         doc, g, words, U = _grams(texts)
         ug, inv = np.unique(g, return_inverse=True)
-        col = np.array([self.index.get(t, -1) for t in _gram_names(ug, words, U)], dtype=np.int64)[inv]
+        col = self.index.get_indexer(_gram_names(ug, words, U)).astype(np.int64)[inv]
         return _tfidf(_counts(doc[col >= 0], col[col >= 0], len(texts), len(self.idf)), self.idf)
 
 _VEC_CACHE:dict = {}
@@ -188,6 +189,7 @@ def _query(vocab:Vocab, keywords:Sequence[str]) -> Any:
     return vocab.transform([' . '.join(keywords)]) if keywords else None
 
 WEAK_NEGATIVES = 3000
+WEAK_HALF = None   # if set: the weak negatives' weight is WEAK_HALF/(WEAK_HALF + decisions) (measured in bench_rank_quality.py)
 
 def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=2.0, seed:int=0):
     "Class-balanced linear SVM: decisions, a sample of undecided rows as weak negatives, the profile as one more save"
@@ -196,18 +198,19 @@ def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:f
     if XU is not None and XU.shape[0] > WEAK_NEGATIVES:
         XU = XU[np.sort(np.random.default_rng(seed).choice(XU.shape[0], WEAK_NEGATIVES, replace=False))]
     parts, ys, ws = [XL], [y], [np.where(y == 1, 1.0, skip_weight)]
-    if XU is not None and XU.shape[0]: parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.ones(XU.shape[0]))
+    ww = 1.0 if WEAK_HALF is None else WEAK_HALF / (WEAK_HALF + len(y))
+    if XU is not None and XU.shape[0]: parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.full(XU.shape[0], ww))
     if q is not None and q.nnz: parts.append(q); ys.append(np.ones(1)); ws.append(np.ones(1))
     yy, w = np.concatenate(ys), np.concatenate(ws)
     if yy.min() == yy.max(): return None
     w = np.where(yy == 1, w / w[yy == 1].sum(), w / w[yy == 0].sum()) * len(yy) / 2   # balanced: saves weigh as much as the rest
     return LinearSVC(C=C).fit(sp.vstack(parts).tocsr(), yy, sample_weight=w)
 
-def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|None=None, min_labels:int=1) -> Model|None:
+def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|None=None, min_labels:int=1, _vec=None) -> Model|None:
     "Fit the model on labelled rows (`labels(store)`), with `items`' undecided rows as weak negatives; None without a save or a keyword"
     if len(lab) < min_labels or (lab.y.sum() == 0 and not (profile and profile.keywords)): return None
     base = items if items is not None else lab
-    X, vocab = vectorize(_text(base))
+    X, vocab = _vec if _vec is not None else vectorize(_text(base))
     XL = vocab.transform(_text(lab))
     und = np.zeros(len(base), bool)
     if items is not None:                 # items or works (a work is decided when one of its items is)
@@ -221,7 +224,9 @@ def _top_terms(C:Any, names:np.ndarray, k:int=3) -> list[list[str]]:
     "The `k` grams that add most to each row's score, from the rows' contributions `C` (sparse; positive entries only count)"
     rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr)); pos = C.data > 0
     rows, cols, v = rows[pos], C.indices[pos], C.data[pos]
-    o = np.lexsort((-v, rows)); rows, cols = rows[o], cols[o]
+    if not len(v): return [[] for _ in range(C.shape[0])]
+    o = np.argsort(rows + (1 - v / (v.max() * 1.001)), kind='stable')   # one sort: by row, then by contribution, largest first
+    rows, cols = rows[o], cols[o]
     start = np.searchsorted(rows, np.arange(C.shape[0])); rank_in = np.arange(len(rows)) - start[rows]
     keep = rank_in < k; out = [[] for _ in range(C.shape[0])]
     for r, t in zip(rows[keep].tolist(), names[cols[keep]].tolist()): out[r].append(t)
@@ -232,12 +237,15 @@ def _nearest_saved(X:Any, S:Any, w:np.ndarray, self_col:np.ndarray) -> tuple[np.
     import scipy.sparse as sp
     top = np.flatnonzero(w > 0); top = top[np.argsort(-w[top])][:2000]
     if not len(top) or not S.shape[0]: return np.full(X.shape[0], -1), np.zeros(X.shape[0])
-    sim = (X[:, top] @ sp.diags(w[top]) @ S[:, top].T).tocsr()
-    ii = np.flatnonzero(self_col >= 0)
-    if len(ii): sim = sim - sp.csr_matrix((np.asarray(sim[ii, self_col[ii]]).ravel(), (ii, self_col[ii])), shape=sim.shape)
-    sim.eliminate_zeros()
-    best = np.asarray(sim.argmax(axis=1)).ravel(); val = np.asarray(sim.max(axis=1).todense()).ravel()
-    return np.where(val > 0, best, -1), val
+    Xt, St = X[:, top].tocsr(), (S[:, top] @ sp.diags(w[top])).T.tocsc()
+    best, val = np.full(X.shape[0], -1), np.zeros(X.shape[0])
+    step = max(1, 20_000_000 // max(1, S.shape[0]))          # dense blocks of at most 20M similarities
+    for a in range(0, X.shape[0], step):
+        sim = (Xt[a:a + step] @ St).toarray()
+        sc = self_col[a:a + step]; ii = np.flatnonzero(sc >= 0); sim[ii, sc[ii]] = 0   # not like itself
+        b = sim.argmax(axis=1); v = sim[np.arange(len(b)), b]
+        best[a:a + step] = np.where(v > 0, b, -1); val[a:a + step] = v
+    return best, val
 
 def has_code(items:pd.DataFrame) -> pd.Series:
     "Rows with a code repository (Hugging Face's GitHub repo, or a github.com link)"
@@ -245,6 +253,18 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
+def _no_gc(f):
+    "Run `f` with the cyclic garbage collector paused: ranking makes a few lists per row and no cycles, and at 50k rows the collector's passes cost a second"
+    import functools, gc
+    @functools.wraps(f)
+    def g(*a, **k):
+        on = gc.isenabled(); gc.disable()
+        try: return f(*a, **k)
+        finally:
+            if on: gc.enable()
+    return g
+
+@_no_gc
 def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Model|None=None, explain:bool|int=True,
          prior_weight:float=1.0, exclude:str='down', code_only:bool=False) -> pd.DataFrame:
     "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` on every row (keywords, terms, nearest save)"
@@ -256,7 +276,7 @@ def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Mod
     prof, why = profile_scores(df, profile, low)
     pp = prof / prof.max() if prof.max() > 0 else prof
     lab = labels(store) if store is not None and model is None else None
-    if lab is not None and len(lab): model = train(lab, items=df, profile=profile)
+    if lab is not None and len(lab): model = train(lab, items=df, profile=profile, _vec=(X, vocab))
     q = _query(vocab, profile.keywords) if profile and profile.keywords and len(df) else None
     cos = np.asarray((X @ q.T).todense()).ravel() if q is not None else np.zeros(len(df))
     zs = lambda a: (a - a.mean()) / (a.std() or 1.0) if len(a) else a
@@ -294,7 +314,8 @@ def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|Non
     S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
     key = df['work'] if 'work' in df else df['key']
     best, _ = _nearest_saved(X, S, w, np.array([pos.get(k, -1) for k in key]))
-    for i in np.flatnonzero(best >= 0): why[i].append(f'like "{sv.title.iat[best[i]]}"')
+    titles = sv.title.to_numpy(object)
+    for i in np.flatnonzero(best >= 0).tolist(): why[i].append(f'like "{titles[best[i]]}"')
 
 # %% ../nbs/16_rank.ipynb #67685dec
 def _triage(pool:pd.DataFrame, truth:np.ndarray, cand:np.ndarray, profile:Profile, n:int, order:str, batch:int,
