@@ -16,8 +16,8 @@ from .core import atomic_write, FAULTS
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'WEAK_HALF', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model',
-           'train', 'has_code', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train',
+           'has_code', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -178,7 +178,7 @@ def _text(df:pd.DataFrame) -> list[str]:
 
 def labels(store) -> pd.DataFrame:
     "One labelled row per decided key: the item text and `y` (1 saved/read/rated 4-5, 0 skipped/rated 1-2)"
-    df = store.decided() if hasattr(store, 'decided') else store.items(state=['saved', 'read', 'skipped'])
+    df = store.decided()
     df = df.drop_duplicates('key').reset_index(drop=True)
     y = np.where(df.rating.fillna(3) >= 4, 1,
                  np.where(df.rating.fillna(3) <= 2, 0, df.state.isin(['saved', 'read']).astype(int)))
@@ -198,8 +198,6 @@ def _query(vocab:Vocab, keywords:Sequence[str]) -> Any:
     return vocab.transform([' . '.join(keywords)]) if keywords else None
 
 WEAK_NEGATIVES = 3000
-# if set: the weak negatives' weight is WEAK_HALF/(WEAK_HALF + decisions) (measured in bench_rank_quality.py)
-WEAK_HALF = None
 
 def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=2.0, seed:int=0):
     "Class-balanced linear SVM: decisions, a sample of undecided rows as weak negatives, the profile as one more save"
@@ -208,9 +206,8 @@ def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:f
     if XU is not None and XU.shape[0] > WEAK_NEGATIVES:
         XU = XU[np.sort(np.random.default_rng(seed).choice(XU.shape[0], WEAK_NEGATIVES, replace=False))]
     parts, ys, ws = [XL], [y], [np.where(y == 1, 1.0, skip_weight)]
-    ww = 1.0 if WEAK_HALF is None else WEAK_HALF / (WEAK_HALF + len(y))
     if XU is not None and XU.shape[0]:
-        parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.full(XU.shape[0], ww))
+        parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.ones(XU.shape[0]))
     if q is not None and q.nnz: parts.append(q); ys.append(np.ones(1)); ws.append(np.ones(1))
     yy, w = np.concatenate(ys), np.concatenate(ws)
     if yy.min() == yy.max(): return None
@@ -286,7 +283,7 @@ def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Mod
     "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (keywords, terms, nearest save)"
     df = items.reset_index(drop=True).copy()
     if code_only: df = df[has_code(df).to_numpy()].reset_index(drop=True)
-    if profile is None and store is not None and hasattr(store, 'get_state'): profile = get_profile(store)
+    if profile is None and store is not None: profile = get_profile(store)
     X, vocab = vectorize(_text(df)) if len(df) else (None, None)
     low = _lower(df) if profile and (profile.keywords or profile.exclude) else None
     prof, why = profile_scores(df, profile, low)
