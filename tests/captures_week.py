@@ -1,6 +1,7 @@
 """A week's mix of items read from the shared captures by the package's own parsers and fetchers (no stand-ins), for the
-works/rank tests, notebooks and benchmarks. `hand_items` reads the hand-written threads of `tests/data/works/` (a replay
-directory: each file says why it is hand-written) through the real fetchers under `net.replay`."""
+works/rank tests, notebooks and benchmarks; in a fresh clone without ../shared, `licensed_week_items` (the committed captures).
+`hand_items` reads the hand-written threads of `tests/data/works/` (a replay directory: each file says why it is hand-written)
+through the real fetchers under `net.replay`."""
 import json, tempfile
 from pathlib import Path
 import pandas as pd
@@ -46,6 +47,7 @@ def paperlist(fix:Path, name:str) -> pd.DataFrame:
 def week_items(fix:Path|None=None) -> pd.DataFrame:
     "HF daily papers, arXiv, newsletters, blog posts, HN top stories and two COLT lists, all through the real parsers"
     fix = fix or Path(fixtures_dir())       # keep tests/conftest.py's `fix` as it is: it skips on an uncommitted capture
+    if not Path(fix, 'newsletter_feeds_derived').is_dir(): return licensed_week_items(fix)
     nl, blogs = fix/'newsletter_feeds_derived', fix/'blog_feeds'
     parts = [hf_items(fix), arxiv_items(fix),
              hn_items(json.loads((fix/'hackernews'/'firebase'/'hntitlenator_topstories.json').read_text())),
@@ -55,6 +57,19 @@ def week_items(fix:Path|None=None) -> pd.DataFrame:
              feed(blogs/'lilianweng_index_2026.xml', 'lilianweng', 'post'),
              feed(blogs/'colah_rss_2019.xml', 'colah', 'post'),
              paperlist(fix, 'colt2024.json'), paperlist(fix, 'colt2022.json')]
+    return pd.concat(parts, ignore_index=True)
+
+def licensed_week_items(fix:Path) -> pd.DataFrame:
+    """The week a fresh clone has (no ../shared): the same parsers on the captures committed in tests/data/captures, whose licence
+    allows the copy. HF daily papers, arXiv and HN top stories as in `week_items`; the news feeds of OpenAI and Google DeepMind
+    (2026, MIT) for the blog posts, and Reddit's front page (MIT) for a discussion source. No newsletters and no conference lists:
+    no licensed capture holds them, so the tests that need those (`ORIGINAL_ONLY` in conftest.py, or a direct read) do not run."""
+    b26 = Path(fix, 'blog_feeds_2026')
+    parts = [hf_items(fix), arxiv_items(fix),
+             hn_items(json.loads(Path(fix, 'hackernews', 'firebase', 'hntitlenator_topstories.json').read_text())),
+             feed(b26/'listeningpost_openai-news_2026-08-20_trimmed6.xml', 'openai', 'post'),
+             feed(b26/'listeningpost_deepmind_2026-08-20_trimmed6.xml', 'deepmind', 'post'),
+             feed(Path(fix, 'reddit', 'rss-parser_reddit_front.rss.xml'), 'reddit_front', 'discussion')]
     return pd.concat(parts, ignore_index=True)
 
 def hand_items() -> pd.DataFrame:
