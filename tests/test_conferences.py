@@ -13,10 +13,26 @@ STATUS = {'Poster': 'poster', 'Oral': 'oral', 'Spotlight': 'spotlight', 'Reject'
           'Findings': 'accept', 'Workshop': 'workshop', 'Poster Workshop': 'poster', 'Oral Workshop': 'oral', None: None}
 PREFIX = {'nips': 'NeurIPS', 'icml': 'ICML', 'iclr': 'ICLR', 'aistats': 'AISTATS', 'colt': 'COLT', 'colm': 'COLM', 'corl': 'CoRL', 'acl': 'ACL'}
 
-def pc_files():
+HAND = DATA/'papercopilot'   # HAND-WRITTEN lists in Paper Copilot's shape (README there): the real ones state no licence
+REAL = 'conference_lists/papercopilot'
+
+def real_pc_files():
     from mlnews_nb.testserver import fixtures_dir
     d = fixtures_dir(required=False)
     return sorted((d/'conference_lists'/'papercopilot').glob('*.json')) if d else []
+
+def pc_files():
+    "The real Paper Copilot lists where ../shared exists, and the hand-written ones (always)"
+    return real_pc_files() + sorted(HAND.glob('*.json'))
+
+def pc_folders(fix):
+    "(folder, its lists) for the real lists where ../shared exists, and for the hand-written ones"
+    real = Path(fix, REAL)
+    return [(d, sorted(d.glob('*.json'))) for d in (real, HAND) if d.is_dir()]
+
+def _rows(f): return json.loads(f.read_text())
+def _vy(f):
+    m = re.fullmatch(r'([a-z]+)(\d{4})', f.stem); return PREFIX[m.group(1)], int(m.group(2))
 
 @pytest.mark.parametrize('path', pc_files(), ids=lambda p: p.name)
 def test_paperlist_matches_file(path, fix):
@@ -55,8 +71,17 @@ def test_implausible_decision_mix_is_flagged(fix, caplog):
     q = fix/'conference_lists/papercopilot/nips2014.json'   # 20 orals, 62 spotlights, 329 posters: plausible, untouched
     assert C.read_paperlist(q).decision.value_counts().to_dict() == {'poster': 329, 'spotlight': 62, 'oral': 20}
 
+def _bases(fix):
+    "Lists to rewrite: ICML 2017's real list where ../shared exists; always the hand-written ICLR list, repeated to 160 papers"
+    real = Path(fix, REAL, 'icml2017.json')
+    hand = [dict(r, id=f"{r['id']}-{i}", title=f"{r['title']} ({i})", site=f"{r['site']}-{i}") for i in range(20) for r in _rows(HAND/'iclr2025.json')]
+    return ([_rows(real)] if real.exists() else []) + [hand]
+
 def test_every_paper_oral_is_not_an_oral(fix, tmp_path):
-    raw = json.loads((fix/'conference_lists/papercopilot/icml2017.json').read_text())
+    for raw in _bases(fix): _every_oral(raw, tmp_path)
+
+def _every_oral(raw, tmp_path):
+    assert len(raw) >= C.MIX_MIN
     p = tmp_path/'icml2018.json'; p.write_text(json.dumps([dict(r, status='Oral') for r in raw]))
     df = C.read_paperlist(p)
     assert set(df.decision) == {'accept'} and set(df.extra.str['status']) == {'Oral'}
@@ -66,17 +91,22 @@ def test_every_paper_oral_is_not_an_oral(fix, tmp_path):
     assert 'more orals' in C.read_paperlist(p).extra.iloc[0]['decision_note']
 
 def test_ratings_kept(fix):
-    raw = json.loads((fix/'conference_lists/papercopilot/corl2023.json').read_text())
-    df = C.read_paperlist(fix/'conference_lists/papercopilot/corl2023.json')
-    assert [e['ratings'] for e in df.extra] == [[int(x) for x in r['rating'].split(';') if x] for r in raw]
-    assert df.keywords.iloc[0] == raw[0]['keywords'].split(';')
+    for f in [p for p in (Path(fix, REAL, 'corl2023.json'), HAND/'iclr2025.json') if p.exists()]:
+        raw = json.loads(f.read_text())
+        df = C.read_paperlist(f)
+        assert [e['ratings'] for e in df.extra] == [[int(x) for x in r['rating'].split(';') if x] for r in raw]
+        assert df.keywords.iloc[0] == raw[0]['keywords'].split(';') and any(len(r) > 1 for r in df.extra.str['ratings'])
 
 def test_load_paperlists_all(fix, tmp_path):
-    files = pc_files()
-    df = check_items(C.load_paperlists(fix/'conference_lists/papercopilot'))
-    assert len(df) == sum(len(json.loads(f.read_text())) for f in files) == 16831
-    assert set(df.venue) == set(PREFIX.values())
-    assert len(C.load_paperlists(fix/'conference_lists/papercopilot', venues=['colt'])) == 1416
+    for folder, files in pc_folders(fix):
+        df = check_items(C.load_paperlists(folder))
+        assert len(df) == sum(len(_rows(f)) for f in files)
+        assert set(df.venue) == {_vy(f)[0] for f in files}
+        v = _vy(files[0])[0]
+        assert len(C.load_paperlists(folder, venues=[v.lower()])) == sum(len(_rows(f)) for f in files if _vy(f)[0] == v)
+        if folder != HAND:   # the real lists: every venue, and the numbers they hold
+            assert len(df) == 16831 and set(df.venue) == set(PREFIX.values())
+            assert len(C.load_paperlists(folder, venues=['colt'])) == 1416
     with pytest.raises(SourceError, match='no Paper Copilot lists'): C.load_paperlists(tmp_path)
 
 def test_broken_paperlist(tmp_path):
@@ -85,18 +115,23 @@ def test_broken_paperlist(tmp_path):
     assert e.value.health == 'broken' and 'iclr2020.json' in str(e.value)
 
 def test_arxiv_links_in_records(fix):
-    files = pc_files()
-    want = sum(1 for f in files for r in json.loads(f.read_text())
-               if re.search(r'arxiv\.org/(abs|pdf)/\d{4}\.\d{4,5}', r.get('project') or ''))
-    df = C.load_paperlists(fix/'conference_lists/papercopilot')
-    assert want > 50 and df.arxiv_id.notna().sum() >= want
-    assert all(l == [f'arxiv:{a}'] for a, l in zip(df.arxiv_id, df.links_to) if isinstance(a, str))
+    for folder, files in pc_folders(fix):
+        want = sum(1 for f in files for r in _rows(f) if re.search(r'arxiv\.org/(abs|pdf)/\d{4}\.\d{4,5}', r.get('project') or ''))
+        df = C.load_paperlists(folder)
+        assert want > (50 if folder != HAND else 1) and df.arxiv_id.notna().sum() >= want
+        assert all(l == [f'arxiv:{a}'] for a, l in zip(df.arxiv_id, df.links_to) if isinstance(a, str))
 
 # --- ICLR 2023 CSV snapshots ---------------------------------------------------------------------------------------------
 def _csv(p): return list(csv.DictReader(open(p, encoding='utf-8-sig')))
 
+OR = DATA/'openreview'   # HAND-WRITTEN OpenReview inputs (README there): the real snapshots state no licence
+
+def _held(fix, real, hand): return [p for p in (Path(fix, 'openreview', real), OR/hand) if p.exists()]
+
 def test_openreview_csv_after(fix):
-    p = fix/'openreview/fedebotu_iclr2023_20230210.csv'
+    for p in _held(fix, 'fedebotu_iclr2023_20230210.csv', 'iclr2023_after_handwritten.csv'): _csv_after(p)
+
+def _csv_after(p):
     rows = _csv(p)
     full = check_items(C.read_openreview_csv(p, keep_incomplete=True))
     want = Counter('withdrawn' if r['withdraw'] == '1' else {'Reject': 'reject', 'Accept: poster': 'poster', 'Accept: notable-top-25%': 'spotlight',
@@ -110,12 +145,16 @@ def test_openreview_csv_after(fix):
     assert got.keywords == eval(first['keywords']) and got.extra['ratings'] == eval(first['ratings'])
 
 def test_openreview_csv_before_and_links(fix):
-    rows = _csv(fix/'openreview/fedebotu_iclr2023_20221105.csv')
-    df = C.read_openreview_csv(fix/'openreview/fedebotu_iclr2023_20221105.csv')
-    assert Counter(df.decision) == Counter('withdrawn' if r['withdraw'] == '1' else 'pending' for r in rows)
-    links = C.read_openreview_csv(fix/'openreview/edisonleeeee_ICLR-2023_title_link.csv')
-    lrows = _csv(fix/'openreview/edisonleeeee_ICLR-2023_title_link.csv')
-    assert links.key.tolist() == ['openreview:' + r['Link'].split('id=')[1] for r in lrows]
+    for p in _held(fix, 'fedebotu_iclr2023_20221105.csv', 'iclr2023_before_handwritten.csv'):
+        rows = _csv(p)
+        df = C.read_openreview_csv(p)
+        assert Counter(df.decision) == Counter('withdrawn' if r['withdraw'] == '1' else 'pending' for r in rows)
+        assert 'withdrawn' in set(df.decision) and (set(df.venue), set(df.year)) == ({'ICLR'}, {2023})
+    for p in _held(fix, 'edisonleeeee_ICLR-2023_title_link.csv', 'iclr2023_title_link_handwritten.csv'):
+        links = C.read_openreview_csv(p)
+        lrows = _csv(p)
+        assert links.key.tolist() == ['openreview:' + r['Link'].split('id=')[1] for r in lrows]
+        assert links.decision.isna().all() and links.title.str.len().gt(0).all()
 
 # --- OpenReview API -----------------------------------------------------------------------------------------------------
 V2 = json.loads((DATA/'openreview/iclr2024_v2_notes.json').read_text())['notes']
@@ -158,16 +197,22 @@ def test_broken_answer(server, http):
     with pytest.raises(SourceError, match='no "notes" list'): C.conference_papers('ICLR', 2024, http=http, base_url=server.base)
 
 def test_v1_real_capture(server, http, fix):
-    p = fix/'openreview/erikbird_crawler_example_output_nips2018_cdnnria.json'
+    "On every OpenReviewCrawler output held: the real one where ../shared exists, and always a hand-written one"
+    for k, p in enumerate(_held(fix, 'erikbird_crawler_example_output_nips2018_cdnnria.json', 'openreviewcrawler_v1_handwritten.json')):
+        _v1_crawl(p, server, http, f'/v1_{k}')
+
+def _v1_crawl(p, server, http, at):
     raw = json.loads(p.read_text())[0]['submissions']
-    server.add('/notes', handler=C.notes_handler(C.v1_notes_from_crawl(p)))
-    df = check_items(C.conference_papers('NeurIPS', 2018, http=http, base_url=server.base, venue_id='NIPS.cc/2018/Workshop/CDNNRIA', include='all'))
+    vid = raw[0]['invitation'].split('/-/')[0]
+    server.add(f'{at}/notes', handler=C.notes_handler(C.v1_notes_from_crawl(p)))
+    df = check_items(C.conference_papers('NeurIPS', 2018, http=http, base_url=server.url(at), venue_id=vid, include='all'))
     assert df.key.tolist() == [f"openreview:{s['forum']}" for s in raw]
     assert df.authors.tolist() == [s['content']['authors'] for s in raw]
-    decs = [next(n['content']['decision'] for n in s['notes'] if n['invitation'].endswith('/Decision')) for s in raw]
-    assert df.decision.tolist() == [d.lower() for d in decs] == ['accept', 'accept']
+    decs = [next((n['content']['decision'] for n in s['notes'] if n['invitation'].endswith('/Decision')), 'pending') for s in raw]
+    assert df.decision.tolist() == [d.lower() for d in decs]
+    if 'CDNNRIA' in vid: assert decs == ['accept', 'accept']   # the real workshop: both papers accepted
     assert [len(e['ratings']) for e in df.extra] == [sum(n['invitation'].endswith('Official_Review') for n in s['notes']) for s in raw]
-    assert any('Blind_Submission' in e['path'] for e in server.log)
+    assert any('Blind_Submission' in e['path'] for e in server.log if e['path'].startswith(at))
 
 def test_api_choice():
     assert C.openreview_api('ICLR', 2023)[0] == 1 and C.openreview_api('ICLR', 2024)[0] == 2
@@ -217,9 +262,11 @@ def test_link_to_arxiv_real_pairs(fix):
 
 # --- CLI ---------------------------------------------------------------------------------------------------------------------
 def test_cli(fix, tmp_path):
-    out, csvp = io.StringIO(), tmp_path/'o.csv'
-    assert cli_conferences([str(fix/'conference_lists/papercopilot/nips2016.json'), '--decision', 'oral', '--csv', str(csvp)], out=out) == 0
-    want = sum(r.get('status') == 'Oral' for r in json.loads((fix/'conference_lists/papercopilot/nips2016.json').read_text()))
-    assert re.search(rf'NeurIPS\s+2016\s+oral\s+{want}\b', out.getvalue())
-    assert len(pd.read_csv(csvp)) == want
+    for f in [p for p in (Path(fix, REAL, 'nips2016.json'), HAND/'iclr2025.json') if p.exists()]:
+        out, csvp = io.StringIO(), tmp_path/'o.csv'
+        assert cli_conferences([str(f), '--decision', 'oral', '--csv', str(csvp)], out=out) == 0
+        want = sum(r.get('status') == 'Oral' for r in _rows(f))
+        v, y = _vy(f)
+        assert want and re.search(rf'{v}\s+{y}\s+oral\s+{want}\b', out.getvalue()), out.getvalue()
+        assert len(pd.read_csv(csvp)) == want
     assert cli_conferences([str(tmp_path/'nope.json')], out=io.StringIO()) == 1
