@@ -40,7 +40,9 @@ STAND_INS.update({
     'blog_feeds/colah_tag_type_theory_empty.xml': '../feeds/empty_channel.rss',
     'blog_feeds/lilianweng_tag_reinforcement-learning.xml': '../feeds/rss10.rdf',
     'opml/subhajit-paul_ml.opml': '../opml/handwritten_ml_feeds.opml',
-    'openreview/fedebotu_iclr2023_20230210.csv': '../openreview/iclr2023_after_handwritten.csv'})
+    'openreview/fedebotu_iclr2023_20230210.csv': '../openreview/iclr2023_after_handwritten.csv',
+    'hackernews/algolia/scout-cpu_personal-news-feed_hn_search_by_date_2026-08-02.json':
+        '../community/hn_algolia_2026_stories_handwritten.json'})
 # tests that check what only the original holds (a CJK summary, a known count, a paper only that capture cites): no stand-in,
 # and in a fresh clone they are skipped before they start (they could read a licensed week and then fail on what it lacks)
 ORIGINAL_ONLY = {'test_bibtex_round_trip_on_captures', 'test_control_characters_and_huge_titles', 'test_stale_when_rebuilt_with_the_same_items',
