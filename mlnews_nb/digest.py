@@ -10,7 +10,7 @@ import re, sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
-from .core import atomic_write, FAULTS, parse_since, safe_url
+from .core import atomic_write, FAULTS, parse_since, md_escape, md_link
 from .works import link_works, what_is_new
 from .rank import Profile, rank, profile_scores
 if TYPE_CHECKING: from mlnews_nb.store import Store
@@ -114,14 +114,13 @@ def _reason(x, now:pd.Timestamp|None=None) -> tuple[str, str]:
 # %% ../nbs/17_digest.ipynb #de4a8d65
 def digest_markdown(d:pd.DataFrame, title:str='Weekly digest', notes:Sequence[str]=()) -> str:
     "The digest as Markdown: why it is short (`notes`), a numbered line per pick (link, time, reason); updates apart"
-    lines = [f'# {title}', ''] + [f'> {n}' for n in notes] + ([''] if notes else [])
+    lines = [f'# {md_escape(title)}', ''] + [f'> {md_escape(n)}' for n in notes] + ([''] if notes else [])
     lines += [f"{_plural(len(d), 'pick')}, {d.minutes.sum():.0f} minutes of reading.", '']
     up = d[d.pick == 'update'] if 'pick' in d else d.iloc[:0]
-    # the link goes through `core.safe_url`, as in `export.to_markdown`: no javascript:, data: or file:
+    # the row is the digest's own; its text and link are `core.md_escape`/`core.md_link`, as in `export.to_markdown`
     def line(i, x) -> str:
-        t = str(x.title).replace('[', '(').replace(']', ')')
-        head = f'[{t}]({u})' if (u := safe_url(x.url)) else t
-        return f"{i}. {head} · {x.kind}, {x.minutes:.0f} min · {'🔭 ' if x.pick == 'explore' else ''}{x.reason}"
+        return (f"{i}. {md_link(x.title, x.url)} · {md_escape(x.kind)}, {x.minutes:.0f} min · "
+                f"{'🔭 ' if x.pick == 'explore' else ''}{md_escape(x.reason)}")
     if len(up):
         lines += (['## Updates on works you decided', ''] + [line(i, x) for i, x in enumerate(up.itertuples(), 1)]
                   + ['', '## New this week', ''])

@@ -9,7 +9,7 @@ import argparse, re, sys, unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 import numpy as np, pandas as pd
-from .core import atomic_write, to_items, safe_url, MLNewsError
+from .core import atomic_write, to_items, md_escape, md_link, MLNewsError
 from .works import accepted, venue_label
 
 # %% auto #0
@@ -162,25 +162,20 @@ def read_bibtex(text:str) -> list[dict]:
     return ents
 
 # %% ../nbs/21_export.ipynb #5ad694f1
-_MD_SPECIAL = re.compile(r'([\\`*_\[\]()#+!|<>{}])')
-
-def _md(s:Any) -> str: return _MD_SPECIAL.sub(r'\\\1', ' '.join(str(s).split()))
-
 def _authors_short(a:Any, n:int=3) -> str:
     a = list(a) if isinstance(a, (list, tuple, np.ndarray)) else [x for x in str(a or '').split('; ') if x]
     return ', '.join(a[:n]) + (' et al.' if len(a) > n else '')
 
 def to_markdown(df:pd.DataFrame, path:str|Path|None=None, *, title:str='Reading list') -> str:
     "A reading list as Markdown: link, authors, year and venue, the personal summary and tags; also written to `path`"
-    lines = [f'# {_md(title)}', '', f'{(n := df.key.nunique())} item{"" if n == 1 else "s"}.', '']
+    lines = [f'# {md_escape(title)}', '', f'{(n := df.key.nunique())} item{"" if n == 1 else "s"}.', '']
     for _,r in df.drop_duplicates('key').iterrows():
         g = lambda c: _cell(r.get(c))
-        url = safe_url(g('url') or (f"https://arxiv.org/abs/{g('arxiv_id')}" if g('arxiv_id') else None), web=True)
-        head = f'[{_md(g("title"))}](<{url}>)' if url else _md(g('title'))
+        head = md_link(g('title'), g('url') or (f"https://arxiv.org/abs/{g('arxiv_id')}" if g('arxiv_id') else None))
         when = g('year') or (r['published'].year if g('published') != '' else '')
-        meta = ', '.join(_md(x) for x in [_authors_short(r.get('authors')), str(when), g('venue')] if x)
+        meta = ', '.join(md_escape(x) for x in [_authors_short(r.get('authors')), str(when), g('venue')] if x)
         lines.append(f'- **{head}**' + (f' — {meta}' if meta else ''))
-        if g('note'): lines.append(f'  > {_md(g("note"))}')
+        if g('note'): lines.append(f'  > {md_escape(g("note"))}')
         if g('tags'): lines.append('  ' + ' '.join(f'`{t}`' for t in g('tags').replace('`', '').split('; ')))
     text = '\n'.join(lines) + '\n'
     if path is not None: atomic_write(path, text)
