@@ -22,7 +22,7 @@ __all__ = ['DECISION_RULES', 'VENUE_NAMES', 'MIX_MIN', 'MIX_SHARE', 'OPENREVIEW_
            'read_openreview_csv', 'openreview_api', 'openreview_notes', 'conference_papers_result', 'conference_papers',
            'notes_handler', 'v1_notes_from_crawl', 'parse_neurips_index', 'neurips_proceedings', 'parse_pmlr_index',
            'pmlr_volume', 'parse_acl_xml', 'read_acl_anthology', 'acl_anthology', 'link_to_arxiv',
-           'read_conference_list']
+           'read_conference_list', 'decision_counts']
 
 # %% ../nbs/06_conferences.ipynb #4abc5de4
 DECISION_RULES:list[tuple[str,str]] = [
@@ -503,3 +503,16 @@ def read_conference_list(path:str|Path) -> pd.DataFrame:
     if p.suffix.lower() not in readers:
         raise ValueError(f'cannot read {p.name}: expected .json (Paper Copilot), .csv (OpenReview) or .xml (ACL)')
     return readers[p.suffix.lower()](p)
+
+# %% ../nbs/06_conferences.ipynb #d2d9a3c2
+def decision_counts(papers:pd.DataFrame, *, venues:Iterable[str]|None=None, years:Iterable[int]|None=None,
+                    decisions:Iterable[str]|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "The papers of these venues (any case), years and decisions, and their count per venue, year and decision"
+    keep = pd.Series(True, index=papers.index)
+    if venues: keep &= papers.venue.str.lower().isin([v.lower() for v in venues])
+    if years: keep &= papers.year.isin(list(years))
+    if decisions: keep &= papers.decision.isin(list(decisions))
+    kept = papers[keep.to_numpy(dtype=bool)]
+    counts = kept.groupby(['venue', 'year', kept.decision.fillna('(none)')]).size().rename('papers').reset_index()
+    return kept, counts
+

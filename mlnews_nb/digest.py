@@ -131,12 +131,13 @@ def digest_markdown(d:pd.DataFrame, title:str='Weekly digest', notes:Sequence[st
 # %% ../nbs/17_digest.ipynb #e7d1d410
 _FAILED = FAULTS + ('dead',)   # a dead source also leaves the digest to what the store holds
 
-def _fetch(fetch:Callable|None, sources:list|None, since:Any, store:Store) -> tuple[pd.DataFrame|None, pd.DataFrame]:
-    "Run the fetch; a fetch that fails as a whole becomes one health row"
+def _fetch(fetch:Callable|None, sources:list|None, since:Any, store:Store,
+           progress:bool=False) -> tuple[pd.DataFrame|None, pd.DataFrame]:
+    "Run the fetch (`refresh.fetch_all` over `sources` by default); a fetch that fails as a whole becomes one health row"
     if fetch is None:
         from mlnews_nb.refresh import fetch_all
         fetch = lambda since, store: fetch_all(sources, since=None if str(since).strip().lower() == 'all' else since,
-                                               store=store)
+                                               store=store, progress=progress)
     try: return fetch(since=since, store=store)
     except Exception as e:
         return None, pd.DataFrame([dict(source='all', status=getattr(e, 'health', 'unreachable'), items=0,
@@ -214,11 +215,11 @@ def digest_json(d:pd.DataFrame, health:pd.DataFrame, *, notes:Sequence[str]=(), 
 
 def weekly(store:Store, *, fetch:Callable|None=None, sources:list|None=None, out_dir:str|Path|None=None,
            minutes:float=60, explore:float=0.2, since:str='7d',
-           profile:Profile|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+           profile:Profile|None=None, progress:bool=False) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Fetch, store, link, rank and digest the week (updates once); write Markdown, CSV and JSON; return (digest, health)"
     from mlnews_nb.works import seen_memory, mark_reported
     t0 = pd.Timestamp.now(tz='UTC')
-    items, health = _fetch(fetch, sources, since, store)
+    items, health = _fetch(fetch, sources, since, store, progress)
     health = _say_store(health)
     if items is not None and len(items): store.add(items)
     seen = _window(store, since, items)

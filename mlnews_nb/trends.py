@@ -12,10 +12,11 @@ import numpy as np, pandas as pd
 from .core import MLNewsError, atomic_write
 
 # %% auto #0
-__all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'TrendsError', 'rule_variants', 'TopicMatcher',
-           'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares', 'plot_topic_trends',
-           'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics', 'learned_topics',
-           'venue_groups', 'compare_sources']
+__all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'PLOTS', 'TrendsError', 'rule_variants',
+           'TopicMatcher', 'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares',
+           'plot_topic_trends', 'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics',
+           'learned_topics', 'venue_groups', 'compare_sources', 'read_papers', 'parse_topics', 'between_years',
+           'save_trends']
 
 # %% ../nbs/30_trends.ipynb #57f5fad4
 class TrendsError(MLNewsError, ValueError):
@@ -461,15 +462,44 @@ DEFAULT_TOPICS = {
     'optimization': ['optimization', 'convex', 'gradient descent', 'sgd'],
 }
 
-def _read_any(path:Path) -> pd.DataFrame:
-    if path.suffix == '.parquet': return pd.read_parquet(path)
-    if path.suffix == '.jsonl': return pd.read_json(path, lines=True)
-    return read_conference_list(path)
+def read_papers(paths:Sequence[str|Path]) -> pd.DataFrame:
+    "Papers from files or folders: arXiv snapshot `.jsonl`/`.parquet`, or any conference list `read_conference_list` reads"
+    def one(p:Path) -> pd.DataFrame:
+        if p.suffix == '.parquet': return pd.read_parquet(p)
+        if p.suffix == '.jsonl': return pd.read_json(p, lines=True)
+        try: return read_conference_list(p)
+        except ValueError as e: raise TrendsError(str(e)) from e
+    if not paths: raise TrendsError('no input: give Paper Copilot or arXiv snapshot files, or folders of them')
+    return pd.concat([one(Path(p)) for p in paths], ignore_index=True)
 
-def _parse_topics(specs:Sequence[str]) -> dict[str, list[str]]:
+def parse_topics(specs:Sequence[str]) -> dict[str, list[str]]:
+    "Topics from `NAME=rule,rule,...` strings (the CLI's `--topic`)"
     out = {}
     for s in specs:
-        if '=' not in s: raise TrendsError(f'--topic wants NAME=rule,rule,...: {s!r}')
-        name, rules = s.split('=', 1)
+        name, eq, rules = s.partition('=')
+        if not eq or not name.strip(): raise TrendsError(f'a topic is NAME=rule,rule,...: {s!r}')
         out[name.strip()] = [r.strip() for r in rules.split(',') if r.strip()]
     return out
+
+def between_years(papers:pd.DataFrame, since:int|None=None, until:int|None=None) -> pd.DataFrame:
+    "The papers whose year (from their date, or `year`) lies in `[since, until]`; either end may be open"
+    if since is None and until is None: return papers
+    y = paper_periods(papers, 'Y')
+    return papers[y.between(since or -9999, until or 9999).fillna(False).to_numpy(dtype=bool)]
+
+PLOTS = {'lines': 'plot_topic_trends', 'multiples': 'plot_small_multiples', 'area': 'plot_stacked_area',
+         'heatmap': 'plot_heatmap'}
+
+def save_trends(shares:pd.DataFrame, path:str|Path, *, kind:str='lines', title:str|None=None,
+                dpi:int=150) -> tuple[Path, Path]:
+    "Draw `shares` as `kind` (a key of `PLOTS`) into a PNG at `path` and write the CSV behind it beside it"
+    if kind not in PLOTS: raise TrendsError(f'unknown plot {kind!r}: one of {", ".join(PLOTS)}')
+    import matplotlib; matplotlib.use('Agg')        # a file, not a window: no display needed
+    import matplotlib.pyplot as plt
+    res = globals()[PLOTS[kind]](shares, title=title)
+    fig = res if hasattr(res, 'savefig') else res.figure
+    png = Path(path); csv = png.with_suffix('.csv')
+    buf = io.BytesIO(); fig.savefig(buf, dpi=dpi, format='png', bbox_inches='tight'); plt.close(fig)
+    atomic_write(png, buf.getvalue()); atomic_write(csv, shares.to_csv(index=False))
+    return png, csv
+
