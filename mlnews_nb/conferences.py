@@ -79,11 +79,6 @@ def _nums(v:Any) -> list[float]:
 _PC_EXTRA = ('track', 'tldr', 'primary_area', 'rating_avg', 'confidence_avg', 'github', 'project', 'pdf', 'aff',
              'award')
 
-def _plain(s:Any) -> str:
-    "Plain text; the HTML stripper only when the text has markup or entities (most abstracts have none)"
-    if s is None or (isinstance(s, float) and np.isnan(s)): return ''
-    s = str(s)
-    return html_to_text(s) if ('<' in s or '&' in s) else ' '.join(s.split())
 
 def _pc_arxiv(r:dict) -> str|None:
     for f in ('project', 'site', 'oa', 'pdf'):
@@ -104,7 +99,7 @@ def _pc_record(r:dict, venue:str, year:int) -> dict:
     aid = _pc_arxiv(r)
     return dict(key=key, title=' '.join(str(r.get('title') or '').split()), url=site or oa or None,
                 authors=_split(r.get('author')),
-                summary=_plain(r.get('abstract')), keywords=_split(r.get('keywords')), venue=venue, year=year,
+                summary=html_to_text(r.get('abstract')), keywords=_split(r.get('keywords')), venue=venue, year=year,
                 decision=to_decision(r.get('status')), arxiv_id=aid, links_to=[f'arxiv:{aid}'] if aid else [],
                 extra=extra)
 

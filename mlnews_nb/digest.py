@@ -133,7 +133,7 @@ _FAILED = FAULTS + ('dead',)   # a dead source also leaves the digest to what th
 
 def _fetch(fetch:Callable|None, sources:list|None, since:Any, store:Store,
            progress:bool=False) -> tuple[pd.DataFrame|None, pd.DataFrame]:
-    "Run the fetch (`refresh.fetch_all` over `sources` by default); a fetch that fails as a whole becomes one health row"
+    "Run the fetch (by default `refresh.fetch_all` over `sources`); a fetch that fails as a whole is one health row"
     if fetch is None:
         from mlnews_nb.refresh import fetch_all
         fetch = lambda since, store: fetch_all(sources, since=None if str(since).strip().lower() == 'all' else since,

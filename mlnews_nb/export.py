@@ -29,6 +29,10 @@ def _cell(v:Any) -> Any:
     if isinstance(v, pd.Timestamp): return v.isoformat()
     return v
 
+def _names(v:Any) -> list[str]:
+    "A name list: a list as it is, or the `; `-joined text an export writes"
+    return list(v) if isinstance(v, (list, tuple, np.ndarray)) else [x for x in str(v or '').split('; ') if x]
+
 def _risky(s:str) -> bool:
     ("Could a spreadsheet read `s` as a formula: a leading tab/CR/LF, or = + - @ first after spaces, full-width forms "
      "included")
@@ -100,10 +104,8 @@ def bib_key(row:dict|pd.Series) -> str:
 def bib_entry(row:dict|pd.Series) -> dict:
     "One bibtexparser entry dict for an item"
     g = lambda c: _cell(row.get(c))
-    au = row.get('authors')
     e = {'title': _bibtex_escape(g('title')),
-         'author': ' and '.join(_bibtex_escape(a) for a in (au or []))
-                   if isinstance(au, (list, tuple, np.ndarray)) else _bibtex_escape(g('authors'))}
+         'author': ' and '.join(_bibtex_escape(a) for a in _names(row.get('authors')))}
     year = g('year') or (row['published'].year if g('published') != '' else '')
     if year != '': e['year'] = str(year)
     if g('arxiv_id'):
@@ -163,7 +165,7 @@ def read_bibtex(text:str) -> list[dict]:
 
 # %% ../nbs/21_export.ipynb #5ad694f1
 def _authors_short(a:Any, n:int=3) -> str:
-    a = list(a) if isinstance(a, (list, tuple, np.ndarray)) else [x for x in str(a or '').split('; ') if x]
+    a = _names(a)
     return ', '.join(a[:n]) + (' et al.' if len(a) > n else '')
 
 def to_markdown(df:pd.DataFrame, path:str|Path|None=None, *, title:str='Reading list') -> str:
@@ -195,8 +197,7 @@ def _csl_name(a:str) -> dict:
 def csl_item(row:dict|pd.Series) -> dict:
     "One CSL-JSON item for a reading-list row"
     g = lambda c: _cell(row.get(c))
-    au = row.get('authors')
-    au = list(au) if isinstance(au, (list, tuple, np.ndarray)) else [a for a in str(g('authors')).split('; ') if a]
+    au = _names(row.get('authors'))
     kind, venue, dec = g('kind') or 'paper', g('venue'), g('decision')
     e = {'id': g('key'), 'type': 'paper-conference' if kind == 'paper' and accepted(venue, dec)
          else _CSL_TYPE.get(kind, 'article'), 'title': g('title'), 'author': [_csl_name(a) for a in au]}

@@ -463,7 +463,7 @@ DEFAULT_TOPICS = {
 }
 
 def read_papers(paths:Sequence[str|Path]) -> pd.DataFrame:
-    "Papers from files or folders: arXiv snapshot `.jsonl`/`.parquet`, or any conference list `read_conference_list` reads"
+    "Papers from files or folders: arXiv snapshot `.jsonl`/`.parquet`, or what `read_conference_list` reads"
     def one(p:Path) -> pd.DataFrame:
         if p.suffix == '.parquet': return pd.read_parquet(p)
         if p.suffix == '.jsonl': return pd.read_json(p, lines=True)
