@@ -255,13 +255,11 @@ def cli_top(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> 
     return 0
 
 # %% ../nbs/40_cli.ipynb #6b034a98
-_EXPORT_FORMATS = ['bib', 'bibtex', 'csl', 'csl-json', 'csv', 'markdown', 'md']   # `export.FORMATS`, not imported
-
 def cli_export(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> int:
     "mlnews export: write the reading list (or any triage state) as CSV, BibTeX or Markdown"
     p = argparse.ArgumentParser(prog='mlnews export',
                                 description='Export a reading list as CSV, BibTeX, CSL-JSON or Markdown.')
-    p.add_argument('--format', '-f', choices=_EXPORT_FORMATS, default='csv')
+    p.add_argument('--format', '-f', default='csv', help='csv, bibtex, csl-json or md (the keys of `export.FORMATS`)')
     p.add_argument('--state', default='saved',
                    help='triage state(s), comma separated: saved, later, read, skipped, new')
     p.add_argument('--tags', default=None, help='only items with all these tags, comma separated')
@@ -272,6 +270,7 @@ def cli_export(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) 
     from mlnews_nb.core import atomic_write
     from mlnews_nb.export import FORMATS, to_csv
     from mlnews_nb.store import Store, STATES
+    if a.format not in FORMATS: p.error(f"--format {a.format!r}: use one of {', '.join(FORMATS)}")
     if store is None: store = Store(None)
     states = [s.strip() for s in a.state.split(',') if s.strip()]
     if not states or (bad := [s for s in states if s not in STATES]):
@@ -333,9 +332,6 @@ def cli_trends(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) 
 
 
 # %% ../nbs/40_cli.ipynb #a610d618
-# `core.DECISIONS`, not imported (the parser is built before the library is)
-_DECISIONS = ('oral', 'spotlight', 'poster', 'accept', 'workshop', 'reject', 'withdrawn', 'desk_reject', 'pending')
-
 def cli_conferences(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> int:
     "`mlnews conferences`: load conference lists, filter, print counts by venue/year/decision, optionally write CSV"
     ap = argparse.ArgumentParser(prog='mlnews conferences',
@@ -344,11 +340,14 @@ def cli_conferences(argv:list[str], *, store:Store|None=None, out:TextIO=sys.std
     ap.add_argument('paths', nargs='+', help='files or folders of conference lists')
     ap.add_argument('--venue', action='append', help='keep only this venue (repeatable)')
     ap.add_argument('--year', type=int, action='append', help='keep only this year (repeatable)')
-    ap.add_argument('--decision', action='append', choices=_DECISIONS, help='keep only this decision (repeatable)')
+    ap.add_argument('--decision', action='append',
+                    help='keep only this decision (repeatable): a word of `core.DECISIONS` (oral, poster, reject, ...)')
     ap.add_argument('--csv', help='write the kept items to this CSV file')
     a = ap.parse_args(argv)
     import pandas as pd
-    from mlnews_nb.core import MLNewsError, atomic_write
+    from mlnews_nb.core import MLNewsError, atomic_write, DECISIONS
+    if bad := sorted(set(a.decision or ()) - set(DECISIONS)):
+        ap.error(f"--decision {', '.join(bad)}: use one of {', '.join(DECISIONS)}")
     from mlnews_nb.conferences import read_conference_list, decision_counts
     try: df = pd.concat([read_conference_list(p) for p in a.paths], ignore_index=True)
     except (MLNewsError, OSError, ValueError) as e: print(f'mlnews conferences: {e}', file=sys.stderr); return 1

@@ -119,8 +119,7 @@ def bib_entry(row:dict|pd.Series) -> dict:
     # a withdrawn or rejected submission is not a publication
     if g('venue') and not accepted(g('venue'), g('decision')):
         e['howpublished'] = _bibtex_escape('Submitted to ' + venue_label(g('venue'), row.get('year'), g('decision')))
-    if g('venue') and e['ENTRYTYPE'] == 'misc' and g('decision') not in ('', 'reject', 'withdrawn', 'desk_reject',
-                                                                         'pending'):
+    if e['ENTRYTYPE'] == 'misc' and g('decision') and accepted(g('venue'), g('decision')):
         # accepted at a venue, also on arXiv
         e['ENTRYTYPE'], e['booktitle'] = 'inproceedings', _bibtex_escape(g('venue'))
     if g('doi'): e['doi'] = g('doi')
