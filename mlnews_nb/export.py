@@ -7,10 +7,11 @@ files."""
 from __future__ import annotations
 import argparse, re, sys, unicodedata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import atomic_write, to_items, md_escape, md_link, MLNewsError
 from .works import accepted, venue_label
+if TYPE_CHECKING: from mlnews_nb.store import Store
 
 # %% auto #0
 __all__ = ['EXPORT_COLS', 'IMPORTERS', 'FORMATS', 'defuse', 'export_frame', 'to_csv', 'bib_key', 'bib_entry', 'to_bibtex',
@@ -233,7 +234,7 @@ def _undefuse(s:Any) -> Any:
     "The inverse of `defuse`"
     return s[1:] if isinstance(s, str) and s[:1] == "'" and (_risky(s[1:]) or s[1:2] == "'") else s
 
-def _restore(store, recs:list[dict]) -> int:
+def _restore(store:Store, recs:list[dict]) -> int:
     "Write state/note/tags/rating per key into `store`; add a minimal item for unknown keys"
     known = set(store.items(keys=[r['key'] for r in recs]).key) if recs else set()
     new = [r for r in recs if r['key'] not in known]
@@ -246,7 +247,7 @@ def _restore(store, recs:list[dict]) -> int:
                      rating=r.get('rating') or None)
     return len(recs)
 
-def import_csv(path:str|Path, store) -> int:
+def import_csv(path:str|Path, store:Store) -> int:
     "Restore the decisions, summaries, tags and ratings of a CSV made by `to_csv` into `store`; returns how many keys"
     df = pd.read_csv(path, encoding='utf-8-sig', dtype=str, keep_default_na=False)
     if 'key' not in df:
@@ -262,7 +263,7 @@ def import_csv(path:str|Path, store) -> int:
         recs.append(r)
     return _restore(store, recs)
 
-def import_bibtex(path:str|Path, store) -> int:
+def import_bibtex(path:str|Path, store:Store) -> int:
     "Restore the decisions and summaries of a BibTeX file made by `to_bibtex` into `store`; returns how many keys"
     ents = read_bibtex(Path(path).read_text(encoding='utf-8'))
     recs = [dict(key=e['mlnews_key'], title=e.get('title'), url=e.get('url'), arxiv_id=e.get('eprint'),
@@ -280,7 +281,7 @@ def import_bibtex(path:str|Path, store) -> int:
 # %% ../nbs/21_export.ipynb #03bcaa66
 IMPORTERS = {'.csv': import_csv, '.bib': import_bibtex, '.bibtex': import_bibtex}
 
-def import_file(path:str|Path, store) -> int:
+def import_file(path:str|Path, store:Store) -> int:
     "Restore decisions from a CSV or BibTeX export (chosen by extension); returns how many keys"
     p = Path(path)
     if not p.is_file(): raise MLNewsError(f'{p}: no such file')

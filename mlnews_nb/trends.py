@@ -7,9 +7,11 @@ from __future__ import annotations
 import re, io, sys, argparse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import MLNewsError, atomic_write
+# matplotlib's names for the signatures only: matplotlib itself is imported when a plot is drawn
+if TYPE_CHECKING: from matplotlib.axes import Axes; from matplotlib.figure import Figure
 
 # %% auto #0
 __all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'PLOTS', 'TrendsError', 'rule_variants',
@@ -299,8 +301,8 @@ def _axes(ax, figsize=(8, 4.5)):
 _XLABEL = {'Y': 'year', 'Q': 'quarter', 'M': 'month'}
 
 # %% ../nbs/30_trends.ipynb #430550c5
-def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, groups:Sequence[str]|None=None, ax=None,
-                      bands:bool=True, title:str|None=None, note:str|None=None):
+def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, groups:Sequence[str]|None=None,
+                      ax:Axes|None=None, bands:bool=True, title:str|None=None, note:str|None=None) -> Axes:
     "Lines of each topic's share over time (one per topic and group), with bands, and gaps where a period has no papers"
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
     df = shares[shares.topic.isin(topics or shares.topic.unique()) & shares.group.isin(groups or shares.group.unique())]
@@ -321,7 +323,7 @@ def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
 
 # %% ../nbs/30_trends.ipynb #f1a1f2d9
 def plot_small_multiples(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, ncols:int=2, sharey:bool=True,
-                         title:str|None=None, note:str|None=None):
+                         title:str|None=None, note:str|None=None) -> Figure:
     "One panel per topic, a line (with band) per group, the caption under the figure; returns the Figure"
     import matplotlib.pyplot as plt
     topics = list(topics or shares.topic.unique())
@@ -342,8 +344,8 @@ def plot_small_multiples(shares:pd.DataFrame, topics:Sequence[str]|None=None, *,
     return fig
 
 # %% ../nbs/30_trends.ipynb #d882dff4
-def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax=None,
-                      title:str|None=None, note:str|None=None):
+def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None,
+                      ax:Axes|None=None, title:str|None=None, note:str|None=None) -> Axes:
     "Stacked areas of topic shares over time for one group; returns the Axes"
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
     df = shares[shares.group == (group or shares.group.iloc[0])]
@@ -356,8 +358,8 @@ def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
     return _finish(ax, title or 'Topic mix over time', _XLABEL[freq], 'share of papers, stacked (%; topics overlap)',
                    _caption(shares, note, False, _gaps(grid, df.period, freq)))
 
-def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax=None,
-                 title:str|None=None, note:str|None=None):
+def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax:Axes|None=None,
+                 title:str|None=None, note:str|None=None) -> Axes:
     "A topic by period heatmap of shares (%) for one group; returns the Axes"
     ax, freq = _axes(ax, figsize=(10, 0.45 * shares.topic.nunique() + 2)), shares.attrs.get('freq', 'Y')
     df = shares[shares.group == (group or shares.group.iloc[0])]
