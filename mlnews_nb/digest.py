@@ -6,13 +6,11 @@ link, rank, digest."""
 
 # %% ../nbs/17_digest.ipynb #b43afeb4
 from __future__ import annotations
-import re, sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import atomic_write, FAULTS, parse_since, md_escape, md_link
-from .works import link_works, what_is_new
-from .rank import Profile, rank, profile_scores
+from .rank import Profile, rank
 if TYPE_CHECKING: from mlnews_nb.store import Store
 
 # %% auto #0

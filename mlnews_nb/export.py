@@ -5,7 +5,7 @@ files."""
 
 # %% ../nbs/21_export.ipynb #07ad5e2b
 from __future__ import annotations
-import argparse, re, sys, unicodedata
+import re, unicodedata
 from pathlib import Path
 from typing import Any, Iterable, TYPE_CHECKING
 import numpy as np, pandas as pd

@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_trends.ipynb #d0b40340
 from __future__ import annotations
-import re, io, sys, argparse
+import re, io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence, TYPE_CHECKING

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html, json, re, uuid
 from collections import Counter
 from typing import Any, Sequence, TYPE_CHECKING
-from urllib.parse import urlsplit
 import numpy as np, pandas as pd
 from fastcore.basics import patch
 from .core import ITEM_COLS, KIND_RANK, MLNewsError, sanitize_html, safe_url, to_utc, arxiv_id as _arxiv_id
