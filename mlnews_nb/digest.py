@@ -152,15 +152,14 @@ def _say_store(health:pd.DataFrame) -> pd.DataFrame:
 def _window(store:Store, since:Any, fetched:pd.DataFrame|None=None) -> pd.DataFrame:
     """The week's store rows: first seen in the window, re-fetched with a change (a new version, a decision), and the
     works they link to (a newsletter citing a paper seen weeks ago); `since='all'` (or None): all the store holds"""
-    from mlnews_nb.works import _store_rows
     if since is None or str(since).strip().lower() in ('all', ''): return store.items()
     base = store.items(since=since)
     cut = parse_since(since)
-    f = _store_rows(store, fetched.key.unique()) if fetched is not None and len(fetched) else None
-    parts = [base] + ([f[(f.changed_at >= cut).fillna(False)]] if f is not None else [])
+    f = store.items(keys=fetched.key.unique().tolist()) if fetched is not None and len(fetched) else None
+    parts = [base] + ([f[(f.changed_at >= cut).fillna(False)]] if f is not None and len(f) else [])
     links = pd.concat(parts, ignore_index=True).links_to.explode().dropna()
-    linked = _store_rows(store, set(links) - set(base.key))
-    rows = pd.concat(parts + ([linked] if linked is not None else []), ignore_index=True)
+    linked = store.items(keys=sorted(k for k in set(links) - set(base.key) if isinstance(k, str)))
+    rows = pd.concat(parts + ([linked] if len(linked) else []), ignore_index=True)
     return rows.drop_duplicates(['source', 'key']).reset_index(drop=True)
 
 def week_notes(d:pd.DataFrame, health:pd.DataFrame, works:pd.DataFrame|None, *, since:Any='7d', minutes:float=60,

@@ -240,16 +240,13 @@ def parse_tags(s:str|Sequence[str]|None) -> list[str]:
     parts = s.replace(';', ',').split(',') if isinstance(s, str) else list(s)
     return sorted({p.strip() for p in parts if p and p.strip()})
 
-_CHUNK = 5000   # keys per keyed store query: well under SQLite's limit on bound parameters (32,766)
-
 def triage_frame(df:pd.DataFrame, store:Store|None=None) -> pd.DataFrame:
     ("Current state, note, tags and rating of each row of `df` (same order), from `df` when it has them, else by keyed "
      "store reads")
     t = df
     if 'state' not in df and store is not None and len(df):
-        keys = df['key'].tolist()
-        parts = [store.items(keys=keys[i:i + _CHUNK]) for i in range(0, len(keys), _CHUNK)]
-        got = pd.concat(parts, ignore_index=True).drop_duplicates('key').set_index('key')
+        # one keyed read: `Store.items` passes the keys as one JSON parameter, however many there are
+        got = store.items(keys=df['key'].tolist()).drop_duplicates('key').set_index('key')
         t = got.reindex(df['key'].to_numpy()).reset_index() if len(got) else df
     state = t['state'].fillna('new') if 'state' in t else pd.Series('new', index=t.index)
     return pd.DataFrame(dict(key=df['key'].to_numpy(), state=state.to_numpy(dtype=object),
