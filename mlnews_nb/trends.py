@@ -4,18 +4,21 @@
 
 # %% ../nbs/30_trends.ipynb #d0b40340
 from __future__ import annotations
-import re, io, sys, argparse
+import re, io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import MLNewsError, atomic_write
+# matplotlib's names for the signatures only: matplotlib itself is imported when a plot is drawn
+if TYPE_CHECKING: from matplotlib.axes import Axes; from matplotlib.figure import Figure
 
 # %% auto #0
-__all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'TrendsError', 'rule_variants', 'TopicMatcher',
-           'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares', 'plot_topic_trends',
-           'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics', 'learned_topics',
-           'venue_groups', 'compare_sources']
+__all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'PLOTS', 'TrendsError', 'rule_variants',
+           'TopicMatcher', 'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares',
+           'plot_topic_trends', 'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics',
+           'learned_topics', 'venue_groups', 'compare_sources', 'read_papers', 'parse_topics', 'between_years',
+           'save_trends']
 
 # %% ../nbs/30_trends.ipynb #57f5fad4
 class TrendsError(MLNewsError, ValueError):
@@ -298,8 +301,8 @@ def _axes(ax, figsize=(8, 4.5)):
 _XLABEL = {'Y': 'year', 'Q': 'quarter', 'M': 'month'}
 
 # %% ../nbs/30_trends.ipynb #430550c5
-def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, groups:Sequence[str]|None=None, ax=None,
-                      bands:bool=True, title:str|None=None, note:str|None=None):
+def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, groups:Sequence[str]|None=None,
+                      ax:Axes|None=None, bands:bool=True, title:str|None=None, note:str|None=None) -> Axes:
     "Lines of each topic's share over time (one per topic and group), with bands, and gaps where a period has no papers"
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
     df = shares[shares.topic.isin(topics or shares.topic.unique()) & shares.group.isin(groups or shares.group.unique())]
@@ -320,7 +323,7 @@ def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
 
 # %% ../nbs/30_trends.ipynb #f1a1f2d9
 def plot_small_multiples(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, ncols:int=2, sharey:bool=True,
-                         title:str|None=None, note:str|None=None):
+                         title:str|None=None, note:str|None=None) -> Figure:
     "One panel per topic, a line (with band) per group, the caption under the figure; returns the Figure"
     import matplotlib.pyplot as plt
     topics = list(topics or shares.topic.unique())
@@ -341,8 +344,8 @@ def plot_small_multiples(shares:pd.DataFrame, topics:Sequence[str]|None=None, *,
     return fig
 
 # %% ../nbs/30_trends.ipynb #d882dff4
-def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax=None,
-                      title:str|None=None, note:str|None=None):
+def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None,
+                      ax:Axes|None=None, title:str|None=None, note:str|None=None) -> Axes:
     "Stacked areas of topic shares over time for one group; returns the Axes"
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
     df = shares[shares.group == (group or shares.group.iloc[0])]
@@ -355,8 +358,8 @@ def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
     return _finish(ax, title or 'Topic mix over time', _XLABEL[freq], 'share of papers, stacked (%; topics overlap)',
                    _caption(shares, note, False, _gaps(grid, df.period, freq)))
 
-def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax=None,
-                 title:str|None=None, note:str|None=None):
+def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax:Axes|None=None,
+                 title:str|None=None, note:str|None=None) -> Axes:
     "A topic by period heatmap of shares (%) for one group; returns the Axes"
     ax, freq = _axes(ax, figsize=(10, 0.45 * shares.topic.nunique() + 2)), shares.attrs.get('freq', 'Y')
     df = shares[shares.group == (group or shares.group.iloc[0])]
@@ -461,15 +464,44 @@ DEFAULT_TOPICS = {
     'optimization': ['optimization', 'convex', 'gradient descent', 'sgd'],
 }
 
-def _read_any(path:Path) -> pd.DataFrame:
-    if path.suffix == '.parquet': return pd.read_parquet(path)
-    if path.suffix == '.jsonl': return pd.read_json(path, lines=True)
-    return read_conference_list(path)
+def read_papers(paths:Sequence[str|Path]) -> pd.DataFrame:
+    "Papers from files or folders: arXiv snapshot `.jsonl`/`.parquet`, or what `read_conference_list` reads"
+    def one(p:Path) -> pd.DataFrame:
+        if p.suffix == '.parquet': return pd.read_parquet(p)
+        if p.suffix == '.jsonl': return pd.read_json(p, lines=True)
+        try: return read_conference_list(p)
+        except ValueError as e: raise TrendsError(str(e)) from e
+    if not paths: raise TrendsError('no input: give Paper Copilot or arXiv snapshot files, or folders of them')
+    return pd.concat([one(Path(p)) for p in paths], ignore_index=True)
 
-def _parse_topics(specs:Sequence[str]) -> dict[str, list[str]]:
+def parse_topics(specs:Sequence[str]) -> dict[str, list[str]]:
+    "Topics from `NAME=rule,rule,...` strings (the CLI's `--topic`)"
     out = {}
     for s in specs:
-        if '=' not in s: raise TrendsError(f'--topic wants NAME=rule,rule,...: {s!r}')
-        name, rules = s.split('=', 1)
+        name, eq, rules = s.partition('=')
+        if not eq or not name.strip(): raise TrendsError(f'a topic is NAME=rule,rule,...: {s!r}')
         out[name.strip()] = [r.strip() for r in rules.split(',') if r.strip()]
     return out
+
+def between_years(papers:pd.DataFrame, since:int|None=None, until:int|None=None) -> pd.DataFrame:
+    "The papers whose year (from their date, or `year`) lies in `[since, until]`; either end may be open"
+    if since is None and until is None: return papers
+    y = paper_periods(papers, 'Y')
+    return papers[y.between(since or -9999, until or 9999).fillna(False).to_numpy(dtype=bool)]
+
+PLOTS = {'lines': 'plot_topic_trends', 'multiples': 'plot_small_multiples', 'area': 'plot_stacked_area',
+         'heatmap': 'plot_heatmap'}
+
+def save_trends(shares:pd.DataFrame, path:str|Path, *, kind:str='lines', title:str|None=None,
+                dpi:int=150) -> tuple[Path, Path]:
+    "Draw `shares` as `kind` (a key of `PLOTS`) into a PNG at `path` and write the CSV behind it beside it"
+    if kind not in PLOTS: raise TrendsError(f'unknown plot {kind!r}: one of {", ".join(PLOTS)}')
+    import matplotlib; matplotlib.use('Agg')        # a file, not a window: no display needed
+    import matplotlib.pyplot as plt
+    res = globals()[PLOTS[kind]](shares, title=title)
+    fig = res if hasattr(res, 'savefig') else res.figure
+    png = Path(path); csv = png.with_suffix('.csv')
+    buf = io.BytesIO(); fig.savefig(buf, dpi=dpi, format='png', bbox_inches='tight'); plt.close(fig)
+    atomic_write(png, buf.getvalue()); atomic_write(csv, shares.to_csv(index=False))
+    return png, csv
+
