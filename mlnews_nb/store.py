@@ -95,9 +95,9 @@ class Store:
             self.lock = threading.RLock()
             self.db.execute('PRAGMA journal_mode=WAL'); self.db.execute('PRAGMA synchronous=FULL')
             self.db.execute(f'PRAGMA busy_timeout={int(timeout*1000)}')
-            # a 64 MB page cache (SQLite's default is 2 MB): an upsert of 100k items or a read of the whole store
+            # a 32 MB page cache (SQLite's default is 2 MB): an upsert of 100k items or a read of the whole store
             # keeps the index pages it walks in memory instead of reading them again
-            self.db.execute('PRAGMA cache_size=-65536'); self.db.execute('PRAGMA temp_store=MEMORY')
+            self.db.execute('PRAGMA cache_size=-32768'); self.db.execute('PRAGMA temp_store=MEMORY')
             self._migrate()
         except sqlite3.DatabaseError as e: self.db.close(); raise StoreError(f'{self.path}: {e}') from e
         except StoreError: self.db.close(); raise
