@@ -128,6 +128,13 @@ def main():
     a = ap.parse_args()
     from mlnews_nb.testserver import fixtures_dir
     fix = fixtures_dir(); here = Path(__file__).parent
+    # a venv installed without bytecode (uv without --compile-bytecode) under PYTHONDONTWRITEBYTECODE=1 compiles pandas,
+    # scipy and scikit-learn from source in every process: ~6 s of the weekly run here, none of it the product's
+    import importlib.util, sklearn
+    if not any(Path(sklearn.__file__).parent.glob('__pycache__/__init__.*.pyc')):
+        print(f'  WARNING: no compiled bytecode in {Path(sklearn.__file__).parent} (PYTHONDONTWRITEBYTECODE='
+              f'{os.environ.get("PYTHONDONTWRITEBYTECODE", "")}): every run compiles the libraries again; '
+              f'`python -m compileall -q {Path(sklearn.__file__).parents[1]}` once, as pip does at install')
     env = dict(os.environ, MLNEWS_HOME=tempfile.mkdtemp(prefix='mlnews_bench_home_'))
     CACHE.mkdir(exist_ok=True)
     cached = CACHE/f'store-{a.history}-{a.decisions}.sqlite'
