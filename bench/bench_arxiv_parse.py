@@ -16,6 +16,8 @@ from mlnews_nb.arxiv import parse_api_page, parse_listing
 from mlnews_nb.core import check_items
 
 ROOT = Path(__file__).resolve().parents[1]
+import sys; sys.path.insert(0, str(Path(__file__).parent))
+from _summary import summary
 
 def api_page(n):
     body = (fixtures_dir()/'arxiv_api/recorded_body/q_testing_s0_m100_cfe7536492ca.xml').read_text(encoding='utf-8')
@@ -43,6 +45,7 @@ def peak(f, body):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=2000); a = ap.parse_args()
+    res = {}
     for name, body, ours, goal in [
         ('API page', api_page(a.n), parse_api_page, 5),
         ('announcement feed', rss_feed(a.n), lambda b: parse_listing(b)[0], 20)]:   # both: bytes to the contract frame
@@ -51,4 +54,8 @@ if __name__ == '__main__':
         print(f'{name:18} {a.n:,} items, {len(body)/2**20:.1f} MB: ours {r_ours:,.0f} items/s ({t_ours*1000:.0f} ms), '
               f'feedparser {r_fp:,.0f} items/s ({t_fp*1000:.0f} ms): {r_ours/r_fp:.1f}x (goal {goal}x); '
               f'peak traced memory ours {peak(ours, body):.0f} MB, feedparser {peak(feedparser.parse, body):.0f} MB')
+        res[name] = (r_ours, r_fp, goal)
     print(f'process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB')
+    summary('bench_arxiv_parse', f'{a.n:,} arXiv API entries >= 5x and {a.n:,} announcement items >= 20x feedparser, bytes to the contract, one API parser (issue 13 §3)',
+            '; '.join(f'feedparser on the {k}: {v[1]:,.0f} items/s' for k, v in res.items()),
+            '; '.join(f'{k}: {v[0]:,.0f} items/s = {v[0]/v[1]:.1f}x' for k, v in res.items()), all(v[0] / v[1] >= v[2] for v in res.values()) and a.n >= 2000)

@@ -86,6 +86,9 @@ def main(argv=None):
     print(f'undo click: median {statistics.median(und):.2f} ms, p95 {pct(und, 95):.2f} ms')
     print(f'peak Python memory while reading the store and building the widget: {peak / 2**20:.1f} MiB; process max RSS {rss:.0f} MiB')
     print(f'goal median < 50 ms: {"met" if med < 50 else "MISSED"}')
+    sys.path.insert(0, str(Path(__file__).parent)); from _summary import summary
+    summary('bench_triage', 'triage decision (click -> committed -> next card) median < 50 ms with a large queue (no issue 13 row)',
+            f'bare store.decide: median {bmed:.2f} ms', f'{a.n:,} items, {a.clicks} clicks: median {med:.2f} ms, p95 {p95:.2f} ms ({med / bmed:.2f}x the bare decide), {rss:.0f} MB', med < 50)
     return 0 if med < 50 else 1
 
 if __name__ == '__main__': sys.exit(main())

@@ -187,12 +187,16 @@ def _same(v:str, n:int) -> Any:
     return _NULLS[k]
 
 _NAT = np.iinfo('int64').min
+_UTC_NS = pd.DatetimeTZDtype('ns', 'UTC')
 
 def _times(ds:list) -> Any:
     "A datetime64[ns, UTC] column from aware datetimes and Nones"
     ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for d in ds), 'int64',
                      len(ds)).view('M8[ns]')
-    return pd.DatetimeIndex(ns, tz='UTC').array   # the values are UTC already: localizing to UTC converts nothing
+    # the values are UTC already: pandas' private constructor takes them as they are (1 us, against 130 us for a
+    # DatetimeIndex, three times per feed)
+    try: return pd.arrays.DatetimeArray._simple_new(ns, dtype=_UTC_NS)
+    except (AttributeError, TypeError): return pd.DatetimeIndex(ns, tz='UTC').array   # a pandas without it
 
 def _objs(values:list) -> np.ndarray:
     a = np.empty(len(values), dtype=object)

@@ -171,10 +171,11 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
         for o in group:   # a shared fetch: each source gets the items and the row under its own name
             rows[o.name] = row if o is s else {**row, 'source': o.name}
             frames[o.name] = win if o is s or win is None else win.assign(source=o.name)
-    from tqdm.auto import tqdm
     tasks = _by_host(list(groups.values()))
     ex = ThreadPoolExecutor(max(1, min(workers, len(tasks))))
     futs = {ex.submit(run, g): g for g in tasks}
+    # imported once the requests are on their way: tqdm.auto costs ~0.1 s, which would delay a strict host's chain
+    from tqdm.auto import tqdm
     with tqdm(total=len(futs), disable=not progress, desc='sources') as bar:
         for _ in _as_completed_within(futs, end): bar.update()
     ex.shutdown(wait=False, cancel_futures=True)   # a task still running is past the refresh deadline: not waited for

@@ -43,6 +43,7 @@ def _identifiers(items:pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/15_works.ipynb #062ccf5b
 TITLE_THRESHOLD = 97
 _WINDOW = 3
+_DIGITS = re.compile(r'\d+')
 
 def _surnames(authors) -> frozenset:
     "Lower-case ASCII surnames of a list of names ('Snell, Jake' or 'Jake Snell')"
@@ -53,10 +54,19 @@ def _surnames(authors) -> frozenset:
         if w := re.sub(r'[^a-z]', '', a): out.add(w)
     return frozenset(out)
 
+_LATEX, _PUNCT = re.compile(r'\\[a-zA-Z]+\{([^}]*)\}'), re.compile(r'[^\w\s]|_')
+
 def _norm_titles(s:pd.Series) -> pd.Series:
-    "`core.norm_title`, vectorized"
-    s = s.fillna('').str.replace(r'\\[a-zA-Z]+\{([^}]*)\}', r'\1', regex=True).str.lower()
-    return s.str.replace(r'[^\w\s]|_', ' ', regex=True).str.replace(r'\s+', ' ', regex=True).str.strip()
+    ("`core.norm_title` of each title, once per distinct title in one Python call (pandas' regex replace falls back to "
+     "a Python call per value and per pass for Unicode classes)")
+    codes, uniq = pd.factorize(s.fillna(''))
+    out = [' '.join(_PUNCT.sub(' ', (_LATEX.sub(r'\1', t) if '\\' in t else t).lower()).split()) for t in uniq]
+    return pd.Series(np.array(out + [''], dtype=object)[codes], index=s.index, dtype=object)
+
+def _argsort_text(a:np.ndarray) -> np.ndarray:
+    "A stable argsort of strings (through Arrow's sort when pandas keeps strings there: numpy compares Python objects)"
+    try: return pd.Series(a, dtype='str').argsort(kind='stable').to_numpy()
+    except (TypeError, ValueError): return np.argsort(a, kind='stable')
 
 def _unique(a:np.ndarray) -> np.ndarray:
     "Sorted distinct values (a sort and a mask: `np.unique` is over 50x slower on a few 100k int64 with numpy 2.4)"
@@ -71,7 +81,7 @@ def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_W
     ok = (t.str.count(' ') >= 2).to_numpy(); rows, t = rows[ok], t[ok].to_numpy(dtype=object)
     cand = []
     for keys in (t, np.array([s[::-1] for s in t], dtype=object)):
-        o = np.argsort(keys, kind='stable'); ts = t[o]
+        o = _argsort_text(keys); ts = t[o]
         for s in range(1, window + 1):
             if len(ts) <= s: break
             sc = process.cpdist(ts[:-s], ts[s:], scorer=fuzz.ratio, workers=-1)
@@ -83,17 +93,21 @@ def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_W
     c = _unique(c[:, 0] * len(t) + c[:, 1]); c = np.stack([c // len(t), c % len(t)], 1)
     if not len(c): return np.empty((0, 2), int)
     u = _unique(c)
-    # the numbers of each title in a pair, once per title
-    dg = pd.Series(t[u], index=u).str.replace(r'\D+', ' ', regex=True).str.strip()
-    c = c[dg.loc[c[:, 0]].to_numpy() == dg.loc[c[:, 1]].to_numpy()]
+    # the same numbers in both titles (compared only where the titles differ)
+    ta, tb = t[c[:, 0]], t[c[:, 1]]
+    d = np.flatnonzero(ta != tb)
+    dg = {i: _DIGITS.findall(t[i]) for i in _unique(c[d]).tolist()}
+    same_nums = np.ones(len(c), bool)
+    same_nums[d] = [dg[a] == dg[b] for a, b in c[d].tolist()]
+    c = c[same_nums]
     auth, sn = items.authors.to_numpy(), {}
     def sur(i): return sn[i] if i in sn else sn.setdefault(i, _surnames(auth[rows[i]]))
     # the same author list shares an author (or has none): no surnames needed
     sig = pd.Series(auth[rows[u]], index=u).str.join('|')
     same = sig.loc[c[:, 0]].to_numpy() == sig.loc[c[:, 1]].to_numpy()
-    keep = [s or not (sa := sur(a)) or not (sb := sur(b)) or bool(sa & sb) for (a, b),
-            s in zip(c.tolist(), same.tolist())]
-    return rows[c[np.array(keep, bool)]] if len(c) else np.empty((0, 2), int)
+    keep = same.copy()
+    keep[~same] = [not (sa := sur(a)) or not (sb := sur(b)) or bool(sa & sb) for a, b in c[~same].tolist()]
+    return rows[c[keep]] if len(c) else np.empty((0, 2), int)
 
 # %% ../nbs/15_works.ipynb #de70d845
 _DEC_RANK = {'oral': 0, 'spotlight': 1, 'poster': 2, 'accept': 3, 'pending': 4, 'reject': 5, 'withdrawn': 6,
@@ -116,7 +130,8 @@ def _work_key(items:pd.DataFrame, ids:pd.DataFrame, comp:np.ndarray) -> pd.Serie
     "The preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its best item"
     d = ids.assign(comp=comp[ids.row.to_numpy()],
                    kr=items.kind.map(KIND_RANK).fillna(9).to_numpy()[ids.row.to_numpy()])
-    st = d.ident.str.startswith
+    # as pandas' text type once: four prefix tests in Arrow's C++ instead of a Python call per identifier each
+    st = d.ident.astype('str').str.startswith
     d['p'] = np.select([st(f'{k}:').to_numpy(bool) for k in _PRIO], list(_PRIO.values()), 3)
     return d.sort_values(['comp', 'p', 'kr', 'ident']).drop_duplicates('comp').set_index('comp').ident
 
