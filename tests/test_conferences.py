@@ -60,16 +60,28 @@ def test_paperlist_matches_file(path, fix):
 
 DUP_OK = set()   # no capture has two records with the same page
 
-def test_implausible_decision_mix_is_flagged(fix, caplog):
-    "ICML 2017 says Poster for all 435 papers; the ICML 2018 quirk (every paper Oral) simulated on the same real file"
-    p = fix/'conference_lists/papercopilot/icml2017.json'
-    raw = json.loads(p.read_text())
+def test_implausible_decision_mix_is_flagged(fix, caplog, tmp_path):
+    """A list that says Poster for every paper is read as accept, Paper Copilot's status kept; a plausible mix is untouched.
+    Real: ICML 2017 says Poster for all 435 papers, NeurIPS 2014 (where ../shared exists); always: the hand-written ICLR list"""
+    if Path(fix, REAL).is_dir():
+        p = fix/'conference_lists/papercopilot/icml2017.json'
+        raw = json.loads(p.read_text())
+        df = C.read_paperlist(p)
+        assert set(df.decision.dropna()) == {'accept'} and [e['status'] for e in df.extra] == [r.get('status') for r in raw]
+        assert "434 of 434 papers (100%) say poster" in df.extra.iloc[0]['decision_note'] and 'ICML 2017' in caplog.text
+        assert set(C.read_paperlist(p, trust_tiers=True).decision.dropna()) == {'poster'}
+        q = fix/'conference_lists/papercopilot/nips2014.json'   # 20 orals, 62 spotlights, 329 posters: plausible, untouched
+        assert C.read_paperlist(q).decision.value_counts().to_dict() == {'poster': 329, 'spotlight': 62, 'oral': 20}
+    hand = _bases(fix)[-1]                       # the hand-written ICLR list, repeated to 160 papers
+    p = tmp_path/'iclr2026.json'; p.write_text(json.dumps([dict(r, status='Poster') for r in hand]))
     df = C.read_paperlist(p)
-    assert set(df.decision.dropna()) == {'accept'} and [e['status'] for e in df.extra] == [r.get('status') for r in raw]
-    assert "434 of 434 papers (100%) say poster" in df.extra.iloc[0]['decision_note'] and 'ICML 2017' in caplog.text
-    assert set(C.read_paperlist(p, trust_tiers=True).decision.dropna()) == {'poster'}
-    q = fix/'conference_lists/papercopilot/nips2014.json'   # 20 orals, 62 spotlights, 329 posters: plausible, untouched
-    assert C.read_paperlist(q).decision.value_counts().to_dict() == {'poster': 329, 'spotlight': 62, 'oral': 20}
+    assert set(df.decision) == {'accept'} and set(df.extra.str['status']) == {'Poster'}
+    assert f'{len(hand)} of {len(hand)} papers (100%) say poster' in df.extra.iloc[0]['decision_note'] and 'ICLR 2026' in caplog.text
+    assert set(C.read_paperlist(p, trust_tiers=True).decision) == {'poster'}
+    q = tmp_path/'iclr2027.json'; q.write_text(json.dumps(hand))   # its own mix: orals, spotlights, posters, rejects
+    want = Counter(STATUS[r['status']] for r in hand)
+    assert want['poster'] > want['oral'] > 0 and C.read_paperlist(q).decision.value_counts().to_dict() == dict(want)
+    assert not any('decision_note' in e for e in C.read_paperlist(q).extra)
 
 def _bases(fix):
     "Lists to rewrite: ICML 2017's real list where ../shared exists; always the hand-written ICLR list, repeated to 160 papers"
