@@ -3,9 +3,11 @@
 Captures: `fix` is the captures folder. Where `../shared/fixtures` exists (every developer machine and CI) it is that folder;
 in a fresh clone without it, `fix` is `tests/data/captures`, the captures whose licence lets us copy them (MIT, BSD, Apache,
 CC; see the README in each folder). A test that asks `fix` for a capture that is not committed (its origin states no licence,
-or it is GPL) is skipped there (unless a licensed capture of the same
-shape stands in for it: `STAND_INS`), and the run ends with one line saying how many were not run and why. Every test that uses
-`fix` carries the `captures` marker (added here, so new tests get it too): `pytest -m 'not captures'` runs the rest.
+or it is GPL) is skipped there, unless a file of the same shape stands in for it (`STAND_INS`: a licensed capture, or a small
+hand-written file in tests/data that says so) and the test reads what it checks from the file. A test that checks what only
+the original holds is listed in `ORIGINAL_ONLY` and skipped up front; a test over whole folders reads the committed subset
+(`committed_only`). The run ends with one line saying how many tests were not run and why. Every test that uses `fix` carries
+the `captures` marker (added here, so new tests get it too): `pytest -m 'not captures'` runs the rest.
 """
 import os, pytest
 from pathlib import Path
@@ -45,8 +47,8 @@ STAND_INS.update({
         '../community/hn_algolia_2026_stories_handwritten.json'})
 # tests that check what only the original holds (a CJK summary, a known count, a paper only that capture cites): no stand-in,
 # and in a fresh clone they are skipped before they start (they could read a licensed week and then fail on what it lacks)
-ORIGINAL_ONLY = {'test_bibtex_round_trip_on_captures', 'test_control_characters_and_huge_titles', 'test_stale_when_rebuilt_with_the_same_items',
-                 'test_one_work_with_all_its_mentions', 'test_opml_read_and_round_trip[subhajit-paul_ml.opml-11-1.0]'}
+ORIGINAL_ONLY = {'test_bibtex_round_trip_on_captures', 'test_one_work_with_all_its_mentions',
+                 'test_opml_read_and_round_trip[subhajit-paul_ml.opml-11-1.0]'}
 _running = {'test': ''}   # the running test's name (set by `_which_test`)
 
 class Committed(type(Path())):

@@ -60,16 +60,28 @@ def test_paperlist_matches_file(path, fix):
 
 DUP_OK = set()   # no capture has two records with the same page
 
-def test_implausible_decision_mix_is_flagged(fix, caplog):
-    "ICML 2017 says Poster for all 435 papers; the ICML 2018 quirk (every paper Oral) simulated on the same real file"
-    p = fix/'conference_lists/papercopilot/icml2017.json'
-    raw = json.loads(p.read_text())
+def test_implausible_decision_mix_is_flagged(fix, caplog, tmp_path):
+    """A list that says Poster for every paper is read as accept, Paper Copilot's status kept; a plausible mix is untouched.
+    Real: ICML 2017 says Poster for all 435 papers, NeurIPS 2014 (where ../shared exists); always: the hand-written ICLR list"""
+    if Path(fix, REAL).is_dir():
+        p = fix/'conference_lists/papercopilot/icml2017.json'
+        raw = json.loads(p.read_text())
+        df = C.read_paperlist(p)
+        assert set(df.decision.dropna()) == {'accept'} and [e['status'] for e in df.extra] == [r.get('status') for r in raw]
+        assert "434 of 434 papers (100%) say poster" in df.extra.iloc[0]['decision_note'] and 'ICML 2017' in caplog.text
+        assert set(C.read_paperlist(p, trust_tiers=True).decision.dropna()) == {'poster'}
+        q = fix/'conference_lists/papercopilot/nips2014.json'   # 20 orals, 62 spotlights, 329 posters: plausible, untouched
+        assert C.read_paperlist(q).decision.value_counts().to_dict() == {'poster': 329, 'spotlight': 62, 'oral': 20}
+    hand = _bases(fix)[-1]                       # the hand-written ICLR list, repeated to 160 papers
+    p = tmp_path/'iclr2026.json'; p.write_text(json.dumps([dict(r, status='Poster') for r in hand]))
     df = C.read_paperlist(p)
-    assert set(df.decision.dropna()) == {'accept'} and [e['status'] for e in df.extra] == [r.get('status') for r in raw]
-    assert "434 of 434 papers (100%) say poster" in df.extra.iloc[0]['decision_note'] and 'ICML 2017' in caplog.text
-    assert set(C.read_paperlist(p, trust_tiers=True).decision.dropna()) == {'poster'}
-    q = fix/'conference_lists/papercopilot/nips2014.json'   # 20 orals, 62 spotlights, 329 posters: plausible, untouched
-    assert C.read_paperlist(q).decision.value_counts().to_dict() == {'poster': 329, 'spotlight': 62, 'oral': 20}
+    assert set(df.decision) == {'accept'} and set(df.extra.str['status']) == {'Poster'}
+    assert f'{len(hand)} of {len(hand)} papers (100%) say poster' in df.extra.iloc[0]['decision_note'] and 'ICLR 2026' in caplog.text
+    assert set(C.read_paperlist(p, trust_tiers=True).decision) == {'poster'}
+    q = tmp_path/'iclr2027.json'; q.write_text(json.dumps(hand))   # its own mix: orals, spotlights, posters, rejects
+    want = Counter(STATUS[r['status']] for r in hand)
+    assert want['poster'] > want['oral'] > 0 and C.read_paperlist(q).decision.value_counts().to_dict() == dict(want)
+    assert not any('decision_note' in e for e in C.read_paperlist(q).extra)
 
 def _bases(fix):
     "Lists to rewrite: ICML 2017's real list where ../shared exists; always the hand-written ICLR list, repeated to 160 papers"
@@ -252,13 +264,17 @@ def test_link_to_arxiv_real_pairs(fix):
     import feedparser
     feed = feedparser.parse(str(fix/'arxiv_api/recorded_body/q_testing_s0_m100_cfe7536492ca.xml'))
     ax = to_items([dict(title=e.title, url=e.id, arxiv_id=arxiv_id(e.id), published=e.published) for e in feed.entries], source='arxiv', kind='paper')
-    colt = C.load_paperlists(fix/'conference_lists/papercopilot', venues=['COLT'])
-    out = C.link_to_arxiv(colt, ax)
-    by_title = {t: a for t, a, e in zip(out.title, out.arxiv_id, out.extra) if e.get('arxiv_match') == 'title'}
-    assert by_title == {'The Price of Tolerance in Distribution Testing': '2106.13414',
-                        'The Sample Complexity of Simple Binary Hypothesis Testing': '2403.16981'}
-    assert colt.arxiv_id.notna().sum() + 2 == out.arxiv_id.notna().sum()
-    assert (out.key == colt.key).all() and colt.extra.map(lambda e: 'arxiv_match' not in e).all()   # input untouched
+    want = {'The Price of Tolerance in Distribution Testing': '2106.13414',                # real COLT papers (where ../shared exists)
+            'The Sample Complexity of Simple Binary Hypothesis Testing': '2403.16981'}
+    hand_want = {'Hypothesis Testing for Adversarial Channels: Chernoff-Stein Exponents': '2304.14166',   # tests/data/papercopilot
+                 'On Determining the Distribution of a Goodness-of-Fit Test Statistic': '2104.12832'}   # (README: why these)
+    for folder, files in pc_folders(fix):
+        colt = C.load_paperlists(folder, venues=['COLT'])
+        out = C.link_to_arxiv(colt, ax)
+        by_title = {t: a for t, a, e in zip(out.title, out.arxiv_id, out.extra) if e.get('arxiv_match') == 'title'}
+        assert by_title == (hand_want if folder == HAND else want)
+        assert colt.arxiv_id.notna().sum() + 2 == out.arxiv_id.notna().sum() and colt.arxiv_id.notna().sum() >= 1
+        assert (out.key == colt.key).all() and colt.extra.map(lambda e: 'arxiv_match' not in e).all()   # input untouched
 
 # --- CLI ---------------------------------------------------------------------------------------------------------------------
 def test_cli(fix, tmp_path):
