@@ -285,8 +285,9 @@ def _group_note(shares:pd.DataFrame, group:Any) -> str:
     "The data line for one group of a frame split into several: its own papers and periods"
     d = shares[(shares.group == group) & (shares.topic == shares.topic.iloc[0])]
     m = re.match(r'Data: (.*?)(?: \(|, [\d,]+ papers)', shares.attrs.get('note') or '')
-    return (f"Data: {m.group(1) + ', ' if m else ''}{group}: {int(d.total.sum()):,} papers, "
-            f"{d.period.min()}-{d.period.max()}")
+    a, b = d.period.min(), d.period.max()
+    src = m.group(1) + ', ' if m else ''
+    return f"Data: {src}{group}: {int(d.total.sum()):,} papers, {a}{f'-{b}' if b != a else ''}"
 
 def _caption(shares:pd.DataFrame, note:str|None, bands:bool, gaps:str='', group:Any=None) -> str:
     ("The caption: the data note (of the drawn `group` alone, when one of several is drawn; without the bands "
