@@ -6,12 +6,12 @@ and keywords, linked to arXiv."""
 
 # %% ../nbs/06_conferences.ipynb #661ae0a8
 from __future__ import annotations
-import re, sys, json, ast, argparse, functools
+import re, json, ast, functools
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urljoin
 import numpy as np, pandas as pd
-from .core import (to_items, check_items, norm_title, arxiv_id, canonical_url, html_to_text, atomic_write,
+from .core import (to_items, check_items, norm_title, arxiv_id, canonical_url, html_to_text,
                             SourceError, MLNewsError, DECISIONS, ACCEPTED, logger)
 from .net import Http, http as default_http
 

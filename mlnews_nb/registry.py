@@ -6,15 +6,15 @@ marked as such, a user config in TOML, OPML in and out, and the packaged sample 
 
 # %% ../nbs/09_registry.ipynb #8947b40e
 from __future__ import annotations
-import re, sys, hashlib, tempfile, dataclasses
+import re, tempfile, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from urllib.parse import urlsplit
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 import pandas as pd
-from .core import empty_items, to_utc, SourceError, MLNewsError, FAULTS, logger, atomic_write, format_table, user_dir
+from .core import to_utc, SourceError, MLNewsError, atomic_write, user_dir
 from . import net
-from .feeds import parse_feed, discover_feeds, read_feed_result, looks_html
+from .feeds import parse_feed, discover_feeds
 
 
 # %% auto #0
