@@ -186,8 +186,10 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
                 rows[s.name] = _row(s, 'unreachable', f'not done within the refresh deadline ({total:g} s)', None, None,
                                     time.monotonic() - t_start)
     if store is not None:
-        _mark_stale([s for g in groups.values() for s in g if s.fetcher == FEED], rows, store)
-        _remember_waits(store, h)
+        # one commit for every feed's state, not one disk sync per source
+        with store.batch():
+            _mark_stale([s for g in groups.values() for s in g if s.fetcher == FEED], rows, store)
+            _remember_waits(store, h)
     health = pd.DataFrame([rows[s.name] for s in srcs], columns=HEALTH_COLS)   # HEALTH_COLS leaves `_seen` out
     # replay misses last
     health = pd.concat([health[health.status != 'unrecorded'], health[health.status == 'unrecorded']],
@@ -196,7 +198,8 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
     items = pd.concat(got, ignore_index=True) if got else empty_items()
     if store is not None:
         if len(items): store.add(items)
-        for r in health.to_dict('records'): store.log_fetch(**r)
+        with store.batch():
+            for r in health.to_dict('records'): store.log_fetch(**r)
     return items, health
 
 def _as_completed_within(futs:Iterable, end:float):

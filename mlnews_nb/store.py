@@ -113,6 +113,8 @@ def _tx(self:Store):
     @contextlib.contextmanager
     def cm():
         with self.lock:
+            # inside a `batch` this thread opened: part of it, committed (or rolled back) with it
+            if self.db.in_transaction: yield self.db; return
             self.db.execute('BEGIN IMMEDIATE')
             try: yield self.db
             except BaseException: self.db.execute('ROLLBACK'); raise
@@ -443,3 +445,10 @@ def set_state(self:Store, namespace:str, key:str, value:Any) -> None:
     with self._tx() as db:
         db.execute('INSERT INTO state VALUES (?,?,?,?) ON CONFLICT(namespace, key) DO UPDATE SET value=excluded.value, '
                    'at=excluded.at', (namespace, key, json.dumps(value), _now()))
+
+# %% ../nbs/10_store.ipynb #batch1
+@patch
+def batch(self:Store):
+    "One transaction for several writes (`log_fetch`, `set_state`, `add`, ...): one commit at the end, all or nothing"
+    return self._tx()
+
