@@ -1,18 +1,22 @@
 """Ranking quality as a researcher meets it (issue 15): a simulated reader triages the top 10 of `rank(items, store)` through
 `store.decide`, again and again; precision@20 of the ranking over the papers still undecided after 10, 30 and 100 decisions,
 mean of several orderings, against arxiv-sanity-lite's method on the same number of keyword-ranked decisions, in the same run.
+A diagnostic row gives arxiv-sanity's method trained on rank's own decisions (what the interactive loop feeds a learner).
 
 Readers (positives among the ~12.1k 2011-2025 Paper Copilot conference papers in ../shared/fixtures; the model sees only title
 and abstract, the venue and everything else is blanked):
   colt   learning theory: COLT papers; profile ['regret bound', 'sample complexity', 'lower bound', 'PAC learning']
   corl   robot learning (another venue): CoRL papers; profile ['robot', 'manipulation', 'reinforcement learning', 'grasping']
-  fair   a topic hidden from the profile: papers on fairness or privacy; profile ['differential privacy'] (fairness never typed)
+  acl    natural language processing (a third venue): ACL papers (8.5%); profile ['machine translation', 'question answering',
+         'parsing', 'named entity recognition']; the language-model papers of NeurIPS, ICLR and COLM are its hard negatives
 Honest harness: the labels reach the model only through `store.decide(key, state=...)`; `rank` reads them with `labels(store)`.
 An "ordering" shuffles the order in which the items are handed to `rank` (ties break by position).
 
-Run: python bench/bench_rank_quality.py [--quick] [--readers colt,corl,fair] [--orderings 5]
+Run: python bench/bench_rank_quality.py [--quick] [--readers colt,corl,acl] [--orderings 5]
 """
-import argparse, re, time
+import argparse, os, re, sys, time
+sys.path.insert(0, os.path.dirname(__file__))
+from _summary import summary
 import numpy as np, pandas as pd
 from mlnews_nb.conferences import load_paperlists
 from mlnews_nb.testserver import fixtures_dir
@@ -23,8 +27,7 @@ ISSUE = {'rank (issue, before)': (0.55, 0.79, 0.88), 'arxiv-sanity (issue)': (0.
 READERS = {
     'colt': (lambda d: d.venue == 'COLT', ['regret bound', 'sample complexity', 'lower bound', 'PAC learning']),
     'corl': (lambda d: d.venue == 'CoRL', ['robot', 'manipulation', 'reinforcement learning', 'grasping']),
-    'fair': (lambda d: d.title.str.contains(r'(?i)\b(?:fair|fairness|privacy|private)\b') | d.summary.fillna('').str.contains(r'(?i)\bfairness\b|differential(?:ly)? privacy|differentially private'),
-             ['differential privacy']),
+    'acl': (lambda d: d.venue == 'ACL', ['machine translation', 'question answering', 'parsing', 'named entity recognition']),
 }
 
 def pool() -> pd.DataFrame:
@@ -85,6 +88,10 @@ def run_reader(df:pd.DataFrame, truth:np.ndarray, keywords:list, *, steps=(10, 3
             a = arxiv_sanity([texts[i] for i in perm], pos)
             order = items.key.to_numpy()[np.argsort(-a, kind='stable')] if a is not None else kw
             row['arxiv-sanity'] = p_at([k for k in order if k not in kd], tk)
+            # a diagnostic: arxiv-sanity's method on rank's own (interactive) decisions, over the same undecided papers
+            a3 = arxiv_sanity([texts[i] for i in perm], items.key.isin(und & tk).to_numpy())
+            row["arxiv-sanity on rank's decisions"] = p_at([k for k in items.key.to_numpy()[np.argsort(-a3, kind='stable')]
+                                                            if k not in und], tk) if a3 is not None else np.nan
             row['keyword start'] = p_at([k for k in kw if k not in kd], tk)
             row['random'] = len(tk - und) / (len(items) - len(und))
             row['saves'] = sum(k in tk for k in decided)
@@ -92,18 +99,23 @@ def run_reader(df:pd.DataFrame, truth:np.ndarray, keywords:list, *, steps=(10, 3
     return pd.DataFrame(rows)
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); ap.add_argument('--readers', default='colt,corl,fair')
+    ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); ap.add_argument('--readers', default='colt,corl,acl')
     ap.add_argument('--orderings', type=int, default=None)
     a = ap.parse_args(); n_ord = a.orderings or (2 if a.quick else 5)
-    t0 = time.time(); df = pool()
-    print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader')
+    t0 = time.time(); df = pool(); load0 = os.getloadavg()[0]; tabs = {}
+    print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader; load average {load0:.1f}')
     for name in a.readers.split(','):
         f, kws = READERS[name]; truth = f(df).to_numpy(bool)
         t = time.time(); res = run_reader(df, truth, kws, orderings=n_ord)
         tab = res.drop(columns='ordering').groupby('decisions').mean().T.round(3)
         print(f'\n## reader {name}: {truth.sum()} positives ({truth.mean():.1%}), profile {kws}; {time.time() - t:.0f} s')
         print(md_table(tab))
+        tabs[name] = tab
         won = all(tab.loc['rank', n] >= tab.loc['arxiv-sanity', n] for n in tab.columns)
         print(f'goal: rank >= arxiv-sanity at {list(tab.columns)} decisions -> {"MET" if won else "MISSED"}'
               + (f"; after 30 on COLT {tab.loc['rank', 30]:.2f} (target 0.90)" if name == 'colt' else ''))
     print(f'\n(issue 15 figures before this work: {ISSUE}); total {time.time() - t0:.0f} s')
+    fig = lambda row: '; '.join(f"{r} " + '/'.join(f'{v:.2f}' for v in t.loc[row]) for r, t in tabs.items())
+    summary('bench_rank_quality', f'precision@20 of rank >= arxiv-sanity after 10/30/100 decisions, mean of {n_ord} orderings (issue 15)',
+            'arxiv-sanity: ' + fig('arxiv-sanity'), 'rank: ' + fig('rank'),
+            all((t.loc['rank'] >= t.loc['arxiv-sanity']).all() for t in tabs.values()))

@@ -16,8 +16,8 @@ from .core import atomic_write, FAULTS
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train',
-           'has_code', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'MODEL_FEATURES', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model',
+           'train', 'has_code', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -189,7 +189,18 @@ def labels(store) -> pd.DataFrame:
 class Model:
     "A linear model over a fitted vocabulary, with the number of decisions (and saves) it learned from"
     vocab:Vocab; clf:Any; n:int; n_pos:int = 0
-    def decision(self, X) -> np.ndarray: return self.clf.decision_function(X)
+    cols:np.ndarray|None = None                   # the vocabulary columns it learned on (None: all)
+    @property
+    def coef(self) -> np.ndarray:
+        "The weight of every vocabulary column (0 outside the columns it learned on)"
+        w = self.clf.coef_.ravel()
+        if self.cols is None: return w.astype(np.float32)
+        out = np.zeros(len(self.vocab.idf), np.float32); out[self.cols] = w
+        return out
+    def decision(self, X) -> np.ndarray:
+        "The model's value for the TF-IDF rows `X` of its vocabulary (each row normalized over the learned columns)"
+        d = np.asarray(X @ self.coef, dtype=np.float64).ravel()
+        return d / _norms(X, self.cols) + float(np.ravel(self.clf.intercept_)[0])
     def proba(self, df:pd.DataFrame) -> np.ndarray:
         return 1 / (1 + np.exp(-self.decision(self.vocab.transform(_text(df)))))
 
@@ -198,13 +209,25 @@ def _query(vocab:Vocab, keywords:Sequence[str]) -> Any:
     return vocab.transform([' . '.join(keywords)]) if keywords else None
 
 WEAK_NEGATIVES = 3000
+MODEL_FEATURES = 20_000
 
-def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=2.0, seed:int=0):
-    "Class-balanced linear SVM: decisions, a sample of undecided rows as weak negatives, the profile as one more save"
+def _norms(X:Any, cols:np.ndarray|None) -> np.ndarray:
+    "The L2 norm of each row of `X` over the columns `cols` (1 for empty rows; all 1 when `cols` is None)"
+    if cols is None or not X.shape[0]: return np.ones(X.shape[0])
+    m = np.zeros(X.shape[1], np.float64); m[cols] = 1
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    n = np.sqrt(np.bincount(rows, X.data.astype(np.float64) ** 2 * m[X.indices], minlength=X.shape[0])); n[n == 0] = 1
+    return n
+
+def _frequent(X:Any, k:int) -> np.ndarray|None:
+    "The `k` columns of `X` found in most rows (sorted), or None when there are no more than `k`"
+    if X.shape[1] <= k: return None
+    return np.sort(np.argsort(-np.bincount(X.indices, minlength=X.shape[1]), kind='stable')[:k])
+
+def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=2.0):
+    "Class-balanced linear SVM: decisions, undecided rows as weak negatives, the profile as one more save"
     import scipy.sparse as sp
     from sklearn.svm import LinearSVC
-    if XU is not None and XU.shape[0] > WEAK_NEGATIVES:
-        XU = XU[np.sort(np.random.default_rng(seed).choice(XU.shape[0], WEAK_NEGATIVES, replace=False))]
     parts, ys, ws = [XL], [y], [np.where(y == 1, 1.0, skip_weight)]
     if XU is not None and XU.shape[0]:
         parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.ones(XU.shape[0]))
@@ -227,9 +250,15 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
         lk = set(lab.key); und = ~(base['work'] if 'work' in base else base['key']).isin(lk).to_numpy()
         if 'items' in base:
             und &= ~base['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
-    clf = _fit(XL, lab.y.to_numpy().astype(float), X[np.flatnonzero(und)],
-               _query(vocab, profile.keywords) if profile else None)
-    return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()))
+    iu = np.flatnonzero(und)                # a sample of the undecided rows: the weak negatives
+    if len(iu) > WEAK_NEGATIVES: iu = iu[np.sort(np.random.default_rng(0).choice(len(iu), WEAK_NEGATIVES, replace=False))]
+    q = _query(vocab, profile.keywords) if profile else None
+    cols = _frequent(X, MODEL_FEATURES)     # the model learns on the window's most frequent grams only
+    import scipy.sparse as sp           # rows normalized again over the columns kept, as with a vocabulary of `k` grams
+    sub = (lambda M: M) if cols is None else (lambda M: None if M is None else
+                                             (sp.diags(1 / _norms(M, cols)) @ M[:, cols]).tocsr())
+    clf = _fit(sub(XL), lab.y.to_numpy().astype(float), sub(X[iu]), sub(q))
+    return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()), cols)
 
 # %% ../nbs/16_rank.ipynb #8633c3ea
 def _top_terms(C:Any, names:np.ndarray, k:int=3) -> list[list[str]]:
@@ -320,7 +349,7 @@ def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Mod
 def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|None) -> None:
     "Add the model's terms and the nearest saved work to each row's reasons"
     import scipy.sparse as sp
-    w = model.clf.coef_.ravel().astype(np.float32)
+    w = model.coef
     C = X.multiply(w[None, :]).tocsr() if X.nnz else sp.csr_matrix(X.shape)
     for i, t in enumerate(_top_terms(C, model.vocab.names)):
         if t: why[i].append(f"terms {', '.join(t)}")
