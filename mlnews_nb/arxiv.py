@@ -14,7 +14,8 @@ import numpy as np, pandas as pd
 import arxiv as _arxiv
 from lxml import etree
 from .core import (SourceError, MLNewsError, empty_items, to_utc, arxiv_id, arxiv_version,
-                            html_to_text, logger, ITEM_DTYPES, normalize_doi, item_key, atomic_write, utc_series)
+                            html_to_text, logger, ITEM_DTYPES, normalize_doi, item_key, atomic_write, utc_series,
+                            user_dir)
 from . import net
 
 # %% auto #0
@@ -384,7 +385,7 @@ class JsonState:
     ("`Store.get_state`/`set_state` over one JSON file written atomically (one file per namespace): the listing state "
      "until a store keeps it")
     def __init__(self, path:str|Path|None=None):
-        self.path = Path(path) if path else net.user_dir('data')/'arxiv_listing_state.json'
+        self.path = Path(path) if path else user_dir('data')/'arxiv_listing_state.json'
     def _all(self) -> dict:
         try: return json.loads(self.path.read_text(encoding='utf-8'))
         except FileNotFoundError: return {}

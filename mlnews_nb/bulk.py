@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlencode
 import pandas as pd
 from lxml import etree
-from .core import MLNewsError, SourceError, to_items, to_utc, arxiv_id
+from .core import MLNewsError, SourceError, to_items, to_utc, arxiv_id, user_dir
 from . import net
 
 # %% auto #0
@@ -280,7 +280,7 @@ def bulk_parquet(path:str|Path, *, out:str|Path|None=None, progress:bool=True) -
      "newer)")
     path = Path(path)
     if path.suffix == '.parquet': return path
-    out = Path(out) if out else net.user_dir('data')/'bulk'/f'{path.stem}.parquet'
+    out = Path(out) if out else user_dir('data')/'bulk'/f'{path.stem}.parquet'
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists() and out.stat().st_mtime >= path.stat().st_mtime: return out
     if path.is_dir() or path.suffix == '.xml':

@@ -108,8 +108,7 @@ def cli_sources(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout)
     from mlnews_nb import registry as R
     try:
         if a.cmd == 'list':
-            srcs = [s for s in R.load_sources(a.config)
-                    if (a.all or s.status != 'dead') and (not a.tag or a.tag in s.tags)]
+            srcs = R.pick_sources(R.load_sources(a.config), tag=a.tag, dead=a.all)
             rows = [dict(name=s.name, kind=s.kind, status=s.status, tags=','.join(s.tags), url=s.url) for s in srcs]
             print(format_table(pd.DataFrame(rows), 70), file=out)
         elif a.cmd == 'add':
@@ -126,9 +125,7 @@ def cli_sources(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout)
             print(f'wrote {a.output}' if a.output else x, file=out)
             if left: print(f'not feeds, left out: {", ".join(left)}', file=sys.stderr)
         elif a.cmd == 'follow-venue':
-            s = R.venue_source(a.venue, a.year); srcs = R.load_sources(a.config)
-            if any(x.name == s.name for x in srcs): raise MLNewsError(f'already a source: {s.name}')
-            R.save_sources([*srcs, s], a.config); print(f'added {s.name}: {s.note}', file=out)
+            s = R.follow_venue(a.venue, a.year, path=a.config); print(f'added {s.name}: {s.note}', file=out)
     except (MLNewsError, OSError) as e: print(f'error: {e}', file=sys.stderr); return 1
     return 0
 
@@ -147,13 +144,10 @@ def cli_fetch(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -
     p.add_argument('--progress', action='store_true', help='a progress bar even when stderr is not a terminal')
     a = p.parse_args(argv)
     from mlnews_nb.core import MLNewsError, FAULTS, format_table
-    from mlnews_nb.registry import load_sources
+    from mlnews_nb.registry import load_sources, pick_sources
     from mlnews_nb.refresh import fetch_all, refresh_verdict
     try:
-        srcs = [s for s in load_sources(a.config)
-                if (not a.source or s.name in a.source) and (not a.tag or a.tag in s.tags)]
-        if a.source and (miss := set(a.source) - {s.name for s in srcs}):
-            raise MLNewsError(f'no source named {", ".join(sorted(miss))}')
+        srcs = pick_sources(load_sources(a.config), names=a.source, tag=a.tag)
         items, health = fetch_all(srcs, since=None if a.since == 'all' else a.since, store=store,
                                   progress=a.progress or _tty(), deadline=a.deadline,
                                   refresh_deadline=a.refresh_deadline)
@@ -170,10 +164,11 @@ def cli_fetch(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -
 def _sources(spec:str|None, p:argparse.ArgumentParser) -> list:
     "The sources for `--sources`: 'demo', a TOML file, or (None) the user's; the demo ones when replaying the samples"
     from mlnews_nb import net
+    from mlnews_nb.core import user_dir
     from mlnews_nb.registry import demo_sources, samples_dir, load_sources
     rd = getattr(net.http(), 'replay_dir', None)
     if spec == 'demo' or (spec is None and rd is not None and Path(rd).resolve() == samples_dir().resolve()):
-        (d := net.user_dir('data') / 'demo').mkdir(parents=True, exist_ok=True)
+        (d := user_dir('data') / 'demo').mkdir(parents=True, exist_ok=True)
         return demo_sources(d)
     if spec is not None and not Path(spec).exists():
         p.error(f"--sources {spec}: no such file (use 'demo' or a sources TOML file)")
@@ -190,26 +185,23 @@ def cli_weekly(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout, 
     p.add_argument('--progress', action='store_true', help='a progress bar even when stderr is not a terminal')
     a = p.parse_args(argv)   # --store, --replay, --offline: `main` took them out and set them up (`split_globals`)
     if not 0 <= a.explore <= 1: p.error('--explore must be between 0 and 1')
-    from mlnews_nb.core import parse_since, format_table
+    from mlnews_nb.core import parse_since, format_table, user_dir
     if a.since.strip().lower() != 'all':
         try: parse_since(a.since)
         except ValueError: p.error(f"--since {a.since!r}: use a span such as 7d, 36h or 2w, a date, or 'all'")
-    from mlnews_nb import net
-    from mlnews_nb.digest import weekly, _plural
-    from mlnews_nb.refresh import fetch_all, refresh_verdict
+    from mlnews_nb.digest import weekly
+    from mlnews_nb.refresh import refresh_verdict
     if store is None:
         from mlnews_nb.store import Store
         store = Store(None)
-    if fetch is None:
-        srcs, bar = _sources(a.sources, p), a.progress or _tty()
-        fetch = lambda since, store: fetch_all(srcs, since=None if str(since).strip().lower() == 'all' else since,
-                                               store=store, progress=bar)
-    out_dir = a.out_dir or str(net.user_dir('data') / 'digests')
-    d, h = weekly(store, fetch=fetch, out_dir=out_dir, minutes=a.minutes, explore=a.explore, since=a.since)
+    srcs = _sources(a.sources, p) if fetch is None else None
+    out_dir = a.out_dir or str(user_dir('data') / 'digests')
+    d, h = weekly(store, fetch=fetch, sources=srcs, out_dir=out_dir, minutes=a.minutes, explore=a.explore,
+                  since=a.since, progress=a.progress or _tty())
     notes = (store.get_state('weekly', 'last') or {}).get('notes', [])
     rc, top = refresh_verdict(h)   # the rule of `fetch` and `health`: 3 and a line on top when every source failed
     for n in ([top] if top else []) + notes: print(n, file=out)
-    print(f"Weekly digest: {_plural(len(d), 'pick')}, {d.minutes.sum():.0f} of {a.minutes:.0f} minutes "
+    print(f"Weekly digest: {len(d)} pick{'' if len(d) == 1 else 's'}, {d.minutes.sum():.0f} of {a.minutes:.0f} minutes "
           f"(written to {out_dir})\n", file=out)
     cols = ['n', 'pick', 'minutes', 'title', 'reason']
     print(format_table(d.assign(n=range(1, len(d) + 1))[cols], 70) if len(d) else '(nothing to read)', file=out)
@@ -263,13 +255,11 @@ def cli_top(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> 
     return 0
 
 # %% ../nbs/40_cli.ipynb #6b034a98
-_EXPORT_FORMATS = ['bib', 'bibtex', 'csl', 'csl-json', 'csv', 'markdown', 'md']   # `export.FORMATS`, not imported
-
 def cli_export(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> int:
     "mlnews export: write the reading list (or any triage state) as CSV, BibTeX or Markdown"
     p = argparse.ArgumentParser(prog='mlnews export',
                                 description='Export a reading list as CSV, BibTeX, CSL-JSON or Markdown.')
-    p.add_argument('--format', '-f', choices=_EXPORT_FORMATS, default='csv')
+    p.add_argument('--format', '-f', default='csv', help='csv, bibtex, csl-json or md (the keys of `export.FORMATS`)')
     p.add_argument('--state', default='saved',
                    help='triage state(s), comma separated: saved, later, read, skipped, new')
     p.add_argument('--tags', default=None, help='only items with all these tags, comma separated')
@@ -280,6 +270,7 @@ def cli_export(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) 
     from mlnews_nb.core import atomic_write
     from mlnews_nb.export import FORMATS, to_csv
     from mlnews_nb.store import Store, STATES
+    if a.format not in FORMATS: p.error(f"--format {a.format!r}: use one of {', '.join(FORMATS)}")
     if store is None: store = Store(None)
     states = [s.strip() for s in a.state.split(',') if s.strip()]
     if not states or (bad := [s for s in states if s not in STATES]):
@@ -324,39 +315,23 @@ def cli_trends(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) 
     p.add_argument('--title')
     p.add_argument('-o', '--output', default='trends.png', help='PNG path; the CSV goes beside it')
     a = p.parse_args(argv)
-    import io
-    import pandas as pd
-    from mlnews_nb.core import atomic_write
     from mlnews_nb import trends as T
     try:
-        if a.inputs: papers = pd.concat([T._read_any(Path(i)) for i in a.inputs], ignore_index=True)
+        if a.inputs: papers = T.read_papers(a.inputs)
         elif store is not None: papers = store.items()
         else: raise T.TrendsError('no input: give Paper Copilot or arXiv files, or a store')
-        if a.since or a.until:
-            y = T.paper_periods(papers, 'Y')
-            papers = papers[y.between(a.since or -9999, a.until or 9999).fillna(False).to_numpy(dtype=bool)]
-        topics = T._parse_topics(a.topic) if a.topic else T.DEFAULT_TOPICS
-        shares = T.topic_shares(papers, topics, freq=a.freq, by=a.by)
+        papers = T.between_years(papers, a.since, a.until)
+        shares = T.topic_shares(papers, T.parse_topics(a.topic) if a.topic else T.DEFAULT_TOPICS, freq=a.freq,
+                                by=a.by)
+        png, csv = T.save_trends(shares, a.output, kind=a.kind, title=a.title)
     except (T.TrendsError, OSError) as e:
         print(f'mlnews trends: {e}', file=sys.stderr); return 2
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    plot = {'lines': T.plot_topic_trends, 'multiples': T.plot_small_multiples, 'area': T.plot_stacked_area,
-            'heatmap': T.plot_heatmap}[a.kind]
-    res = plot(shares, title=a.title)
-    fig = res if hasattr(res, 'savefig') else res.figure
-    png = Path(a.output); csv = png.with_suffix('.csv')
-    buf = io.BytesIO(); fig.savefig(buf, dpi=120, format='png', bbox_inches='tight')
-    atomic_write(png, buf.getvalue()); atomic_write(csv, shares.to_csv(index=False))
-    plt.close(fig)
     print(f'wrote {png} and {csv}: {shares.topic.nunique()} topics, {shares.period.nunique()} periods, '
           f'{len(papers):,} papers', file=out)
     return 0
 
-# %% ../nbs/40_cli.ipynb #a610d618
-# `core.DECISIONS`, not imported (the parser is built before the library is)
-_DECISIONS = ('oral', 'spotlight', 'poster', 'accept', 'workshop', 'reject', 'withdrawn', 'desk_reject', 'pending')
 
+# %% ../nbs/40_cli.ipynb #a610d618
 def cli_conferences(argv:list[str], *, store:Store|None=None, out:TextIO=sys.stdout) -> int:
     "`mlnews conferences`: load conference lists, filter, print counts by venue/year/decision, optionally write CSV"
     ap = argparse.ArgumentParser(prog='mlnews conferences',
@@ -365,18 +340,18 @@ def cli_conferences(argv:list[str], *, store:Store|None=None, out:TextIO=sys.std
     ap.add_argument('paths', nargs='+', help='files or folders of conference lists')
     ap.add_argument('--venue', action='append', help='keep only this venue (repeatable)')
     ap.add_argument('--year', type=int, action='append', help='keep only this year (repeatable)')
-    ap.add_argument('--decision', action='append', choices=_DECISIONS, help='keep only this decision (repeatable)')
+    ap.add_argument('--decision', action='append',
+                    help='keep only this decision (repeatable): a word of `core.DECISIONS` (oral, poster, reject, ...)')
     ap.add_argument('--csv', help='write the kept items to this CSV file')
     a = ap.parse_args(argv)
     import pandas as pd
-    from mlnews_nb.core import MLNewsError, atomic_write
-    from mlnews_nb.conferences import read_conference_list
+    from mlnews_nb.core import MLNewsError, atomic_write, DECISIONS
+    if bad := sorted(set(a.decision or ()) - set(DECISIONS)):
+        ap.error(f"--decision {', '.join(bad)}: use one of {', '.join(DECISIONS)}")
+    from mlnews_nb.conferences import read_conference_list, decision_counts
     try: df = pd.concat([read_conference_list(p) for p in a.paths], ignore_index=True)
     except (MLNewsError, OSError, ValueError) as e: print(f'mlnews conferences: {e}', file=sys.stderr); return 1
-    if a.venue: df = df[df.venue.str.lower().isin([v.lower() for v in a.venue])]
-    if a.year: df = df[df.year.isin(a.year)]
-    if a.decision: df = df[df.decision.isin(a.decision)]
-    counts = df.groupby(['venue', 'year', df.decision.fillna('(none)')]).size().rename('papers').reset_index()
+    df, counts = decision_counts(df, venues=a.venue, years=a.year, decisions=a.decision)
     print(counts.to_string(index=False) if len(counts) else 'no papers match', file=out)
     if a.csv: atomic_write(a.csv, df.drop(columns=['extra']).to_csv(index=False))
     return 0

@@ -6,12 +6,12 @@ and keywords, linked to arXiv."""
 
 # %% ../nbs/06_conferences.ipynb #661ae0a8
 from __future__ import annotations
-import re, sys, json, ast, argparse, functools
+import re, json, ast, functools
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urljoin
 import numpy as np, pandas as pd
-from .core import (to_items, check_items, norm_title, arxiv_id, canonical_url, html_to_text, atomic_write,
+from .core import (to_items, check_items, norm_title, arxiv_id, canonical_url, html_to_text,
                             SourceError, MLNewsError, DECISIONS, ACCEPTED, logger)
 from .net import Http, http as default_http
 
@@ -22,7 +22,7 @@ __all__ = ['DECISION_RULES', 'VENUE_NAMES', 'MIX_MIN', 'MIX_SHARE', 'OPENREVIEW_
            'read_openreview_csv', 'openreview_api', 'openreview_notes', 'conference_papers_result', 'conference_papers',
            'notes_handler', 'v1_notes_from_crawl', 'parse_neurips_index', 'neurips_proceedings', 'parse_pmlr_index',
            'pmlr_volume', 'parse_acl_xml', 'read_acl_anthology', 'acl_anthology', 'link_to_arxiv',
-           'read_conference_list']
+           'read_conference_list', 'decision_counts']
 
 # %% ../nbs/06_conferences.ipynb #4abc5de4
 DECISION_RULES:list[tuple[str,str]] = [
@@ -79,11 +79,6 @@ def _nums(v:Any) -> list[float]:
 _PC_EXTRA = ('track', 'tldr', 'primary_area', 'rating_avg', 'confidence_avg', 'github', 'project', 'pdf', 'aff',
              'award')
 
-def _plain(s:Any) -> str:
-    "Plain text; the HTML stripper only when the text has markup or entities (most abstracts have none)"
-    if s is None or (isinstance(s, float) and np.isnan(s)): return ''
-    s = str(s)
-    return html_to_text(s) if ('<' in s or '&' in s) else ' '.join(s.split())
 
 def _pc_arxiv(r:dict) -> str|None:
     for f in ('project', 'site', 'oa', 'pdf'):
@@ -104,7 +99,7 @@ def _pc_record(r:dict, venue:str, year:int) -> dict:
     aid = _pc_arxiv(r)
     return dict(key=key, title=' '.join(str(r.get('title') or '').split()), url=site or oa or None,
                 authors=_split(r.get('author')),
-                summary=_plain(r.get('abstract')), keywords=_split(r.get('keywords')), venue=venue, year=year,
+                summary=html_to_text(r.get('abstract')), keywords=_split(r.get('keywords')), venue=venue, year=year,
                 decision=to_decision(r.get('status')), arxiv_id=aid, links_to=[f'arxiv:{aid}'] if aid else [],
                 extra=extra)
 
@@ -503,3 +498,16 @@ def read_conference_list(path:str|Path) -> pd.DataFrame:
     if p.suffix.lower() not in readers:
         raise ValueError(f'cannot read {p.name}: expected .json (Paper Copilot), .csv (OpenReview) or .xml (ACL)')
     return readers[p.suffix.lower()](p)
+
+# %% ../nbs/06_conferences.ipynb #d2d9a3c2
+def decision_counts(papers:pd.DataFrame, *, venues:Iterable[str]|None=None, years:Iterable[int]|None=None,
+                    decisions:Iterable[str]|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "The papers of these venues (any case), years and decisions, and their count per venue, year and decision"
+    keep = pd.Series(True, index=papers.index)
+    if venues: keep &= papers.venue.str.lower().isin([v.lower() for v in venues])
+    if years: keep &= papers.year.isin(list(years))
+    if decisions: keep &= papers.decision.isin(list(decisions))
+    kept = papers[keep.to_numpy(dtype=bool)]
+    counts = kept.groupby(['venue', 'year', kept.decision.fillna('(none)')]).size().rename('papers').reset_index()
+    return kept, counts
+

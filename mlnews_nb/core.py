@@ -17,9 +17,9 @@ import numpy as np, pandas as pd
 __all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'LIST_COLS', 'KINDS', 'DECISIONS', 'KIND_RANK',
            'ACCEPTED', 'MAX_KEY', 'MAX_TITLE', 'MLNewsError', 'SourceError', 'ContractError', 'StoreError',
            'empty_items', 'to_utc', 'parse_since', 'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url',
-           'normalize_doi', 'bound_key', 'item_key', 'norm_title', 'link_key', 'html_to_text', 'clean_text',
-           'bound_title', 'utc_series', 'to_items', 'check_items', 'sanitize_html', 'user_dir', 'atomic_write',
-           'format_table']
+           'md_escape', 'md_link', 'normalize_doi', 'bound_key', 'item_key', 'norm_title', 'link_key', 'html_to_text',
+           'clean_text', 'bound_title', 'utc_series', 'to_items', 'check_items', 'sanitize_html', 'user_dir',
+           'atomic_write', 'format_table']
 
 # %% ../nbs/00_core.ipynb #275b4b2b
 logger = logging.getLogger('mlnews_nb')
@@ -168,6 +168,23 @@ def safe_url(url:Any, *, web:bool=False) -> str|None:
         except ValueError: return None
     s = _URL_JUNK.sub('', s) if _URL_JUNK.search(s) else s   # no control characters or spaces inside a stored URL
     return None if web and not ((m := _SCHEME.match(s.lower())) and m.group(1) in ('http', 'https')) else s
+
+# %% ../nbs/00_core.ipynb #cc25e1db
+_MD_INLINE = re.compile(r'([\\`*_\[\]<>|~])')
+_MD_BLOCK = re.compile(r'^([#+-]|\d+(?=[.)]))')
+_MD_DEST = {'(': '%28', ')': '%29', '<': '%3C', '>': '%3E', '\\': '%5C'}
+
+def md_escape(s:Any) -> str:
+    "`s` as one line of Markdown text: whitespace collapsed, inline markup and a leading block marker escaped"
+    s = _MD_INLINE.sub(r'\\\1', ' '.join(str(s).split()))
+    # a heading, list or rule marker only counts at the start: `# x` -> `\# x`, `2024. x` -> `2024\. x`
+    return _MD_BLOCK.sub(lambda m: m.group(1) + '\\' if m.group(1)[0].isdigit() else '\\' + m.group(1), s, count=1)
+
+def md_link(text:Any, url:Any) -> str:
+    "`[text](url)` with the text escaped and only an http(s) URL linked; the escaped text alone when the URL is refused"
+    if (u := safe_url(url, web=True)) is None: return md_escape(text)
+    return f'[{md_escape(text)}](' + ''.join(_MD_DEST.get(c, c) for c in u) + ')'
+
 
 # %% ../nbs/00_core.ipynb #d662a7b1
 def normalize_doi(doi:str|None) -> str|None:

@@ -6,13 +6,11 @@ link, rank, digest."""
 
 # %% ../nbs/17_digest.ipynb #b43afeb4
 from __future__ import annotations
-import re, sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
-from .core import atomic_write, FAULTS, parse_since, safe_url
-from .works import link_works, what_is_new
-from .rank import Profile, rank, profile_scores
+from .core import atomic_write, FAULTS, parse_since, md_escape, md_link
+from .rank import Profile, rank
 if TYPE_CHECKING: from mlnews_nb.store import Store
 
 # %% auto #0
@@ -114,14 +112,13 @@ def _reason(x, now:pd.Timestamp|None=None) -> tuple[str, str]:
 # %% ../nbs/17_digest.ipynb #de4a8d65
 def digest_markdown(d:pd.DataFrame, title:str='Weekly digest', notes:Sequence[str]=()) -> str:
     "The digest as Markdown: why it is short (`notes`), a numbered line per pick (link, time, reason); updates apart"
-    lines = [f'# {title}', ''] + [f'> {n}' for n in notes] + ([''] if notes else [])
+    lines = [f'# {md_escape(title)}', ''] + [f'> {md_escape(n)}' for n in notes] + ([''] if notes else [])
     lines += [f"{_plural(len(d), 'pick')}, {d.minutes.sum():.0f} minutes of reading.", '']
     up = d[d.pick == 'update'] if 'pick' in d else d.iloc[:0]
-    # the link goes through `core.safe_url`, as in `export.to_markdown`: no javascript:, data: or file:
+    # the row is the digest's own; its text and link are `core.md_escape`/`core.md_link`, as in `export.to_markdown`
     def line(i, x) -> str:
-        t = str(x.title).replace('[', '(').replace(']', ')')
-        head = f'[{t}]({u})' if (u := safe_url(x.url)) else t
-        return f"{i}. {head} · {x.kind}, {x.minutes:.0f} min · {'🔭 ' if x.pick == 'explore' else ''}{x.reason}"
+        return (f"{i}. {md_link(x.title, x.url)} · {md_escape(x.kind)}, {x.minutes:.0f} min · "
+                f"{'🔭 ' if x.pick == 'explore' else ''}{md_escape(x.reason)}")
     if len(up):
         lines += (['## Updates on works you decided', ''] + [line(i, x) for i, x in enumerate(up.itertuples(), 1)]
                   + ['', '## New this week', ''])
@@ -132,12 +129,13 @@ def digest_markdown(d:pd.DataFrame, title:str='Weekly digest', notes:Sequence[st
 # %% ../nbs/17_digest.ipynb #e7d1d410
 _FAILED = FAULTS + ('dead',)   # a dead source also leaves the digest to what the store holds
 
-def _fetch(fetch:Callable|None, sources:list|None, since:Any, store:Store) -> tuple[pd.DataFrame|None, pd.DataFrame]:
-    "Run the fetch; a fetch that fails as a whole becomes one health row"
+def _fetch(fetch:Callable|None, sources:list|None, since:Any, store:Store,
+           progress:bool=False) -> tuple[pd.DataFrame|None, pd.DataFrame]:
+    "Run the fetch (by default `refresh.fetch_all` over `sources`); a fetch that fails as a whole is one health row"
     if fetch is None:
         from mlnews_nb.refresh import fetch_all
         fetch = lambda since, store: fetch_all(sources, since=None if str(since).strip().lower() == 'all' else since,
-                                               store=store)
+                                               store=store, progress=progress)
     try: return fetch(since=since, store=store)
     except Exception as e:
         return None, pd.DataFrame([dict(source='all', status=getattr(e, 'health', 'unreachable'), items=0,
@@ -154,15 +152,14 @@ def _say_store(health:pd.DataFrame) -> pd.DataFrame:
 def _window(store:Store, since:Any, fetched:pd.DataFrame|None=None) -> pd.DataFrame:
     """The week's store rows: first seen in the window, re-fetched with a change (a new version, a decision), and the
     works they link to (a newsletter citing a paper seen weeks ago); `since='all'` (or None): all the store holds"""
-    from mlnews_nb.works import _store_rows
     if since is None or str(since).strip().lower() in ('all', ''): return store.items()
     base = store.items(since=since)
     cut = parse_since(since)
-    f = _store_rows(store, fetched.key.unique()) if fetched is not None and len(fetched) else None
-    parts = [base] + ([f[(f.changed_at >= cut).fillna(False)]] if f is not None else [])
+    f = store.items(keys=fetched.key.unique().tolist()) if fetched is not None and len(fetched) else None
+    parts = [base] + ([f[(f.changed_at >= cut).fillna(False)]] if f is not None and len(f) else [])
     links = pd.concat(parts, ignore_index=True).links_to.explode().dropna()
-    linked = _store_rows(store, set(links) - set(base.key))
-    rows = pd.concat(parts + ([linked] if linked is not None else []), ignore_index=True)
+    linked = store.items(keys=sorted(k for k in set(links) - set(base.key) if isinstance(k, str)))
+    rows = pd.concat(parts + ([linked] if len(linked) else []), ignore_index=True)
     return rows.drop_duplicates(['source', 'key']).reset_index(drop=True)
 
 def week_notes(d:pd.DataFrame, health:pd.DataFrame, works:pd.DataFrame|None, *, since:Any='7d', minutes:float=60,
@@ -215,11 +212,11 @@ def digest_json(d:pd.DataFrame, health:pd.DataFrame, *, notes:Sequence[str]=(), 
 
 def weekly(store:Store, *, fetch:Callable|None=None, sources:list|None=None, out_dir:str|Path|None=None,
            minutes:float=60, explore:float=0.2, since:str='7d',
-           profile:Profile|None=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+           profile:Profile|None=None, progress:bool=False) -> tuple[pd.DataFrame, pd.DataFrame]:
     "Fetch, store, link, rank and digest the week (updates once); write Markdown, CSV and JSON; return (digest, health)"
     from mlnews_nb.works import seen_memory, mark_reported
     t0 = pd.Timestamp.now(tz='UTC')
-    items, health = _fetch(fetch, sources, since, store)
+    items, health = _fetch(fetch, sources, since, store, progress)
     health = _say_store(health)
     if items is not None and len(items): store.add(items)
     seen = _window(store, since, items)

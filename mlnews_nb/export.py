@@ -5,12 +5,13 @@ files."""
 
 # %% ../nbs/21_export.ipynb #07ad5e2b
 from __future__ import annotations
-import argparse, re, sys, unicodedata
+import re, unicodedata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, TYPE_CHECKING
 import numpy as np, pandas as pd
-from .core import atomic_write, to_items, safe_url, MLNewsError
+from .core import atomic_write, to_items, md_escape, md_link, MLNewsError
 from .works import accepted, venue_label
+if TYPE_CHECKING: from mlnews_nb.store import Store
 
 # %% auto #0
 __all__ = ['EXPORT_COLS', 'IMPORTERS', 'FORMATS', 'defuse', 'export_frame', 'to_csv', 'bib_key', 'bib_entry', 'to_bibtex',
@@ -28,6 +29,10 @@ def _cell(v:Any) -> Any:
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)): return ''
     if isinstance(v, pd.Timestamp): return v.isoformat()
     return v
+
+def _names(v:Any) -> list[str]:
+    "A name list: a list as it is, or the `; `-joined text an export writes"
+    return list(v) if isinstance(v, (list, tuple, np.ndarray)) else [x for x in str(v or '').split('; ') if x]
 
 def _risky(s:str) -> bool:
     ("Could a spreadsheet read `s` as a formula: a leading tab/CR/LF, or = + - @ first after spaces, full-width forms "
@@ -100,10 +105,8 @@ def bib_key(row:dict|pd.Series) -> str:
 def bib_entry(row:dict|pd.Series) -> dict:
     "One bibtexparser entry dict for an item"
     g = lambda c: _cell(row.get(c))
-    au = row.get('authors')
     e = {'title': _bibtex_escape(g('title')),
-         'author': ' and '.join(_bibtex_escape(a) for a in (au or []))
-                   if isinstance(au, (list, tuple, np.ndarray)) else _bibtex_escape(g('authors'))}
+         'author': ' and '.join(_bibtex_escape(a) for a in _names(row.get('authors')))}
     year = g('year') or (row['published'].year if g('published') != '' else '')
     if year != '': e['year'] = str(year)
     if g('arxiv_id'):
@@ -117,8 +120,7 @@ def bib_entry(row:dict|pd.Series) -> dict:
     # a withdrawn or rejected submission is not a publication
     if g('venue') and not accepted(g('venue'), g('decision')):
         e['howpublished'] = _bibtex_escape('Submitted to ' + venue_label(g('venue'), row.get('year'), g('decision')))
-    if g('venue') and e['ENTRYTYPE'] == 'misc' and g('decision') not in ('', 'reject', 'withdrawn', 'desk_reject',
-                                                                         'pending'):
+    if e['ENTRYTYPE'] == 'misc' and g('decision') and accepted(g('venue'), g('decision')):
         # accepted at a venue, also on arXiv
         e['ENTRYTYPE'], e['booktitle'] = 'inproceedings', _bibtex_escape(g('venue'))
     if g('doi'): e['doi'] = g('doi')
@@ -162,25 +164,20 @@ def read_bibtex(text:str) -> list[dict]:
     return ents
 
 # %% ../nbs/21_export.ipynb #5ad694f1
-_MD_SPECIAL = re.compile(r'([\\`*_\[\]()#+!|<>{}])')
-
-def _md(s:Any) -> str: return _MD_SPECIAL.sub(r'\\\1', ' '.join(str(s).split()))
-
 def _authors_short(a:Any, n:int=3) -> str:
-    a = list(a) if isinstance(a, (list, tuple, np.ndarray)) else [x for x in str(a or '').split('; ') if x]
+    a = _names(a)
     return ', '.join(a[:n]) + (' et al.' if len(a) > n else '')
 
 def to_markdown(df:pd.DataFrame, path:str|Path|None=None, *, title:str='Reading list') -> str:
     "A reading list as Markdown: link, authors, year and venue, the personal summary and tags; also written to `path`"
-    lines = [f'# {_md(title)}', '', f'{(n := df.key.nunique())} item{"" if n == 1 else "s"}.', '']
+    lines = [f'# {md_escape(title)}', '', f'{(n := df.key.nunique())} item{"" if n == 1 else "s"}.', '']
     for _,r in df.drop_duplicates('key').iterrows():
         g = lambda c: _cell(r.get(c))
-        url = safe_url(g('url') or (f"https://arxiv.org/abs/{g('arxiv_id')}" if g('arxiv_id') else None), web=True)
-        head = f'[{_md(g("title"))}](<{url}>)' if url else _md(g('title'))
+        head = md_link(g('title'), g('url') or (f"https://arxiv.org/abs/{g('arxiv_id')}" if g('arxiv_id') else None))
         when = g('year') or (r['published'].year if g('published') != '' else '')
-        meta = ', '.join(_md(x) for x in [_authors_short(r.get('authors')), str(when), g('venue')] if x)
+        meta = ', '.join(md_escape(x) for x in [_authors_short(r.get('authors')), str(when), g('venue')] if x)
         lines.append(f'- **{head}**' + (f' — {meta}' if meta else ''))
-        if g('note'): lines.append(f'  > {_md(g("note"))}')
+        if g('note'): lines.append(f'  > {md_escape(g("note"))}')
         if g('tags'): lines.append('  ' + ' '.join(f'`{t}`' for t in g('tags').replace('`', '').split('; ')))
     text = '\n'.join(lines) + '\n'
     if path is not None: atomic_write(path, text)
@@ -200,8 +197,7 @@ def _csl_name(a:str) -> dict:
 def csl_item(row:dict|pd.Series) -> dict:
     "One CSL-JSON item for a reading-list row"
     g = lambda c: _cell(row.get(c))
-    au = row.get('authors')
-    au = list(au) if isinstance(au, (list, tuple, np.ndarray)) else [a for a in str(g('authors')).split('; ') if a]
+    au = _names(row.get('authors'))
     kind, venue, dec = g('kind') or 'paper', g('venue'), g('decision')
     e = {'id': g('key'), 'type': 'paper-conference' if kind == 'paper' and accepted(venue, dec)
          else _CSL_TYPE.get(kind, 'article'), 'title': g('title'), 'author': [_csl_name(a) for a in au]}
@@ -238,7 +234,7 @@ def _undefuse(s:Any) -> Any:
     "The inverse of `defuse`"
     return s[1:] if isinstance(s, str) and s[:1] == "'" and (_risky(s[1:]) or s[1:2] == "'") else s
 
-def _restore(store, recs:list[dict]) -> int:
+def _restore(store:Store, recs:list[dict]) -> int:
     "Write state/note/tags/rating per key into `store`; add a minimal item for unknown keys"
     known = set(store.items(keys=[r['key'] for r in recs]).key) if recs else set()
     new = [r for r in recs if r['key'] not in known]
@@ -251,7 +247,7 @@ def _restore(store, recs:list[dict]) -> int:
                      rating=r.get('rating') or None)
     return len(recs)
 
-def import_csv(path:str|Path, store) -> int:
+def import_csv(path:str|Path, store:Store) -> int:
     "Restore the decisions, summaries, tags and ratings of a CSV made by `to_csv` into `store`; returns how many keys"
     df = pd.read_csv(path, encoding='utf-8-sig', dtype=str, keep_default_na=False)
     if 'key' not in df:
@@ -267,7 +263,7 @@ def import_csv(path:str|Path, store) -> int:
         recs.append(r)
     return _restore(store, recs)
 
-def import_bibtex(path:str|Path, store) -> int:
+def import_bibtex(path:str|Path, store:Store) -> int:
     "Restore the decisions and summaries of a BibTeX file made by `to_bibtex` into `store`; returns how many keys"
     ents = read_bibtex(Path(path).read_text(encoding='utf-8'))
     recs = [dict(key=e['mlnews_key'], title=e.get('title'), url=e.get('url'), arxiv_id=e.get('eprint'),
@@ -285,7 +281,7 @@ def import_bibtex(path:str|Path, store) -> int:
 # %% ../nbs/21_export.ipynb #03bcaa66
 IMPORTERS = {'.csv': import_csv, '.bib': import_bibtex, '.bibtex': import_bibtex}
 
-def import_file(path:str|Path, store) -> int:
+def import_file(path:str|Path, store:Store) -> int:
     "Restore decisions from a CSV or BibTeX export (chosen by extension); returns how many keys"
     p = Path(path)
     if not p.is_file(): raise MLNewsError(f'{p}: no such file')

@@ -407,8 +407,8 @@ def top(items:pd.DataFrame, *, k:int=20, since:Any=None) -> pd.DataFrame:
     "The week's most talked-about works: buzz across HN points, Reddit, HF upvotes and newsletters, with the counts"
     w = items if 'buzz' in items and 'work' in items else link_works(items)
     if since is not None and len(w):
-        from mlnews_nb.store import _since
-        w = w[w.first_seen >= _since(since)]
+        from mlnews_nb.core import parse_since
+        w = w[w.first_seen >= parse_since(since)]
     w = w[w.buzz.fillna(0) > 0].copy()
     for c in BUZZ_COLS: w[c] = w[c].fillna(0)
     w['counts'] = [_buzz_words(x) for x in w.itertuples()]

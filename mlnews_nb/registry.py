@@ -6,22 +6,22 @@ marked as such, a user config in TOML, OPML in and out, and the packaged sample 
 
 # %% ../nbs/09_registry.ipynb #8947b40e
 from __future__ import annotations
-import re, sys, hashlib, tempfile, dataclasses
+import re, tempfile, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from urllib.parse import urlsplit
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 import pandas as pd
-from .core import empty_items, to_utc, SourceError, MLNewsError, FAULTS, logger, atomic_write, format_table
+from .core import to_utc, SourceError, MLNewsError, atomic_write, user_dir
 from . import net
-from .feeds import parse_feed, discover_feeds, read_feed_result, looks_html
+from .feeds import parse_feed, discover_feeds
 
 
 # %% auto #0
 __all__ = ['FEED', 'STATUSES', 'SOURCE_DEADLINE', 'REFRESH_DEADLINE', 'DEFAULT_SOURCES', 'VENUE_SEASONS', 'ConfigError', 'Source',
            'venue_source', 'season_venues', 'sources_path', 'load_sources', 'save_sources', 'slug', 'add_source',
-           'remove_source', 'read_opml', 'sources_from_opml', 'OpmlImport', 'import_opml', 'is_feed', 'write_opml',
-           'follow', 'samples_dir', 'demo_sources']
+           'remove_source', 'follow_venue', 'pick_sources', 'read_opml', 'sources_from_opml', 'OpmlImport',
+           'import_opml', 'is_feed', 'write_opml', 'follow', 'samples_dir', 'demo_sources']
 
 # %% ../nbs/09_registry.ipynb #73b46669
 FEED = 'mlnews_nb.feeds:read_feed'
@@ -135,7 +135,7 @@ def season_venues(now:Any=None) -> list[Source]:
 # %% ../nbs/09_registry.ipynb #93800dd4
 def sources_path() -> Path:
     "The user's sources file (`sources.toml` in the user config dir)"
-    return net.user_dir('config')/'sources.toml'
+    return user_dir('config')/'sources.toml'
 
 def _read_toml(path:Path) -> dict:
     import tomllib
@@ -206,6 +206,22 @@ def remove_source(name:str, *, path:str|Path|None=None) -> Source:
     if not (hit := [s for s in srcs if s.name == name]):
         raise MLNewsError(f'no source named {name!r}; `mlnews sources list` shows the names')
     save_sources([s for s in srcs if s.name != name], path); return hit[0]
+
+
+# %% ../nbs/09_registry.ipynb #956be72c
+def follow_venue(venue:str, year:int, *, path:str|Path|None=None) -> Source:
+    "Add the OpenReview `venue` of `year` (`venue_source`) to the user's list; returns it"
+    s, srcs = venue_source(venue, year), load_sources(path)
+    if any(x.name == s.name for x in srcs): raise MLNewsError(f'already a source: {s.name}')
+    save_sources([*srcs, s], path); return s
+
+def pick_sources(sources:Iterable[Source], *, names:Iterable[str]=(), tag:str|None=None,
+                 dead:bool=True) -> list[Source]:
+    "The sources called `names` (all when none) that carry `tag`, dead ones only with `dead`; an unknown name raises"
+    srcs, names = list(sources), set(names)
+    if miss := names - {s.name for s in srcs}: raise MLNewsError(f'no source named {", ".join(sorted(miss))}')
+    return [s for s in srcs if (not names or s.name in names) and (not tag or tag in s.tags)
+            and (dead or s.status != 'dead')]
 
 
 # %% ../nbs/09_registry.ipynb #fd2777ea

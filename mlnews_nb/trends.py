@@ -4,18 +4,21 @@
 
 # %% ../nbs/30_trends.ipynb #d0b40340
 from __future__ import annotations
-import re, io, sys, argparse
+import re, io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import MLNewsError, atomic_write
+# matplotlib's names for the signatures only: matplotlib itself is imported when a plot is drawn
+if TYPE_CHECKING: from matplotlib.axes import Axes; from matplotlib.figure import Figure
 
 # %% auto #0
-__all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'TrendsError', 'rule_variants', 'TopicMatcher',
-           'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares', 'plot_topic_trends',
-           'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics', 'learned_topics',
-           'venue_groups', 'compare_sources']
+__all__ = ['TEXT_COLS', 'DATE_COLS', 'FREQS', 'SHARE_COLS', 'DEFAULT_TOPICS', 'PLOTS', 'TrendsError', 'rule_variants',
+           'TopicMatcher', 'compile_topics', 'paper_text', 'paper_periods', 'wilson', 'tag_topics', 'topic_shares',
+           'plot_topic_trends', 'plot_small_multiples', 'plot_stacked_area', 'plot_heatmap', 'emerging_topics',
+           'learned_topics', 'venue_groups', 'compare_sources', 'read_papers', 'parse_topics', 'between_years',
+           'save_trends']
 
 # %% ../nbs/30_trends.ipynb #57f5fad4
 class TrendsError(MLNewsError, ValueError):
@@ -255,11 +258,20 @@ def _on_grid(d:pd.DataFrame, grid:pd.Index, cols:Sequence[str]) -> pd.DataFrame:
     key = d.period.astype(int) if grid.dtype.kind == 'i' else d.period.astype(str)
     return d.assign(period=key).set_index('period')[list(cols)].reindex(grid)
 
-def _styles(n:int) -> list[dict]:
-    "n distinct looks: ten colours, then the next line style and marker with the ten colours again"
+def _styles(n:int, by:Sequence[tuple[int,int]]|None=None) -> list[dict]:
+    ("n distinct looks: ten colours, then the next line style and marker with the ten colours again; with `by`, "
+     "(colour, style) index pairs")
     import matplotlib as mpl
     cols, ls, mk = mpl.colormaps['tab10'].colors, ['-', '--', ':', '-.'], ['o', 's', '^', 'D']
-    return [dict(color=cols[i % 10], ls=ls[i // 10 % 4], marker=mk[i // 10 % 4]) for i in range(n)]
+    by = by or [(i % 10, i // 10) for i in range(n)]
+    return [dict(color=cols[c % 10], ls=ls[s % 4], marker=mk[s % 4]) for c, s in by]
+
+def _topic_group_looks(series:list[tuple[str, str]]) -> list[dict]:
+    "Looks for (topic, group) lines: a colour per group and a line style per topic when that fits, else one each"
+    ts, gs = list(dict.fromkeys(t for t, _ in series)), list(dict.fromkeys(g for _, g in series))
+    if len(ts) > 1 and len(gs) > 1 and len(gs) <= 10 and len(ts) <= 4:
+        return _styles(len(series), [(gs.index(g), ts.index(t)) for t, g in series])
+    return _styles(len(series))
 
 def _gaps(grid:pd.Index, present:pd.Series, freq:str) -> str:
     "A sentence naming the periods of the grid without papers, if any"
@@ -269,11 +281,21 @@ def _gaps(grid:pd.Index, present:pd.Series, freq:str) -> str:
     shown = ', '.join(miss[:8]) + (', ...' if len(miss) > 8 else '')
     return f'No papers in {len(miss)} of the {len(grid)} {_XLABEL[freq]}s ({shown}): left empty.'
 
-def _caption(shares:pd.DataFrame, note:str|None, bands:bool, gaps:str='') -> str:
-    "The caption: the data note (without the bands sentence where no band is drawn), the gaps, the mix warning if any"
+def _group_note(shares:pd.DataFrame, group:Any) -> str:
+    "The data line for one group of a frame split into several: its own papers and periods"
+    d = shares[(shares.group == group) & (shares.topic == shares.topic.iloc[0])]
+    m = re.match(r'Data: (.*?)(?: \(|, [\d,]+ papers)', shares.attrs.get('note') or '')
+    a, b = d.period.min(), d.period.max()
+    src = m.group(1) + ', ' if m else ''
+    return f"Data: {src}{group}: {int(d.total.sum()):,} papers, {a}{f'-{b}' if b != a else ''}"
+
+def _caption(shares:pd.DataFrame, note:str|None, bands:bool, gaps:str='', group:Any=None) -> str:
+    ("The caption: the data note (of the drawn `group` alone, when one of several is drawn; without the bands "
+     "sentence where no band is drawn), the gaps, the mix warning if any")
     if note is not None: return note
     n = shares.attrs.get('note') or ''
-    if not bands: n = re.sub(r';\s*bands:[^;]*', '', n)
+    if group is not None and shares.group.nunique() > 1: n = _group_note(shares, group)
+    elif not bands: n = re.sub(r';\s*bands:[^;]*', '', n)
     return '\n'.join(s for s in (n, gaps, shares.attrs.get('mix')) if s)
 
 _CAPTION = dict(xytext=(0, -6), textcoords='offset points', fontsize=8, color='0.35', va='top', ha='left')
@@ -298,8 +320,8 @@ def _axes(ax, figsize=(8, 4.5)):
 _XLABEL = {'Y': 'year', 'Q': 'quarter', 'M': 'month'}
 
 # %% ../nbs/30_trends.ipynb #430550c5
-def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, groups:Sequence[str]|None=None, ax=None,
-                      bands:bool=True, title:str|None=None, note:str|None=None):
+def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, groups:Sequence[str]|None=None,
+                      ax:Axes|None=None, bands:bool=True, title:str|None=None, note:str|None=None) -> Axes:
     "Lines of each topic's share over time (one per topic and group), with bands, and gaps where a period has no papers"
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
     df = shares[shares.topic.isin(topics or shares.topic.unique()) & shares.group.isin(groups or shares.group.unique())]
@@ -307,7 +329,7 @@ def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
     many, grid = df.group.nunique() > 1, _grid(df.period, freq)
     x = _x(grid.to_series(), freq)
     series = list(df.groupby(['topic', 'group'], sort=False))
-    for ((t, g), d), st in zip(series, _styles(len(series))):
+    for ((t, g), d), st in zip(series, _topic_group_looks([k for k, _ in series])):
         d = _on_grid(d, grid, ['share', 'lo', 'hi']) * 100
         ax.plot(x, d.share.to_numpy(float), ms=3, lw=1.3, label=f'{t} · {g}' if many else t, **st)
         if bands: ax.fill_between(x, d.lo.to_numpy(float), d.hi.to_numpy(float), color=st['color'], alpha=0.12, lw=0)
@@ -320,7 +342,7 @@ def plot_topic_trends(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
 
 # %% ../nbs/30_trends.ipynb #f1a1f2d9
 def plot_small_multiples(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, ncols:int=2, sharey:bool=True,
-                         title:str|None=None, note:str|None=None):
+                         title:str|None=None, note:str|None=None) -> Figure:
     "One panel per topic, a line (with band) per group, the caption under the figure; returns the Figure"
     import matplotlib.pyplot as plt
     topics = list(topics or shares.topic.unique())
@@ -341,11 +363,11 @@ def plot_small_multiples(shares:pd.DataFrame, topics:Sequence[str]|None=None, *,
     return fig
 
 # %% ../nbs/30_trends.ipynb #d882dff4
-def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax=None,
-                      title:str|None=None, note:str|None=None):
+def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None,
+                      ax:Axes|None=None, title:str|None=None, note:str|None=None) -> Axes:
     "Stacked areas of topic shares over time for one group; returns the Axes"
     ax, freq = _axes(ax), shares.attrs.get('freq', 'Y')
-    df = shares[shares.group == (group or shares.group.iloc[0])]
+    df = shares[shares.group == (group := group or shares.group.iloc[0])]
     wide = df.pivot(index='period', columns='topic', values='share')[list(topics or df.topic.unique())]
     grid = _grid(wide.index.to_series(), freq)
     wide = wide.set_axis(wide.index.astype(int) if grid.dtype.kind == 'i' else wide.index.astype(str)).reindex(grid)
@@ -353,13 +375,13 @@ def plot_stacked_area(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, gr
                  colors=[s['color'] for s in _styles(wide.shape[1])])   # NaN (a period without papers) leaves a gap
     ax.legend(fontsize=8, frameon=False, loc='upper left')
     return _finish(ax, title or 'Topic mix over time', _XLABEL[freq], 'share of papers, stacked (%; topics overlap)',
-                   _caption(shares, note, False, _gaps(grid, df.period, freq)))
+                   _caption(shares, note, False, _gaps(grid, df.period, freq), group))
 
-def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax=None,
-                 title:str|None=None, note:str|None=None):
+def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:str|None=None, ax:Axes|None=None,
+                 title:str|None=None, note:str|None=None) -> Axes:
     "A topic by period heatmap of shares (%) for one group; returns the Axes"
     ax, freq = _axes(ax, figsize=(10, 0.45 * shares.topic.nunique() + 2)), shares.attrs.get('freq', 'Y')
-    df = shares[shares.group == (group or shares.group.iloc[0])]
+    df = shares[shares.group == (group := group or shares.group.iloc[0])]
     wide = df.pivot(index='topic', columns='period', values='share').loc[list(topics or df.topic.unique())] * 100
     grid = _grid(wide.columns.to_series(), freq)
     wide = wide.set_axis(wide.columns.astype(int) if grid.dtype.kind == 'i' else wide.columns.astype(str), axis=1)
@@ -370,7 +392,7 @@ def plot_heatmap(shares:pd.DataFrame, topics:Sequence[str]|None=None, *, group:s
     ax.set_xticks(range(0, len(wide.columns), step), [str(p) for p in wide.columns[::step]], rotation=45)
     ax.figure.colorbar(im, ax=ax, label='share of papers (%)')
     return _finish(ax, title or 'Share of papers by topic and period', _XLABEL[freq], 'topic',
-                   _caption(shares, note, False, _gaps(grid, df.period, freq)))
+                   _caption(shares, note, False, _gaps(grid, df.period, freq), group))
 
 # %% ../nbs/30_trends.ipynb #c8267ab7
 def emerging_topics(papers:pd.DataFrame, *, window:int=1, baseline:int|None=None, freq:str='Y', min_count:int=10,
@@ -461,15 +483,44 @@ DEFAULT_TOPICS = {
     'optimization': ['optimization', 'convex', 'gradient descent', 'sgd'],
 }
 
-def _read_any(path:Path) -> pd.DataFrame:
-    if path.suffix == '.parquet': return pd.read_parquet(path)
-    if path.suffix == '.jsonl': return pd.read_json(path, lines=True)
-    return read_conference_list(path)
+def read_papers(paths:Sequence[str|Path]) -> pd.DataFrame:
+    "Papers from files or folders: arXiv snapshot `.jsonl`/`.parquet`, or what `read_conference_list` reads"
+    def one(p:Path) -> pd.DataFrame:
+        if p.suffix == '.parquet': return pd.read_parquet(p)
+        if p.suffix == '.jsonl': return pd.read_json(p, lines=True)
+        try: return read_conference_list(p)
+        except ValueError as e: raise TrendsError(str(e)) from e
+    if not paths: raise TrendsError('no input: give Paper Copilot or arXiv snapshot files, or folders of them')
+    return pd.concat([one(Path(p)) for p in paths], ignore_index=True)
 
-def _parse_topics(specs:Sequence[str]) -> dict[str, list[str]]:
+def parse_topics(specs:Sequence[str]) -> dict[str, list[str]]:
+    "Topics from `NAME=rule,rule,...` strings (the CLI's `--topic`)"
     out = {}
     for s in specs:
-        if '=' not in s: raise TrendsError(f'--topic wants NAME=rule,rule,...: {s!r}')
-        name, rules = s.split('=', 1)
+        name, eq, rules = s.partition('=')
+        if not eq or not name.strip(): raise TrendsError(f'a topic is NAME=rule,rule,...: {s!r}')
         out[name.strip()] = [r.strip() for r in rules.split(',') if r.strip()]
     return out
+
+def between_years(papers:pd.DataFrame, since:int|None=None, until:int|None=None) -> pd.DataFrame:
+    "The papers whose year (from their date, or `year`) lies in `[since, until]`; either end may be open"
+    if since is None and until is None: return papers
+    y = paper_periods(papers, 'Y')
+    return papers[y.between(since or -9999, until or 9999).fillna(False).to_numpy(dtype=bool)]
+
+PLOTS = {'lines': 'plot_topic_trends', 'multiples': 'plot_small_multiples', 'area': 'plot_stacked_area',
+         'heatmap': 'plot_heatmap'}
+
+def save_trends(shares:pd.DataFrame, path:str|Path, *, kind:str='lines', title:str|None=None,
+                dpi:int=150) -> tuple[Path, Path]:
+    "Draw `shares` as `kind` (a key of `PLOTS`) into a PNG at `path` and write the CSV behind it beside it"
+    if kind not in PLOTS: raise TrendsError(f'unknown plot {kind!r}: one of {", ".join(PLOTS)}')
+    import matplotlib; matplotlib.use('Agg')        # a file, not a window: no display needed
+    import matplotlib.pyplot as plt
+    res = globals()[PLOTS[kind]](shares, title=title)
+    fig = res if hasattr(res, 'savefig') else res.figure
+    png = Path(path); csv = png.with_suffix('.csv')
+    buf = io.BytesIO(); fig.savefig(buf, dpi=dpi, format='png', bbox_inches='tight'); plt.close(fig)
+    atomic_write(png, buf.getvalue()); atomic_write(csv, shares.to_csv(index=False))
+    return png, csv
+

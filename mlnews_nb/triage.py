@@ -6,11 +6,11 @@
 from __future__ import annotations
 import html, json, re, uuid
 from collections import Counter
-from typing import Any, Sequence
-from urllib.parse import urlsplit
+from typing import Any, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 from fastcore.basics import patch
 from .core import ITEM_COLS, KIND_RANK, MLNewsError, sanitize_html, safe_url, to_utc, arxiv_id as _arxiv_id
+if TYPE_CHECKING: from mlnews_nb.store import Store
 
 # %% auto #0
 __all__ = ['CARD_CSS', 'ACTIONS', 'STATE_OPTIONS', 'KEYS', 'item_links', 'card_html', 'html_risks', 'queue_frame', 'work_queue',
@@ -165,7 +165,7 @@ def queue_frame(items:pd.DataFrame, ranking:Any=None) -> pd.DataFrame:
 _WORK_INFO = ['work', 'sources', 'state', 'status', 'what_changed', 'hn_points', 'reddit_score', 'hf_upvotes',
               'newsletter_mentions', 'venue', 'year', 'decision', 'buzz']
 
-def _learned(works:pd.DataFrame, store) -> pd.DataFrame|None:
+def _learned(works:pd.DataFrame, store:Store|None) -> pd.DataFrame|None:
     "`rank.rank` over the works when the store holds decisions or a profile (work, rank_score, why), else None"
     if store is None or works.empty: return None
     from mlnews_nb.rank import rank, get_profile
@@ -174,7 +174,7 @@ def _learned(works:pd.DataFrame, store) -> pd.DataFrame|None:
     r = rank(works, store, profile=prof or None)
     return pd.DataFrame({'work': r['work'], 'rank_score': r['score'].astype(float), 'why': r['why']})
 
-def work_queue(items:pd.DataFrame, store=None, ranking:Any=None) -> pd.DataFrame:
+def work_queue(items:pd.DataFrame, store:Store|None=None, ranking:Any=None) -> pd.DataFrame:
     ("One row per work (its best item, `work`, `members`, the work's sources, buzz, venue and decision state), in the "
      "learned order unless `ranking`")
     from mlnews_nb.works import seen_memory
@@ -240,16 +240,13 @@ def parse_tags(s:str|Sequence[str]|None) -> list[str]:
     parts = s.replace(';', ',').split(',') if isinstance(s, str) else list(s)
     return sorted({p.strip() for p in parts if p and p.strip()})
 
-_CHUNK = 5000   # keys per keyed store query: well under SQLite's limit on bound parameters (32,766)
-
-def triage_frame(df:pd.DataFrame, store=None) -> pd.DataFrame:
+def triage_frame(df:pd.DataFrame, store:Store|None=None) -> pd.DataFrame:
     ("Current state, note, tags and rating of each row of `df` (same order), from `df` when it has them, else by keyed "
      "store reads")
     t = df
     if 'state' not in df and store is not None and len(df):
-        keys = df['key'].tolist()
-        parts = [store.items(keys=keys[i:i + _CHUNK]) for i in range(0, len(keys), _CHUNK)]
-        got = pd.concat(parts, ignore_index=True).drop_duplicates('key').set_index('key')
+        # one keyed read: `Store.items` passes the keys as one JSON parameter, however many there are
+        got = store.items(keys=df['key'].tolist()).drop_duplicates('key').set_index('key')
         t = got.reindex(df['key'].to_numpy()).reset_index() if len(got) else df
     state = t['state'].fillna('new') if 'state' in t else pd.Series('new', index=t.index)
     return pd.DataFrame(dict(key=df['key'].to_numpy(), state=state.to_numpy(dtype=object),
@@ -282,8 +279,8 @@ _ALL = object()          # `state` not given: the queue opens on the undecided w
 
 class TriageQueue:
     "Pure triage logic over works and a store: filter, order, move, act, undo; resumes where the user stopped"
-    def __init__(self, items:pd.DataFrame, store, *, ranking:Any=None, add:bool=True, resume:bool=True, state:Any=_ALL,
-                 **filters):
+    def __init__(self, items:pd.DataFrame, store:Store|None, *, ranking:Any=None, add:bool=True, resume:bool=True,
+                 state:Any=_ALL, **filters):
         if add and store is not None and len(items) and 'state' not in items and 'work' not in items:
             store.add(items[ITEM_COLS])
         self.store, self.df = store, work_queue(items, store, ranking)
@@ -613,7 +610,7 @@ def more_like_this(self:TriageWidget) -> pd.DataFrame|None:
     return sim
 
 # %% ../nbs/20_triage.ipynb #e6b7bbd4
-def triage(items:pd.DataFrame|None, store, *, ranking:Any=None, keys:bool=True, images:bool=False,
+def triage(items:pd.DataFrame|None, store:Store, *, ranking:Any=None, keys:bool=True, images:bool=False,
            **filters) -> TriageWidget:
     ("The triage widget over `items` (fetched, `store.items(...)`, or None for everything in `store`), writing every "
      "decision to `store`")
