@@ -8,9 +8,10 @@ changed."""
 # %% ../nbs/15_works.ipynb #e5f71315
 from __future__ import annotations
 import re, unicodedata
-from typing import Any
+from typing import Any, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import ITEM_COLS, KIND_RANK, check_items, to_utc, link_key
+if TYPE_CHECKING: from mlnews_nb.store import Store   # for the annotations only: works does not need SQLite to load
 
 # %% auto #0
 __all__ = ['TITLE_THRESHOLD', 'WORK_COLS', 'SEEN_STATUS', 'NOT_ACCEPTED', 'title_pairs', 'link_works', 'what_is_new', 'as_works',
@@ -230,7 +231,7 @@ def _describe(r) -> str:
     return {'discussion': 'new discussion on', 'newsletter': 'mentioned in',
             'post': 'mentioned in'}.get(r.kind, 'new item from') + f' {r.source}'
 
-def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFrame:
+def what_is_new(works:pd.DataFrame, store:Store|None=None, *, since:Any=None) -> pd.DataFrame:
     "Works with `status` (new / update / unread) and `what_changed`; triaged works without news are dropped"
     works = works.copy()
     if store is None or works.empty: return works.assign(status='new', what_changed='')
@@ -260,17 +261,15 @@ def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFra
 # %% ../nbs/15_works.ipynb #ebf0368e
 SEEN_STATUS = ('new', 'update', 'decided')
 _NEWS_CHANGES = ('version', 'decision')
-_CHUNK = 5000    # keys per keyed store read, well under SQLite's bound-parameter limit
 
 def as_works(frame:pd.DataFrame) -> pd.DataFrame:
     "One row per work from any frame: `link_works` output as it is, items or store rows linked"
     return frame if 'work' in frame else link_works(frame)
 
-def _store_rows(store, keys) -> pd.DataFrame|None:
-    "Store rows (with triage) of `keys`, read in chunks"
+def _store_rows(store:Store|None, keys) -> pd.DataFrame|None:
+    "Store rows (with triage) of `keys`: one keyed read, the store takes any number of keys in one parameter"
     keys = list(dict.fromkeys(k for k in keys if isinstance(k, str)))
-    if store is None or not keys: return None
-    return pd.concat([store.items(keys=keys[i:i + _CHUNK]) for i in range(0, len(keys), _CHUNK)], ignore_index=True)
+    return store.items(keys=keys) if store is not None and keys else None
 
 def _plural(n, word:str) -> str:
     "'1 point', '2 points'"
@@ -295,11 +294,11 @@ def _key_line(k:str) -> str:
     "What an unstored member key says when only the key is known (a works frame whose items are not in the store)"
     return {'hn': 'new discussion on Hacker News', 'reddit': 'new discussion on Reddit'}.get(k.split(':')[0], '')
 
-def reported(store) -> dict:
+def reported(store:Store|None) -> dict:
     "When each decided work's update was last shown (work -> ISO time), kept in the store"
     return (store.get_state('works', 'reported') or {}) if store is not None else {}
 
-def mark_reported(store, works:pd.DataFrame) -> int:
+def mark_reported(store:Store|None, works:pd.DataFrame) -> int:
     "Remember that the `update` rows of `works` were shown, so the same change never comes back; returns how many"
     if store is None or works is None or 'status' not in works: return 0
     up = works.work[works.status == 'update'].tolist()
@@ -319,7 +318,7 @@ def _decisions(own:pd.DataFrame, st:pd.DataFrame|None) -> pd.DataFrame:
     d = own.merge(t, left_on='k', right_on='key').sort_values('state_at', na_position='first')
     return d.groupby('work').agg(state=('state', 'last'), decided_at=('state_at', 'max'))
 
-def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> pd.DataFrame:
+def seen_memory(frame:pd.DataFrame, store:Store|None=None, *, keep_decided:bool=False) -> pd.DataFrame:
     ("Works of `frame` with `state`, `status` (new / update / decided) and `what_changed`; decided works without news "
      "dropped unless `keep_decided`")
     w = as_works(frame).drop(columns=['state', 'status', 'what_changed', 'decided_at'],
