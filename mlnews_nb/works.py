@@ -230,10 +230,11 @@ def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     w['sources'] = _lists(src.comp.to_numpy(), src.source.to_numpy(dtype=object)).reindex(w.index)
     mem = items[['comp', 'key']].drop_duplicates()
     w['items'] = _lists(mem.comp.to_numpy(), mem.key.to_numpy(dtype=object)).reindex(w.index)
-    paper = items.kind == 'paper'
-    pk = pd.MultiIndex.from_arrays([items.comp[paper], items.key[paper]])
-    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~pd.MultiIndex.from_arrays([allrows.comp,
-                                                                                      allrows.key]).isin(pk)]
+    # (component, key) pairs as one int64 each (the key factorized once): a sorted `isin`, not two MultiIndexes
+    kc = pd.factorize(allrows.key)[0].astype(np.int64)
+    pair = allrows.comp.to_numpy(np.int64) * (int(kc.max()) + 2) + kc + 1
+    pk = pair[:len(items)][(items.kind == 'paper').to_numpy()]   # allrows starts with the items themselves
+    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~np.isin(pair, pk)]
     ment = ment[['comp', 'key']].drop_duplicates()
     w['mentions'] = _lists(ment.comp.to_numpy(), ment.key.to_numpy(dtype=object)).reindex(w.index)
     w['mentions'] = [m if isinstance(m, list) else [] for m in w.mentions]
