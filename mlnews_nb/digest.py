@@ -218,7 +218,9 @@ def weekly(store:Store, *, fetch:Callable|None=None, sources:list|None=None, out
     t0 = pd.Timestamp.now(tz='UTC')
     items, health = _fetch(fetch, sources, since, store, progress)
     health = _say_store(health)
-    if items is not None and len(items): store.add(items)
+    # the default fetch (`fetch_all(store=store)`) has stored its items already: adding them again only re-reads and
+    # compares 5,000 rows; a `fetch` of the caller's may not store, so its items are added here
+    if fetch is not None and items is not None and len(items): store.add(items)
     seen = _window(store, since, items)
     works = seen_memory(seen, store, keep_decided=True)
     if profile is None and (p := store.get_state('profile', 'default')): profile = Profile(**p)

@@ -7,10 +7,11 @@ changed."""
 
 # %% ../nbs/15_works.ipynb #e5f71315
 from __future__ import annotations
-import re, unicodedata
-from typing import Any
+import gc, re, unicodedata
+from typing import Any, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import ITEM_COLS, KIND_RANK, check_items, to_utc, link_key
+if TYPE_CHECKING: from mlnews_nb.store import Store   # for the annotations only: works does not need SQLite to load
 
 # %% auto #0
 __all__ = ['TITLE_THRESHOLD', 'WORK_COLS', 'SEEN_STATUS', 'NOT_ACCEPTED', 'title_pairs', 'link_works', 'what_is_new', 'as_works',
@@ -55,12 +56,17 @@ def _surnames(authors) -> frozenset:
     return frozenset(out)
 
 _LATEX, _PUNCT = re.compile(r'\\[a-zA-Z]+\{([^}]*)\}'), re.compile(r'[^\w\s]|_')
+# `_PUNCT` for an ASCII title, as a translation table (every character but a letter or digit becomes a space): one C
+# pass instead of a regex with a match per space and mark, half the time of a 100k-title week
+_ASCII_WORD = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
 
 def _norm_titles(s:pd.Series) -> pd.Series:
     ("`core.norm_title` of each title, once per distinct title in one Python call (pandas' regex replace falls back to "
      "a Python call per value and per pass for Unicode classes)")
     codes, uniq = pd.factorize(s.fillna(''))
-    out = [' '.join(_PUNCT.sub(' ', (_LATEX.sub(r'\1', t) if '\\' in t else t).lower()).split()) for t in uniq]
+    out = [b' '.join(t.encode().lower().translate(_ASCII_WORD).split()).decode() if t.isascii()
+           else ' '.join(_PUNCT.sub(' ', t.lower()).split())
+           for t in ((_LATEX.sub(r'\1', t) if '\\' in t else t) for t in uniq.tolist())]
     return pd.Series(np.array(out + [''], dtype=object)[codes], index=s.index, dtype=object)
 
 def _argsort_text(a:np.ndarray) -> np.ndarray:
@@ -73,12 +79,21 @@ def _unique(a:np.ndarray) -> np.ndarray:
     s = np.sort(a, axis=None)
     return s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
 
+def _digit_runs(t:np.ndarray) -> np.ndarray:
+    "The digit runs of each title as one string ('v2 in 10 days' -> '2 10')"
+    try:   # Arrow's regex in C++ over the titles at once: a fifth of the time of a `findall` per title
+        import pyarrow as pa, pyarrow.compute as pc
+        runs = pc.utf8_trim(pc.replace_substring_regex(pa.array(t, pa.large_string()), r'\P{Nd}+', ' '), ' ')
+        return runs.to_numpy(zero_copy_only=False).astype(object)
+    except ImportError:
+        return np.array([' '.join(_DIGITS.findall(x)) for x in t] + [''], dtype=object)[:len(t)]
+
 def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_WINDOW) -> np.ndarray:
     "Row pairs (i, j) of papers that are the same work by title: ratio >= threshold, same numbers, a shared author"
     from rapidfuzz import process, fuzz
     rows = np.flatnonzero((items.kind == 'paper').to_numpy())
     t = _norm_titles(items.title.iloc[rows])
-    ok = (t.str.count(' ') >= 2).to_numpy(); rows, t = rows[ok], t[ok].to_numpy(dtype=object)
+    ok = np.array([x.count(' ') >= 2 for x in t.tolist()], bool); rows, t = rows[ok], t[ok].to_numpy(dtype=object)
     cand = []
     for keys in (t, np.array([s[::-1] for s in t], dtype=object)):
         o = _argsort_text(keys); ts = t[o]
@@ -96,9 +111,9 @@ def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_W
     # the same numbers in both titles (compared only where the titles differ)
     ta, tb = t[c[:, 0]], t[c[:, 1]]
     d = np.flatnonzero(ta != tb)
-    dg = {i: _DIGITS.findall(t[i]) for i in _unique(c[d]).tolist()}
+    u2 = _unique(c[d]); dg = _digit_runs(t[u2])   # by position in u2 (sorted)
     same_nums = np.ones(len(c), bool)
-    same_nums[d] = [dg[a] == dg[b] for a, b in c[d].tolist()]
+    same_nums[d] = dg[np.searchsorted(u2, c[d, 0])] == dg[np.searchsorted(u2, c[d, 1])]
     c = c[same_nums]
     auth, sn = items.authors.to_numpy(), {}
     def sur(i): return sn[i] if i in sn else sn.setdefault(i, _surnames(auth[rows[i]]))
@@ -175,9 +190,20 @@ def _first(df:pd.DataFrame, by:list[str]) -> np.ndarray:
     return df[['comp', *by]].reset_index(drop=True).sort_values(['comp', *by],
                                                                 kind='stable').drop_duplicates('comp').index.to_numpy()
 
+class _NoGC:
+    "Python's cycle collector paused for a block (and resumed only if it was running)"
+    def __enter__(self): self.was = gc.isenabled(); gc.disable()
+    def __exit__(self, *exc):
+        if self.was: gc.enable()
+
 def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataFrame:
     ("One row per work: its best title and abstract, sources, member items, mentions, buzz, first seen, venue and "
      "decision")
+    # linking makes millions of small lists and strings and no reference cycles: the cycle collector's passes over
+    # them cost a sixth of a 200k-item link (1 s CPU), for nothing to collect
+    with _NoGC(): return _link_works(items, threshold)
+
+def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     items = check_items(_contract(items)).reset_index(drop=True)
     if items.empty: return pd.DataFrame({c: pd.Series([], dtype=object) for c in WORK_COLS})
     ids = _identifiers(items)
@@ -187,7 +213,9 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
     items['_kr'] = items.kind.map(KIND_RANK).fillna(9) - abs_page * 0.5
     items['_seen'] = items.published.fillna(items.fetched_at)
     show = ['title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'categories', 'keywords']
-    w = items[['comp', *show]].iloc[_first(items, ['_kr', '_seen'])].set_index('comp').sort_index()
+    # `_first` gives the rows in component order: one take of the text columns, no sort after it
+    w = items[['comp', *show]].iloc[_first(items, ['_kr', '_seen'])].set_index('comp')
+    if not w.index.is_monotonic_increasing: w = w.sort_index()
     w.insert(0, 'work', _work_key(items, ids, comp).reindex(w.index))
     ven = items.loc[items.venue.notna(), ['comp', 'venue', 'year',
                                           'decision']].assign(_d=lambda d: d.decision.map(_DEC_RANK).fillna(8),
@@ -202,10 +230,11 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
     w['sources'] = _lists(src.comp.to_numpy(), src.source.to_numpy(dtype=object)).reindex(w.index)
     mem = items[['comp', 'key']].drop_duplicates()
     w['items'] = _lists(mem.comp.to_numpy(), mem.key.to_numpy(dtype=object)).reindex(w.index)
-    paper = items.kind == 'paper'
-    pk = pd.MultiIndex.from_arrays([items.comp[paper], items.key[paper]])
-    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~pd.MultiIndex.from_arrays([allrows.comp,
-                                                                                      allrows.key]).isin(pk)]
+    # (component, key) pairs as one int64 each (the key factorized once): a sorted `isin`, not two MultiIndexes
+    kc = pd.factorize(allrows.key)[0].astype(np.int64)
+    pair = allrows.comp.to_numpy(np.int64) * (int(kc.max()) + 2) + kc + 1
+    pk = pair[:len(items)][(items.kind == 'paper').to_numpy()]   # allrows starts with the items themselves
+    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~np.isin(pair, pk)]
     ment = ment[['comp', 'key']].drop_duplicates()
     w['mentions'] = _lists(ment.comp.to_numpy(), ment.key.to_numpy(dtype=object)).reindex(w.index)
     w['mentions'] = [m if isinstance(m, list) else [] for m in w.mentions]
@@ -230,7 +259,7 @@ def _describe(r) -> str:
     return {'discussion': 'new discussion on', 'newsletter': 'mentioned in',
             'post': 'mentioned in'}.get(r.kind, 'new item from') + f' {r.source}'
 
-def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFrame:
+def what_is_new(works:pd.DataFrame, store:Store|None=None, *, since:Any=None) -> pd.DataFrame:
     "Works with `status` (new / update / unread) and `what_changed`; triaged works without news are dropped"
     works = works.copy()
     if store is None or works.empty: return works.assign(status='new', what_changed='')
@@ -260,17 +289,15 @@ def what_is_new(works:pd.DataFrame, store=None, *, since:Any=None) -> pd.DataFra
 # %% ../nbs/15_works.ipynb #ebf0368e
 SEEN_STATUS = ('new', 'update', 'decided')
 _NEWS_CHANGES = ('version', 'decision')
-_CHUNK = 5000    # keys per keyed store read, well under SQLite's bound-parameter limit
 
 def as_works(frame:pd.DataFrame) -> pd.DataFrame:
     "One row per work from any frame: `link_works` output as it is, items or store rows linked"
     return frame if 'work' in frame else link_works(frame)
 
-def _store_rows(store, keys) -> pd.DataFrame|None:
-    "Store rows (with triage) of `keys`, read in chunks"
+def _store_rows(store:Store|None, keys) -> pd.DataFrame|None:
+    "Store rows (with triage) of `keys`: one keyed read, the store takes any number of keys in one parameter"
     keys = list(dict.fromkeys(k for k in keys if isinstance(k, str)))
-    if store is None or not keys: return None
-    return pd.concat([store.items(keys=keys[i:i + _CHUNK]) for i in range(0, len(keys), _CHUNK)], ignore_index=True)
+    return store.items(keys=keys) if store is not None and keys else None
 
 def _plural(n, word:str) -> str:
     "'1 point', '2 points'"
@@ -295,11 +322,11 @@ def _key_line(k:str) -> str:
     "What an unstored member key says when only the key is known (a works frame whose items are not in the store)"
     return {'hn': 'new discussion on Hacker News', 'reddit': 'new discussion on Reddit'}.get(k.split(':')[0], '')
 
-def reported(store) -> dict:
+def reported(store:Store|None) -> dict:
     "When each decided work's update was last shown (work -> ISO time), kept in the store"
     return (store.get_state('works', 'reported') or {}) if store is not None else {}
 
-def mark_reported(store, works:pd.DataFrame) -> int:
+def mark_reported(store:Store|None, works:pd.DataFrame) -> int:
     "Remember that the `update` rows of `works` were shown, so the same change never comes back; returns how many"
     if store is None or works is None or 'status' not in works: return 0
     up = works.work[works.status == 'update'].tolist()
@@ -319,7 +346,7 @@ def _decisions(own:pd.DataFrame, st:pd.DataFrame|None) -> pd.DataFrame:
     d = own.merge(t, left_on='k', right_on='key').sort_values('state_at', na_position='first')
     return d.groupby('work').agg(state=('state', 'last'), decided_at=('state_at', 'max'))
 
-def seen_memory(frame:pd.DataFrame, store=None, *, keep_decided:bool=False) -> pd.DataFrame:
+def seen_memory(frame:pd.DataFrame, store:Store|None=None, *, keep_decided:bool=False) -> pd.DataFrame:
     ("Works of `frame` with `state`, `status` (new / update / decided) and `what_changed`; decided works without news "
      "dropped unless `keep_decided`")
     w = as_works(frame).drop(columns=['state', 'status', 'what_changed', 'decided_at'],
