@@ -217,8 +217,8 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
               changed_at=CASE WHEN {_CHANGE} IS NOT NULL THEN excluded.last_seen ELSE items.changed_at END""",
             [r + (now, now) for r in rows])
         new = len(rows) - before
-        ch = pd.read_sql_query('SELECT source, key, title, change FROM items WHERE key IN (SELECT value FROM json_each(?)) '
-                               'AND changed_at=?', db, params=(keys, now))
+        ch = pd.read_sql_query('SELECT source, key, title, change FROM items '
+                               'WHERE key IN (SELECT value FROM json_each(?)) AND changed_at=?', db, params=(keys, now))
     return AddResult(new=new, updated=len(ch), unchanged=len(items)-new-len(ch), changes=ch)
 
 # %% ../nbs/10_store.ipynb #70803a47
