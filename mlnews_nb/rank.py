@@ -251,7 +251,8 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
         if 'items' in base:
             und &= ~base['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
     iu = np.flatnonzero(und)                # a sample of the undecided rows: the weak negatives
-    if len(iu) > WEAK_NEGATIVES: iu = iu[np.sort(np.random.default_rng(0).choice(len(iu), WEAK_NEGATIVES, replace=False))]
+    if len(iu) > WEAK_NEGATIVES:
+        iu = iu[np.sort(np.random.default_rng(0).choice(len(iu), WEAK_NEGATIVES, replace=False))]
     q = _query(vocab, profile.keywords) if profile else None
     cols = _frequent(X, MODEL_FEATURES)     # the model learns on the window's most frequent grams only
     import scipy.sparse as sp           # rows normalized again over the columns kept, as with a vocabulary of `k` grams
