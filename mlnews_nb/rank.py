@@ -6,13 +6,12 @@ and the weekly job that use it are `digest`'s."""
 
 # %% ../nbs/16_rank.ipynb #b734f68d
 from __future__ import annotations
-import argparse, re, sys
+import re
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
-from .core import atomic_write, FAULTS
+if TYPE_CHECKING: from mlnews_nb.store import Store   # for the annotations only
 from .works import link_works, what_is_new
 
 # %% auto #0
@@ -176,7 +175,7 @@ def _text(df:pd.DataFrame) -> list[str]:
     return (t + ' . ' + t + ' . ' + df.summary.fillna('').astype(str) + ' . ' + lst('keywords') + ' . '
             + lst('categories')).tolist()
 
-def labels(store) -> pd.DataFrame:
+def labels(store:Store) -> pd.DataFrame:
     "One labelled row per decided key: the item text and `y` (1 saved/read/rated 4-5, 0 skipped/rated 1-2)"
     df = store.decided()
     df = df.drop_duplicates('key').reset_index(drop=True)
@@ -308,8 +307,8 @@ def _no_gc(f):
     return g
 
 @_no_gc
-def rank(items:pd.DataFrame, store=None, *, profile:Profile|None=None, model:Model|None=None, explain:bool|int=True,
-         prior_weight:float=1.0, exclude:str='down', code_only:bool=False) -> pd.DataFrame:
+def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None, model:Model|None=None,
+         explain:bool|int=True, prior_weight:float=1.0, exclude:str='down', code_only:bool=False) -> pd.DataFrame:
     "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (keywords, terms, nearest save)"
     df = items.reset_index(drop=True).copy()
     if code_only: df = df[has_code(df).to_numpy()].reset_index(drop=True)
@@ -406,7 +405,7 @@ def _find(work:str, frames:Sequence[pd.DataFrame]) -> pd.Series:
         if m.any(): return f[m.to_numpy()].iloc[0]
     raise MLNewsError(f'no work {work!r} in the items or the store (a key such as arxiv:2401.01234 or url:https://...)')
 
-def similar(work:str|pd.Series|dict, items:pd.DataFrame, store=None, *, k:int=10) -> pd.DataFrame:
+def similar(work:str|pd.Series|dict, items:pd.DataFrame, store:Store|None=None, *, k:int=10) -> pd.DataFrame:
     "The `k` works nearest to `work` (TF-IDF cosine) in `items` (where='window') and in `store` (where='store')"
     store_items = store.items() if store is not None else None
     row = _find(work, [items, store_items]) if isinstance(work, str) else pd.Series(work)
@@ -448,12 +447,12 @@ def top(items:pd.DataFrame, *, k:int=20, since:Any=None) -> pd.DataFrame:
 # %% ../nbs/16_rank.ipynb #bc1e6def
 _PROFILE_FIELDS = ('keywords', 'categories', 'authors', 'exclude')
 
-def get_profile(store) -> Profile:
+def get_profile(store:Store) -> Profile:
     "The profile kept in the store (empty when none was set)"
     p = store.get_state('profile', 'default') or {}
     return Profile(**{k: v for k, v in p.items() if k in _PROFILE_FIELDS})
 
-def set_profile(store, *, keywords:Sequence[str]|None=None, categories:Sequence[str]|None=None,
+def set_profile(store:Store, *, keywords:Sequence[str]|None=None, categories:Sequence[str]|None=None,
                 authors:Sequence[str]|None=None,
                 exclude:Sequence[str]|None=None) -> Profile:
     "Keep the given fields of the profile in the store (the others stay as they were)"

@@ -57,11 +57,7 @@ def test_user_dir_comes_from_core():
     hits = [m for m in MODULES if re.search(r'\bnet\.user_dir\b', (PKG/f'{m}.py').read_text(encoding='utf-8'))]
     assert not hits, hits
 
-UNTYPED_ELSEWHERE = {'rank'}   # owned by other work in progress (their store parameters are typed there)
-
-@pytest.mark.parametrize('m', [pytest.param(m, marks=pytest.mark.xfail(reason='typed by the ranking and speed work',
-                                                                        strict=False))
-                               if m in UNTYPED_ELSEWHERE else m for m in MODULES])
+@pytest.mark.parametrize('m', MODULES)
 def test_store_parameters_are_typed(m):
     bad = []
     for n in ast.walk(_tree(m)):
