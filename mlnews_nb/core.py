@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #2e081268
 from __future__ import annotations
-import os, re, html, logging
+import contextlib, os, re, html, logging
 from functools import lru_cache
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -19,7 +19,7 @@ __all__ = ['logger', 'HEALTH_STATUSES', 'FAULTS', 'ITEM_DTYPES', 'ITEM_COLS', 'L
            'empty_items', 'to_utc', 'parse_since', 'arxiv_id', 'arxiv_version', 'canonical_url', 'safe_url',
            'md_escape', 'md_link', 'normalize_doi', 'bound_key', 'item_key', 'norm_title', 'link_key', 'html_to_text',
            'clean_text', 'bound_title', 'utc_series', 'to_items', 'check_items', 'sanitize_html', 'user_dir',
-           'atomic_write', 'format_table']
+           'atomic_write', 'gc_paused', 'format_table']
 
 # %% ../nbs/00_core.ipynb #275b4b2b
 logger = logging.getLogger('mlnews_nb')
@@ -490,6 +490,16 @@ def atomic_write(path:str|Path, data:str|bytes, encoding:str='utf-8') -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
     return path
+
+# %% ../nbs/00_core.ipynb #a5bb99b4
+@contextlib.contextmanager
+def gc_paused():
+    "Pause Python's cycle collector for a block (`with`) or a function (decorator); resume it only if it was running"
+    import gc
+    was = gc.isenabled(); gc.disable()
+    try: yield
+    finally:
+        if was: gc.enable()
 
 # %% ../nbs/00_core.ipynb #a2ce4daf
 def format_table(df:pd.DataFrame|None, max_col:int=60) -> str:

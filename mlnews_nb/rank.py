@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 if TYPE_CHECKING: from mlnews_nb.store import Store   # for the annotations only
+from .core import gc_paused
 from .works import link_works, what_is_new
 
 # %% auto #0
@@ -295,18 +296,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
-def _no_gc(f):
-    "Run `f` with the cyclic garbage collector paused: ranking makes no cycles; at 50k rows its passes cost a second"
-    import functools, gc
-    @functools.wraps(f)
-    def g(*a, **k):
-        on = gc.isenabled(); gc.disable()
-        try: return f(*a, **k)
-        finally:
-            if on: gc.enable()
-    return g
-
-@_no_gc
+@gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
 def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None, model:Model|None=None,
          explain:bool|int=True, prior_weight:float=1.0, exclude:str='down', code_only:bool=False) -> pd.DataFrame:
     "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (keywords, terms, nearest save)"

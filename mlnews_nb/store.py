@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 import numpy as np, pandas as pd
 from fastcore.basics import patch
-from .core import ITEM_COLS, ITEM_DTYPES, LIST_COLS, KIND_RANK, check_items, StoreError, to_utc, parse_since, user_dir
+from .core import (ITEM_COLS, ITEM_DTYPES, LIST_COLS, KIND_RANK, check_items, StoreError, to_utc,
+                            parse_since, user_dir, gc_paused)
 
 # %% auto #0
 __all__ = ['STATES', 'SCHEMA_VERSION', 'MIGRATIONS', 'SEP', 'TRIAGE_COLS', 'Store', 'AddResult']
@@ -138,17 +139,6 @@ def _migrate(self:Store):
 
 
 # %% ../nbs/10_store.ipynb #f42273f9
-import contextlib, gc
-
-@contextlib.contextmanager
-def _gc_paused():
-    ("Pause the cycle collector while a read builds millions of objects (tuples, strings, lists) it would rescan again "
-     "and again")
-    was = gc.isenabled(); gc.disable()
-    try: yield
-    finally:
-        if was: gc.enable()
-
 @dataclass
 class AddResult:
     "What an `add` did: rows new to the store, rows that changed, rows seen before unchanged"
@@ -201,14 +191,14 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
     items = check_items(items)
     if items.empty: return AddResult()
     items = items.drop_duplicates(['source', 'key'], keep='last')
-    with _gc_paused(): now, rows = _now(), _to_rows(items)
+    with gc_paused(): now, rows = _now(), _to_rows(items)
     cols = ', '.join(ITEM_COLS); ph = ', '.join('?'*len(ITEM_COLS))
     upd = ', '.join(f'{c}=excluded.{c}' for c in ITEM_COLS if c not in ('source', 'key'))
     # the batch's keys, one parameter: what was there before and what changed are read through the key index, so the
     # cost grows with the batch, not with the store (a `count(*)` or a scan for `changed_at` reads every row)
     keys = json.dumps(items.key.unique().tolist(), ensure_ascii=False)
     pairs = set(zip(items.source.tolist(), items.key.tolist()))
-    with self._tx() as db, _gc_paused():
+    with self._tx() as db, gc_paused():
         had = db.execute('SELECT source, key FROM items WHERE key IN (SELECT value FROM json_each(?))', (keys,))
         before = sum(p in pairs for p in had)
         db.executemany(f"""INSERT INTO items ({cols}, first_seen, last_seen) VALUES ({ph}, ?, ?)
@@ -290,8 +280,8 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     sql = f"""SELECT i.*, t.state, t.note, t.tags, t.rating, t.state_at FROM items i LEFT JOIN triage t ON t.key = i.key
               {'WHERE ' + ' AND '.join(where) if where else ''}"""
     # sorted here, after the types are set, not by SQLite: a sort in SQL builds a temporary b-tree of whole rows
-    with self.lock, _gc_paused(): df = _read(self.db, sql, params)
-    with _gc_paused(): return _newest_first(_from_sql(df))
+    with self.lock, gc_paused(): df = _read(self.db, sql, params)
+    with gc_paused(): return _newest_first(_from_sql(df))
 
 _since = parse_since   # one since-grammar for the package: core's
 

@@ -7,10 +7,10 @@ changed."""
 
 # %% ../nbs/15_works.ipynb #e5f71315
 from __future__ import annotations
-import gc, re, unicodedata
+import re, unicodedata
 from typing import Any, TYPE_CHECKING
 import numpy as np, pandas as pd
-from .core import ITEM_COLS, KIND_RANK, check_items, to_utc, link_key
+from .core import ITEM_COLS, KIND_RANK, check_items, to_utc, link_key, gc_paused
 if TYPE_CHECKING: from mlnews_nb.store import Store   # for the annotations only: works does not need SQLite to load
 
 # %% auto #0
@@ -190,18 +190,12 @@ def _first(df:pd.DataFrame, by:list[str]) -> np.ndarray:
     return df[['comp', *by]].reset_index(drop=True).sort_values(['comp', *by],
                                                                 kind='stable').drop_duplicates('comp').index.to_numpy()
 
-class _NoGC:
-    "Python's cycle collector paused for a block (and resumed only if it was running)"
-    def __enter__(self): self.was = gc.isenabled(); gc.disable()
-    def __exit__(self, *exc):
-        if self.was: gc.enable()
-
 def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataFrame:
     ("One row per work: its best title and abstract, sources, member items, mentions, buzz, first seen, venue and "
      "decision")
     # linking makes millions of small lists and strings and no reference cycles: the cycle collector's passes over
     # them cost a sixth of a 200k-item link (1 s CPU), for nothing to collect
-    with _NoGC(): return _link_works(items, threshold)
+    with gc_paused(): return _link_works(items, threshold)
 
 def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     items = check_items(_contract(items)).reset_index(drop=True)
