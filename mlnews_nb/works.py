@@ -26,20 +26,36 @@ def _url_keys(url:pd.Series) -> np.ndarray:
     keys = np.array([link_key(u) for u in uniq] + [None], dtype=object)
     return keys[codes]          # code -1 (no URL) picks the trailing None
 
+def _lens(lists:pd.Series) -> np.ndarray:
+    "The length of each list (-1 for a missing value), as `Series.str.len` gives it"
+    return np.fromiter((len(l) if hasattr(l, '__len__') else -1 for l in lists.tolist()), np.int64, len(lists))
+
+def _edges(items:pd.DataFrame, kind:np.ndarray, nlinks:np.ndarray) -> tuple:
+    ("The identity edges (row, code) and the mention links (row, code), the codes from one factorization of every "
+     "identifier string, and those strings")
+    n = np.arange(len(items)); s = lambda v: pd.Series(v, dtype='str')
+    paperish = kind != 'discussion'
+    ax, doi, uk = 'arxiv:' + items.arxiv_id, 'doi:' + items.doi, _url_keys(items.url)
+    hasax = ax.notna().to_numpy()
+    # the arxiv_id column wins
+    isax = np.array([isinstance(u, str) and u.startswith('arxiv:') for u in uk]) if len(uk) else np.zeros(0, bool)
+    ukm = pd.notna(uk) & ~(hasax & isax) & paperish
+    axm, doim = hasax & paperish, doi.notna().to_numpy() & paperish
+    single = (kind == 'discussion') & (nlinks == 1)
+    lt = items.links_to.to_numpy()
+    multi = np.flatnonzero((kind != 'paper') & ~single & (nlinks > 0))
+    ml = [(r, x) for r in multi.tolist() for x in lt[r] if isinstance(x, str)]
+    pieces = [(n, items.key), (n[axm], ax[axm]), (n[doim], doi[doim]), (n[ukm], s(uk[ukm])),
+              (n[single], s([l[0] for l in lt[single]])), (np.array([r for r, _ in ml], np.int64), s([x for _, x in ml]))]
+    codes, uniq = pd.factorize(pd.concat([p for _, p in pieces], ignore_index=True).astype('str'))
+    rows = np.concatenate([r for r, _ in pieces]); k = len(rows) - len(ml); ok = codes >= 0
+    return rows[:k][ok[:k]], codes[:k][ok[:k]], rows[k:][ok[k:]], codes[k:][ok[k:]], uniq
+
 def _identifiers(items:pd.DataFrame) -> pd.DataFrame:
     "One row per (item row, identifier) for the identity edges"
-    n = np.arange(len(items))
-    parts = [pd.DataFrame({'row': n, 'ident': items.key.to_numpy()})]
-    paperish = (items.kind != 'discussion').to_numpy()
-    ax = ('arxiv:' + items.arxiv_id).to_numpy(dtype=object); uk = _url_keys(items.url)
-    # the arxiv_id column wins
-    uk[pd.notna(ax) & pd.Series(uk, dtype=object).str.startswith('arxiv:', na=False).to_numpy()] = None
-    for s in (ax, ('doi:' + items.doi).to_numpy(dtype=object), uk):
-        m = pd.notna(s) & paperish
-        parts.append(pd.DataFrame({'row': n[m], 'ident': s[m]}))
-    single = (items.kind == 'discussion').to_numpy() & (items.links_to.str.len() == 1).to_numpy()
-    parts.append(pd.DataFrame({'row': n[single], 'ident': [l[0] for l in items.links_to[single]]}))
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
+    kind = items.kind.to_numpy(dtype=object)
+    rows, codes, _, _, uniq = _edges(items, kind, _lens(items.links_to))
+    return pd.DataFrame({'row': rows, 'ident': np.asarray(uniq, dtype=object)[codes]}).drop_duplicates()
 
 # %% ../nbs/15_works.ipynb #062ccf5b
 TITLE_THRESHOLD = 97
@@ -132,23 +148,28 @@ WORK_COLS = ['work', 'title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', '
              'keywords', 'sources', 'items', 'mentions', 'n_items', 'hn_points', 'reddit_score', 'hf_upvotes',
              'newsletter_mentions', 'buzz', 'first_seen']
 
-def _components(items:pd.DataFrame, ids:pd.DataFrame, pairs:np.ndarray) -> np.ndarray:
-    "Connected components over item rows, identifier nodes and title pairs"
+def _components(n:int, rows:np.ndarray, codes:np.ndarray, pairs:np.ndarray) -> np.ndarray:
+    ("Connected components over item rows, identifier nodes and title pairs, numbered in the order of their first "
+     "row")
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
-    n = len(items); codes, uniq = pd.factorize(ids.ident)
-    a = np.concatenate([ids.row.to_numpy(), pairs[:, 0]]); b = np.concatenate([codes + n, pairs[:, 1]])
-    g = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(n + len(uniq),) * 2)
+    a = np.concatenate([rows, pairs[:, 0]]); b = np.concatenate([codes + n, pairs[:, 1]])
+    m = n + (int(codes.max()) + 1 if len(codes) else 0)
+    g = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(m, m))
     return connected_components(g, directed=False)[1][:n]
 
-def _work_key(items:pd.DataFrame, ids:pd.DataFrame, comp:np.ndarray) -> pd.Series:
-    "The preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its best item"
-    d = ids.assign(comp=comp[ids.row.to_numpy()],
-                   kr=items.kind.map(KIND_RANK).fillna(9).to_numpy()[ids.row.to_numpy()])
-    # as pandas' text type once: four prefix tests in Arrow's C++ instead of a Python call per identifier each
-    st = d.ident.astype('str').str.startswith
-    d['p'] = np.select([st(f'{k}:').to_numpy(bool) for k in _PRIO], list(_PRIO.values()), 3)
-    return d.sort_values(['comp', 'p', 'kr', 'ident']).drop_duplicates('comp').set_index('comp').ident
+def _work_key(comp:np.ndarray, rows:np.ndarray, codes:np.ndarray, uniq:pd.Index, kr:np.ndarray) -> np.ndarray:
+    ("The code of the preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its "
+     "best item (ties by text)")
+    # prefix tests and the text order on the distinct identifiers only (Arrow's C++), then one int64 sort
+    p = np.select([np.asarray(uniq.str.startswith(f'{k}:'), bool) for k in _PRIO], list(_PRIO.values()), 3)
+    rank = np.empty(len(uniq), np.int64); rank[uniq.argsort()] = np.arange(len(uniq))
+    c = comp[rows]; m = len(uniq) + 1
+    key = ((c.astype(np.int64) * 4 + p[codes]) * 16 + kr[rows]) * m + rank[codes]
+    o = np.argsort(key); c = c[o]
+    first = o[np.r_[True, c[1:] != c[:-1]]]
+    out = np.empty(int(comp.max()) + 1, np.int64); out[comp[rows[first]]] = codes[first]
+    return out
 
 # %% ../nbs/15_works.ipynb #e9def693
 def _buzz(items:pd.DataFrame) -> pd.DataFrame:
@@ -162,33 +183,36 @@ def _buzz(items:pd.DataFrame) -> pd.DataFrame:
                          'hf_upvotes': sc.where(hf, 0),
                          'newsletter_mentions': (items.kind == 'newsletter').astype('int64')})
 
-def _mentions(items:pd.DataFrame, ids:pd.DataFrame, comp:np.ndarray) -> pd.DataFrame:
-    "(comp, mentioning row) for newsletters, posts and multi-link threads that link a work they are not part of"
-    multi = (items.kind != 'paper') & ~((items.kind == 'discussion') & (items.links_to.str.len() == 1))
-    src = items.links_to[multi & (items.links_to.str.len() > 0)].explode().dropna()
-    if src.empty: return pd.DataFrame({'comp': pd.Series([], dtype='int64'), 'row': pd.Series([], dtype='int64')})
-    id2comp = pd.Series(comp[ids.row.to_numpy()], index=ids.ident.to_numpy())
-    id2comp = id2comp[~id2comp.index.duplicated()]
-    m = pd.DataFrame({'row': src.index.to_numpy(), 'comp': id2comp.reindex(src.to_numpy()).to_numpy()}).dropna()
-    m['comp'] = m.comp.astype('int64')
-    return m[m.comp.to_numpy() != comp[m.row.to_numpy()]].drop_duplicates()
-
 # %% ../nbs/15_works.ipynb #208d0d41
 def _contract(df:pd.DataFrame) -> pd.DataFrame:
     "The contract columns of `df` (store rows carry triage columns too)"
     return df[ITEM_COLS] if set(ITEM_COLS) <= set(df.columns) else df
 
-def _lists(comp:np.ndarray, vals:np.ndarray) -> pd.Series:
-    "The values of each component as a list, in the order given (one stable sort and slices, no per-group Python call)"
-    if not len(comp): return pd.Series([], dtype=object)
+def _lists(comp:np.ndarray, vals:np.ndarray, k:int) -> np.ndarray:
+    ("The values of each component `0..k-1` as a list, in the order given, `[]` for none (one stable sort and slices, "
+     "no per-group Python call)")
+    out = [[] for _ in range(k)]
     o = np.argsort(comp, kind='stable'); c = comp[o]; v = vals[o].tolist()
-    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]); ends = np.r_[starts[1:], len(c)]
-    return pd.Series([v[a:b] for a, b in zip(starts.tolist(), ends.tolist())], index=c[starts], dtype=object)
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.zeros(0, np.int64)
+    for g, a, b in zip(c[starts].tolist(), starts.tolist(), np.r_[starts[1:], len(c)].tolist()): out[g] = v[a:b]
+    return np.fromiter(out, dtype=object, count=k)
 
-def _first(df:pd.DataFrame, by:list[str]) -> np.ndarray:
-    "Row positions of the first row of each `comp` when sorted by `by` (only the sort keys are sorted, not the frame)"
-    return df[['comp', *by]].reset_index(drop=True).sort_values(['comp', *by],
-                                                                kind='stable').drop_duplicates('comp').index.to_numpy()
+def _firsts(*keys:np.ndarray) -> np.ndarray:
+    ("Positions of the first row of each distinct value of `keys[0]` in the order of the other keys, then position "
+     "(`np.lexsort`, last key first)")
+    o = np.lexsort([np.arange(len(keys[0])), *keys[:0:-1], keys[0]]); c = keys[0][o]
+    return o[np.r_[True, c[1:] != c[:-1]]] if len(o) else o
+
+def _dedup(key:np.ndarray) -> np.ndarray:
+    "Positions of the first occurrence of each distinct int64 `key`, in position order (`drop_duplicates`)"
+    o = np.argsort(key, kind='stable'); k = key[o]
+    return np.sort(o[np.r_[True, k[1:] != k[:-1]]]) if len(o) else o
+
+def _group(comp:np.ndarray, vals:np.ndarray, k:int, how:str) -> np.ndarray:
+    "Sum or max of int64 `vals` per component `0..k-1`"
+    out = np.zeros(k, np.int64) if how == 'sum' else np.full(k, np.iinfo(np.int64).min)
+    (np.add if how == 'sum' else np.maximum).at(out, comp, vals)
+    return out
 
 def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataFrame:
     ("One row per work: its best title and abstract, sources, member items, mentions, buzz, first seen, venue and "
@@ -200,47 +224,59 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
 def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     items = check_items(_contract(items)).reset_index(drop=True)
     if items.empty: return pd.DataFrame({c: pd.Series([], dtype=object) for c in WORK_COLS})
-    ids = _identifiers(items)
-    comp = _components(items, ids, title_pairs(items, threshold))
-    items = pd.concat([items, _buzz(items)], axis=1).assign(comp=comp)
-    abs_page = items.url.fillna('').str.contains('arxiv.org/abs/', regex=False)
-    items['_kr'] = items.kind.map(KIND_RANK).fillna(9) - abs_page * 0.5
-    items['_seen'] = items.published.fillna(items.fetched_at)
-    show = ['title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi', 'categories', 'keywords']
-    # `_first` gives the rows in component order: one take of the text columns, no sort after it
-    w = items[['comp', *show]].iloc[_first(items, ['_kr', '_seen'])].set_index('comp')
-    if not w.index.is_monotonic_increasing: w = w.sort_index()
-    w.insert(0, 'work', _work_key(items, ids, comp).reindex(w.index))
-    ven = items.loc[items.venue.notna(), ['comp', 'venue', 'year',
-                                          'decision']].assign(_d=lambda d: d.decision.map(_DEC_RANK).fillna(8),
-                                                              _y=lambda d: -d.year.fillna(0))
-    ven = ven.iloc[_first(ven, ['_d', '_y'])].set_index('comp')
-    for c in ('venue', 'year', 'decision'): w[c] = ven[c].reindex(w.index)
-    men = _mentions(items, ids, comp)
-    cols = ['comp', 'key', 'source', 'kind', 'hn_points', 'reddit_score', 'hf_upvotes', 'newsletter_mentions']
-    mrows = items.loc[men.row.to_numpy(), cols[1:]].assign(comp=men.comp.to_numpy())
-    allrows = pd.concat([items[cols], mrows[cols]], ignore_index=True)
-    src = allrows[['comp', 'source']].drop_duplicates().sort_values(['comp', 'source'])
-    w['sources'] = _lists(src.comp.to_numpy(), src.source.to_numpy(dtype=object)).reindex(w.index)
-    mem = items[['comp', 'key']].drop_duplicates()
-    w['items'] = _lists(mem.comp.to_numpy(), mem.key.to_numpy(dtype=object)).reindex(w.index)
-    # (component, key) pairs as one int64 each (the key factorized once): a sorted `isin`, not two MultiIndexes
-    kc = pd.factorize(allrows.key)[0].astype(np.int64)
-    pair = allrows.comp.to_numpy(np.int64) * (int(kc.max()) + 2) + kc + 1
-    pk = pair[:len(items)][(items.kind == 'paper').to_numpy()]   # allrows starts with the items themselves
-    ment = allrows[(allrows.kind != 'paper').to_numpy() & ~np.isin(pair, pk)]
-    ment = ment[['comp', 'key']].drop_duplicates()
-    w['mentions'] = _lists(ment.comp.to_numpy(), ment.key.to_numpy(dtype=object)).reindex(w.index)
-    w['mentions'] = [m if isinstance(m, list) else [] for m in w.mentions]
-    g = items.groupby('comp', sort=True)
-    w['n_items'] = g.size()
-    bz = allrows.drop_duplicates(['comp', 'key', 'source']).groupby('comp')[['hn_points', 'reddit_score', 'hf_upvotes',
-                                                                             'newsletter_mentions']].agg(
-        {'hn_points': 'sum', 'reddit_score': 'sum', 'hf_upvotes': 'max', 'newsletter_mentions': 'sum'})
-    w = w.join(bz)
-    w['buzz'] = np.log1p(w.hn_points) + np.log1p(w.reddit_score) + np.log1p(w.hf_upvotes) + w.newsletter_mentions
-    w['first_seen'] = g._seen.min()
-    return w[WORK_COLS].sort_values('first_seen', ascending=False, na_position='last').reset_index(drop=True)
+    kind = items.kind.to_numpy(dtype=object); nl = _lens(items.links_to); paper = kind == 'paper'
+    kr = np.array([KIND_RANK.get(k, 9) if isinstance(k, str) else 9 for k in kind], np.int64)
+    rows, codes, mrow, mcode, uniq = _edges(items, kind, nl)
+    comp = _components(len(items), rows, codes, title_pairs(items, threshold)); k = int(comp.max()) + 1
+    work = np.asarray(uniq, dtype=object)[_work_key(comp, rows, codes, uniq, kr)]
+    bz = _buzz(items)
+    # the row that speaks for each work: a paper first, the arXiv abstract page first, then the earliest seen
+    abs_page = items.url.fillna('').str.contains('arxiv.org/abs/', regex=False).to_numpy(bool)
+    big = np.iinfo(np.int64).max
+    sv = items.published.fillna(items.fetched_at).array.asi8; sv = np.where(sv == np.iinfo(np.int64).min, big, sv)
+    rep = _firsts(comp, kr * 2 - abs_page, sv)          # in component order
+    # venue and decision from the best decision of the conference rows
+    vr = np.flatnonzero(items.venue.notna().to_numpy())
+    dec = items.decision.to_numpy(dtype=object)[vr]
+    vd = np.array([_DEC_RANK.get(d, 8) if isinstance(d, str) else 8 for d in dec], np.int64)
+    vy = -items.year.iloc[vr].fillna(0).to_numpy(np.int64)
+    vrep = np.full(k, -1, np.int64); vf = vr[_firsts(comp[vr], vd, vy)]; vrep[comp[vf]] = vf
+    # mentions: newsletters, posts and multi-link threads that link a work they are not part of
+    cc = np.full(len(uniq), -1, np.int64); cc[codes] = comp[rows]
+    mc = cc[mcode]; ok = (mc >= 0) & (mc != comp[mrow]); mrow, mc = mrow[ok], mc[ok]
+    u = _dedup(mrow * k + mc); mrow, mc = mrow[u], mc[u]
+    # every item, then every mention, as (component, row)
+    ar = np.r_[np.arange(len(items)), mrow]; ac = np.r_[comp, mc]
+    keyc = codes[:len(items)]                                # the first edges are the items' own keys
+    scode, suniq = pd.factorize(items.source, sort=True); scode[scode < 0] = len(suniq)   # no source: last
+    nu = len(uniq) + 1; pair = ac.astype(np.int64) * nu + keyc[ar]
+    sp = _dedup(ac.astype(np.int64) * (len(suniq) + 1) + scode[ar])
+    sp = sp[np.lexsort([scode[ar[sp]], ac[sp]])]
+    srcs = _lists(ac[sp], np.append(np.asarray(suniq, dtype=object), np.nan)[scode[ar[sp]]], k)
+    mem = _dedup(pair[:len(items)])
+    keys = items.key.to_numpy(dtype=object)
+    members = _lists(comp[mem], keys[mem], k)
+    ment = np.flatnonzero(~paper[ar] & ~np.isin(pair, pair[:len(items)][paper]))
+    ment = ment[_dedup(pair[ment])]
+    mentions = _lists(ac[ment], keys[ar[ment]], k)
+    b = _dedup(pair * (len(suniq) + 1) + scode[ar])
+    bc, br = ac[b], ar[b]
+    hn, rd, hf, nlm = (_group(bc, bz[c].to_numpy(np.int64)[br], k, h) for c, h in
+                       (('hn_points', 'sum'), ('reddit_score', 'sum'), ('hf_upvotes', 'max'), ('newsletter_mentions', 'sum')))
+    first = np.full(k, big); np.minimum.at(first, comp, sv)
+    fs = pd.Series(pd.DatetimeIndex(np.where(first == big, np.iinfo(np.int64).min, first).view('M8[ns]')).tz_localize('UTC'))
+    # newest first, as `DataFrame.sort_values` orders the component rows (the same quicksort on the same values)
+    o = fs.sort_values(ascending=False, na_position='last').index.to_numpy()
+    take = lambda c, r: items[c].array.take(r, allow_fill=True)
+    w = {'work': pd.Series(work[o], dtype=object)}
+    for c in ('title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi'): w[c] = take(c, rep[o])
+    for c in ('venue', 'year', 'decision'): w[c] = take(c, vrep[o])
+    for c in ('categories', 'keywords'): w[c] = take(c, rep[o])
+    w |= {'sources': srcs[o], 'items': members[o], 'mentions': mentions[o], 'n_items': np.bincount(comp, minlength=k)[o],
+          'hn_points': hn[o], 'reddit_score': rd[o], 'hf_upvotes': hf[o], 'newsletter_mentions': nlm[o]}
+    w['buzz'] = np.log1p(w['hn_points']) + np.log1p(w['reddit_score']) + np.log1p(w['hf_upvotes']) + w['newsletter_mentions']
+    w['first_seen'] = fs.array[o]
+    return pd.DataFrame(w)[WORK_COLS]
 
 # %% ../nbs/15_works.ipynb #47a2ed1f
 def _describe(r) -> str:
