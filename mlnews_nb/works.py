@@ -20,26 +20,28 @@ __all__ = ['TITLE_THRESHOLD', 'WORK_COLS', 'SEEN_STATUS', 'NOT_ACCEPTED', 'title
 # %% ../nbs/15_works.ipynb #40afa9fc
 _PRIO = {'arxiv': 0, 'doi': 1, 'openreview': 2}
 
-def _url_keys(url:pd.Series) -> np.ndarray:
-    "`core.link_key` of each URL (arXiv, Hugging Face papers, OpenReview, doi.org), computed once per distinct URL"
+def _url_keys(url:pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    ("`core.link_key` of each URL (arXiv, Hugging Face papers, OpenReview, doi.org) and whether it is an arXiv id, "
+     "computed once per distinct URL")
     codes, uniq = pd.factorize(url)
-    keys = np.array([link_key(u) for u in uniq] + [None], dtype=object)
-    return keys[codes]          # code -1 (no URL) picks the trailing None
+    keys = np.array([link_key(u) for u in uniq] + [None], dtype=object)   # code -1 (no URL) picks the trailing None
+    isax = np.array([isinstance(k, str) and k.startswith('arxiv:') for k in keys], bool)
+    return keys[codes], isax[codes]
 
 def _lens(lists:pd.Series) -> np.ndarray:
     "The length of each list (-1 for a missing value), as `Series.str.len` gives it"
-    return np.fromiter((len(l) if hasattr(l, '__len__') else -1 for l in lists.tolist()), np.int64, len(lists))
+    a = lists.to_numpy()
+    try: return np.frompyfunc(len, 1, 1)(a).astype(np.int64)        # `len` called from C: lists only, the usual case
+    except TypeError: return np.fromiter((len(l) if hasattr(l, '__len__') else -1 for l in a), np.int64, len(a))
 
 def _edges(items:pd.DataFrame, kind:np.ndarray, nlinks:np.ndarray) -> tuple:
     ("The identity edges (row, code) and the mention links (row, code), the codes from one factorization of every "
      "identifier string, and those strings")
     n = np.arange(len(items)); s = lambda v: pd.Series(v, dtype='str')
     paperish = kind != 'discussion'
-    ax, doi, uk = 'arxiv:' + items.arxiv_id, 'doi:' + items.doi, _url_keys(items.url)
+    (ax, doi), (uk, isax) = ('arxiv:' + items.arxiv_id, 'doi:' + items.doi), _url_keys(items.url)
     hasax = ax.notna().to_numpy()
-    # the arxiv_id column wins
-    isax = np.array([isinstance(u, str) and u.startswith('arxiv:') for u in uk]) if len(uk) else np.zeros(0, bool)
-    ukm = pd.notna(uk) & ~(hasax & isax) & paperish
+    ukm = pd.notna(uk) & ~(hasax & isax) & paperish          # the arxiv_id column wins
     axm, doim = hasax & paperish, doi.notna().to_numpy() & paperish
     single = (kind == 'discussion') & (nlinks == 1)
     lt = items.links_to.to_numpy()
@@ -51,10 +53,15 @@ def _edges(items:pd.DataFrame, kind:np.ndarray, nlinks:np.ndarray) -> tuple:
     rows = np.concatenate([r for r, _ in pieces]); k = len(rows) - len(ml); ok = codes >= 0
     return rows[:k][ok[:k]], codes[:k][ok[:k]], rows[k:][ok[k:]], codes[k:][ok[k:]], uniq
 
+def _kinds(kind:pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    "The kind of each row (None where missing) and its `KIND_RANK` (9 for none), through the few distinct kinds"
+    codes, uniq = pd.factorize(kind)
+    return (np.append(np.asarray(uniq, dtype=object), None)[codes],
+            np.array([KIND_RANK.get(k, 9) for k in uniq] + [9], np.int64)[codes])
+
 def _identifiers(items:pd.DataFrame) -> pd.DataFrame:
     "One row per (item row, identifier) for the identity edges"
-    kind = items.kind.to_numpy(dtype=object)
-    rows, codes, _, _, uniq = _edges(items, kind, _lens(items.links_to))
+    rows, codes, _, _, uniq = _edges(items, _kinds(items.kind)[0], _lens(items.links_to))
     return pd.DataFrame({'row': rows, 'ident': np.asarray(uniq, dtype=object)[codes]}).drop_duplicates()
 
 # %% ../nbs/15_works.ipynb #062ccf5b
@@ -76,15 +83,6 @@ _LATEX, _PUNCT = re.compile(r'\\[a-zA-Z]+\{([^}]*)\}'), re.compile(r'[^\w\s]|_')
 # pass instead of a regex with a match per space and mark, half the time of a 100k-title week
 _ASCII_WORD = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
 
-def _norm_titles(s:pd.Series) -> pd.Series:
-    ("`core.norm_title` of each title, once per distinct title in one Python call (pandas' regex replace falls back to "
-     "a Python call per value and per pass for Unicode classes)")
-    codes, uniq = pd.factorize(s.fillna(''))
-    out = [b' '.join(t.encode().lower().translate(_ASCII_WORD).split()).decode() if t.isascii()
-           else ' '.join(_PUNCT.sub(' ', t.lower()).split())
-           for t in ((_LATEX.sub(r'\1', t) if '\\' in t else t) for t in uniq.tolist())]
-    return pd.Series(np.array(out + [''], dtype=object)[codes], index=s.index, dtype=object)
-
 def _argsort_text(a:np.ndarray) -> np.ndarray:
     "A stable argsort of strings (through Arrow's sort when pandas keeps strings there: numpy compares Python objects)"
     try: return pd.Series(a, dtype='str').argsort(kind='stable').to_numpy()
@@ -104,38 +102,68 @@ def _digit_runs(t:np.ndarray) -> np.ndarray:
     except ImportError:
         return np.array([' '.join(_DIGITS.findall(x)) for x in t] + [''], dtype=object)[:len(t)]
 
+def _norm_codes(s:pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    ("`core.norm_title` of each title as a code into the distinct normalized titles, computed once per distinct title "
+     "in one Python call (pandas' regex replace falls back to a Python call per value and per pass for Unicode "
+     "classes)")
+    codes, uniq = pd.factorize(s.fillna(''))
+    out = [b' '.join(t.encode().lower().translate(_ASCII_WORD).split()).decode() if t.isascii()
+           else ' '.join(_PUNCT.sub(' ', t.lower()).split())
+           for t in ((_LATEX.sub(r'\1', t) if '\\' in t else t) for t in uniq.tolist())]
+    c2, tu = pd.factorize(np.array(out + [''], dtype=object))      # two titles can normalize alike
+    return c2[codes], np.asarray(tu, dtype=object)
+
+def _rank_text(a:np.ndarray) -> np.ndarray:
+    "The position of each of the distinct strings `a` in text order"
+    r = np.empty(len(a), np.int64); r[_argsort_text(a)] = np.arange(len(a))
+    return r
+
+def _pairs_by_code(a:np.ndarray, b:np.ndarray, m:int) -> tuple[np.ndarray, np.ndarray]:
+    "The distinct unordered pairs of codes `a`, `b` (< m), and the position of each pair among them"
+    k = np.minimum(a, b).astype(np.int64) * m + np.maximum(a, b)
+    o = np.argsort(k, kind='stable'); ks = k[o]; new = np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, bool)
+    inv = np.empty(len(k), np.int64); inv[o] = np.cumsum(new) - 1
+    return ks[new], inv
+
 def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_WINDOW) -> np.ndarray:
     "Row pairs (i, j) of papers that are the same work by title: ratio >= threshold, same numbers, a shared author"
     from rapidfuzz import process, fuzz
     rows = np.flatnonzero((items.kind == 'paper').to_numpy())
-    t = _norm_titles(items.title.iloc[rows])
-    ok = np.array([x.count(' ') >= 2 for x in t.tolist()], bool); rows, t = rows[ok], t[ok].to_numpy(dtype=object)
+    tc, tu = _norm_codes(items.title.iloc[rows])
+    ok = np.array([x.count(' ') >= 2 for x in tu.tolist()], bool)[tc]; rows, tc = rows[ok], tc[ok]
+    # the sorted neighbourhoods: each title against its next `window` neighbours in title order and in reversed-title
+    # order (rows sorted by the rank of their distinct title: the stable text sort, with one string sort of the
+    # distinct titles)
     cand = []
-    for keys in (t, np.array([s[::-1] for s in t], dtype=object)):
-        o = _argsort_text(keys); ts = t[o]
-        for s in range(1, window + 1):
-            if len(ts) <= s: break
-            sc = process.cpdist(ts[:-s], ts[s:], scorer=fuzz.ratio, workers=-1)
-            hit = np.flatnonzero(sc >= threshold)
-            cand.append(np.stack([o[hit], o[hit + s]], 1))
+    for keys in (tu, np.array([s[::-1] for s in tu.tolist()], dtype=object)):
+        o = np.argsort(_rank_text(keys)[tc], kind='stable')
+        cand += [np.stack([o[:-s], o[s:]], 1) for s in range(1, window + 1) if len(o) > s]
     if not cand: return np.empty((0, 2), int)
-    c = np.sort(np.concatenate(cand), 1).astype(np.int64)
+    c = np.concatenate(cand)
+    # each distinct pair of different titles scored once (a title repeated in n rows makes the same pairs again)
+    diff = tc[c[:, 0]] != tc[c[:, 1]]
+    up, inv = _pairs_by_code(tc[c[diff, 0]], tc[c[diff, 1]], len(tu))
+    # below the cutoff rapidfuzz stops early and returns 0; above it the exact ratio
+    sc = process.cpdist(tu[up // len(tu)], tu[up % len(tu)], scorer=fuzz.ratio, score_cutoff=threshold - 0.01,
+                        workers=-1) if len(up) else np.zeros(0)
+    hit = np.full(len(c), 100 >= threshold); hit[diff] = sc[inv] >= threshold
+    c = np.sort(c[hit], 1).astype(np.int64)
     # distinct pairs, as one int64 each
-    c = _unique(c[:, 0] * len(t) + c[:, 1]); c = np.stack([c // len(t), c % len(t)], 1)
+    c = _unique(c[:, 0] * len(tc) + c[:, 1]); c = np.stack([c // len(tc), c % len(tc)], 1)
     if not len(c): return np.empty((0, 2), int)
     u = _unique(c)
-    # the same numbers in both titles (compared only where the titles differ)
-    ta, tb = t[c[:, 0]], t[c[:, 1]]
-    d = np.flatnonzero(ta != tb)
-    u2 = _unique(c[d]); dg = _digit_runs(t[u2])   # by position in u2 (sorted)
+    # the same numbers in both titles (compared only where the titles differ), once per distinct title
+    ca, cb = tc[c[:, 0]], tc[c[:, 1]]
+    d = np.flatnonzero(ca != cb)
+    u2 = _unique(np.r_[ca[d], cb[d]]); dg = _digit_runs(tu[u2])   # by position in u2 (sorted)
     same_nums = np.ones(len(c), bool)
-    same_nums[d] = dg[np.searchsorted(u2, c[d, 0])] == dg[np.searchsorted(u2, c[d, 1])]
+    same_nums[d] = dg[np.searchsorted(u2, ca[d])] == dg[np.searchsorted(u2, cb[d])]
     c = c[same_nums]
     auth, sn = items.authors.to_numpy(), {}
     def sur(i): return sn[i] if i in sn else sn.setdefault(i, _surnames(auth[rows[i]]))
     # the same author list shares an author (or has none): no surnames needed
-    sig = pd.Series(auth[rows[u]], index=u).str.join('|')
-    same = sig.loc[c[:, 0]].to_numpy() == sig.loc[c[:, 1]].to_numpy()
+    sig = pd.Series(auth[rows[u]]).str.join('|').to_numpy(dtype=object)
+    same = sig[np.searchsorted(u, c[:, 0])] == sig[np.searchsorted(u, c[:, 1])]
     keep = same.copy()
     keep[~same] = [not (sa := sur(a)) or not (sb := sur(b)) or bool(sa & sb) for a, b in c[~same].tolist()]
     return rows[c[keep]] if len(c) else np.empty((0, 2), int)
@@ -151,12 +179,17 @@ WORK_COLS = ['work', 'title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', '
 def _components(n:int, rows:np.ndarray, codes:np.ndarray, pairs:np.ndarray) -> np.ndarray:
     ("Connected components over item rows, identifier nodes and title pairs, numbered in the order of their first "
      "row")
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-    a = np.concatenate([rows, pairs[:, 0]]); b = np.concatenate([codes + n, pairs[:, 1]])
-    m = n + (int(codes.max()) + 1 if len(codes) else 0)
-    g = coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(m, m))
-    return connected_components(g, directed=False)[1][:n]
+    a = np.concatenate([rows, pairs[:, 0]]).astype(np.int64); b = np.concatenate([codes + n, pairs[:, 1]]).astype(np.int64)
+    p = np.arange(n + (int(codes.max()) + 1 if len(codes) else 0))
+    # union-find on arrays: hook the larger root of every edge under the smaller one, then jump pointers to the
+    # roots; a few rounds (the components are small stars), and each node ends under its component's first node
+    while True:
+        ra, rb = p[a], p[b]; d = ra != rb
+        if not d.any(): break
+        np.minimum.at(p, np.maximum(ra[d], rb[d]), np.minimum(ra[d], rb[d]))
+        while not np.array_equal(q := p[p], p): p = q
+    first = p[:n] == np.arange(n)                      # rows come first: every component's first node is a row
+    return (np.cumsum(first) - 1)[p[:n]]
 
 def _work_key(comp:np.ndarray, rows:np.ndarray, codes:np.ndarray, uniq:pd.Index, kr:np.ndarray) -> np.ndarray:
     ("The code of the preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its "
@@ -175,15 +208,25 @@ def _work_key(comp:np.ndarray, rows:np.ndarray, codes:np.ndarray, uniq:pd.Index,
 def _buzz(items:pd.DataFrame) -> pd.DataFrame:
     "Per-item buzz columns"
     sc = items.score.fillna(0).astype('int64'); k = items.key.fillna('')
-    hf = items.url.fillna('').str.contains('huggingface.co/papers',
-                                           regex=False) | items.extra.map(lambda e: 'hf_upvotes' in e
-                                                                          if isinstance(e, dict) else False)
+    hf = items.url.str.contains('huggingface.co/papers', regex=False, na=False).to_numpy(bool, copy=True)
+    # the extras are read only where they can change the sum: a score, not on a Hugging Face URL
+    ex = np.flatnonzero(~hf & (sc.to_numpy() != 0))
+    hf[ex] = [isinstance(e, dict) and 'hf_upvotes' in e for e in items.extra.to_numpy()[ex].tolist()]
     return pd.DataFrame({'hn_points': sc.where(k.str.startswith('hn:'), 0),
                          'reddit_score': sc.where(k.str.startswith('reddit:'), 0),
                          'hf_upvotes': sc.where(hf, 0),
                          'newsletter_mentions': (items.kind == 'newsletter').astype('int64')})
 
 # %% ../nbs/15_works.ipynb #208d0d41
+def _one_chunk(s:pd.Series) -> pd.Series:
+    ("A text column in one Arrow chunk: a frame concatenated from many fetches holds thousands, and every Arrow pass "
+     "(factorize, compare, take) pays per chunk, up to 9x on the kinds of a 200k-item frame")
+    a = s.array
+    if not isinstance(a, pd.arrays.ArrowStringArray) or a.__arrow_array__().num_chunks < 2: return s
+    try: return pd.Series(pd.arrays.ArrowStringArray(a.__arrow_array__().combine_chunks(), dtype=s.dtype),
+                          index=s.index, name=s.name)
+    except TypeError: return s      # pandas 2's constructor takes no dtype: its frames are left as they are
+
 def _contract(df:pd.DataFrame) -> pd.DataFrame:
     "The contract columns of `df` (store rows carry triage columns too)"
     return df[ITEM_COLS] if set(ITEM_COLS) <= set(df.columns) else df
@@ -191,11 +234,13 @@ def _contract(df:pd.DataFrame) -> pd.DataFrame:
 def _lists(comp:np.ndarray, vals:np.ndarray, k:int) -> np.ndarray:
     ("The values of each component `0..k-1` as a list, in the order given, `[]` for none (one stable sort and slices, "
      "no per-group Python call)")
-    out = [[] for _ in range(k)]
     o = np.argsort(comp, kind='stable'); c = comp[o]; v = vals[o].tolist()
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.zeros(0, np.int64)
-    for g, a, b in zip(c[starts].tolist(), starts.tolist(), np.r_[starts[1:], len(c)].tolist()): out[g] = v[a:b]
-    return np.fromiter(out, dtype=object, count=k)
+    got = np.fromiter([v[a:b] for a, b in zip(starts.tolist(), np.r_[starts[1:], len(c)].tolist())], object,
+                      len(starts))
+    if len(starts) == k: return got
+    out = np.fromiter(([] for _ in range(k)), object, k); out[c[starts]] = got
+    return out
 
 def _firsts(*keys:np.ndarray) -> np.ndarray:
     ("Positions of the first row of each distinct value of `keys[0]` in the order of the other keys, then position "
@@ -224,8 +269,9 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
 def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     items = check_items(_contract(items)).reset_index(drop=True)
     if items.empty: return pd.DataFrame({c: pd.Series([], dtype=object) for c in WORK_COLS})
-    kind = items.kind.to_numpy(dtype=object); nl = _lens(items.links_to); paper = kind == 'paper'
-    kr = np.array([KIND_RANK.get(k, 9) if isinstance(k, str) else 9 for k in kind], np.int64)
+    items = items.assign(**{c: _one_chunk(items[c]) for c in ('key', 'source', 'kind', 'title', 'url', 'arxiv_id', 'doi',
+                                                              'venue', 'decision')})
+    (kind, kr), nl = _kinds(items.kind), _lens(items.links_to); paper = kind == 'paper'
     rows, codes, mrow, mcode, uniq = _edges(items, kind, nl)
     comp = _components(len(items), rows, codes, title_pairs(items, threshold)); k = int(comp.max()) + 1
     work = np.asarray(uniq, dtype=object)[_work_key(comp, rows, codes, uniq, kr)]
@@ -256,7 +302,9 @@ def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     mem = _dedup(pair[:len(items)])
     keys = items.key.to_numpy(dtype=object)
     members = _lists(comp[mem], keys[mem], k)
-    ment = np.flatnonzero(~paper[ar] & ~np.isin(pair, pair[:len(items)][paper]))
+    pk = _unique(pair[:len(items)][paper])               # (component, key) of the papers, sorted
+    inpk = pk[np.minimum(np.searchsorted(pk, pair), len(pk) - 1)] == pair if len(pk) else np.zeros(len(pair), bool)
+    ment = np.flatnonzero(~paper[ar] & ~inpk)
     ment = ment[_dedup(pair[ment])]
     mentions = _lists(ac[ment], keys[ar[ment]], k)
     b = _dedup(pair * (len(suniq) + 1) + scode[ar])
