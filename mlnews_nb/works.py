@@ -143,9 +143,14 @@ def title_pairs(items:pd.DataFrame, threshold:int=TITLE_THRESHOLD, window:int=_W
     # each distinct pair of different titles scored once (a title repeated in n rows makes the same pairs again)
     diff = tc[c[:, 0]] != tc[c[:, 1]]
     up, inv = _pairs_by_code(tc[c[diff, 0]], tc[c[diff, 1]], len(tu))
-    # below the cutoff rapidfuzz stops early and returns 0; above it the exact ratio
-    sc = process.cpdist(tu[up // len(tu)], tu[up % len(tu)], scorer=fuzz.ratio, score_cutoff=threshold - 0.01,
-                        workers=-1) if len(up) else np.zeros(0)
+    ua, ub = up // len(tu), up % len(tu)
+    # the ratio is at most 100 (1 - |la - lb| / (la + lb)): pairs of too different lengths are not scored at all;
+    # below the cutoff rapidfuzz stops early and returns 0, above it the exact ratio
+    ln = np.fromiter(map(len, tu.tolist()), np.int64, len(tu)); la, lb = ln[ua], ln[ub]
+    near = np.flatnonzero(100 * np.abs(la - lb) <= (100 - threshold + 0.01) * (la + lb))
+    sc = np.zeros(len(up))
+    if len(near): sc[near] = process.cpdist(tu[ua[near]], tu[ub[near]], scorer=fuzz.ratio,
+                                            score_cutoff=threshold - 0.01, workers=-1)
     hit = np.full(len(c), 100 >= threshold); hit[diff] = sc[inv] >= threshold
     c = np.sort(c[hit], 1).astype(np.int64)
     # distinct pairs, as one int64 each
@@ -192,8 +197,8 @@ def _components(n:int, rows:np.ndarray, codes:np.ndarray, pairs:np.ndarray) -> n
     return (np.cumsum(first) - 1)[p[:n]]
 
 def _work_key(comp:np.ndarray, rows:np.ndarray, codes:np.ndarray, uniq:pd.Index, kr:np.ndarray) -> np.ndarray:
-    ("The code of the preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its "
-     "best item (ties by text)")
+    ("The preferred identifier of each component: arXiv, then DOI, then OpenReview, then the key of its best item "
+     "(ties by text)")
     # prefix tests and the text order on the distinct identifiers only (Arrow's C++), then one int64 sort
     p = np.select([np.asarray(uniq.str.startswith(f'{k}:'), bool) for k in _PRIO], list(_PRIO.values()), 3)
     rank = np.empty(len(uniq), np.int64); rank[uniq.argsort()] = np.arange(len(uniq))
@@ -202,7 +207,7 @@ def _work_key(comp:np.ndarray, rows:np.ndarray, codes:np.ndarray, uniq:pd.Index,
     o = np.argsort(key); c = c[o]
     first = o[np.r_[True, c[1:] != c[:-1]]]
     out = np.empty(int(comp.max()) + 1, np.int64); out[comp[rows[first]]] = codes[first]
-    return out
+    return np.asarray(uniq[out], dtype=object)
 
 # %% ../nbs/15_works.ipynb #e9def693
 def _buzz(items:pd.DataFrame) -> pd.DataFrame:
@@ -274,7 +279,7 @@ def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     (kind, kr), nl = _kinds(items.kind), _lens(items.links_to); paper = kind == 'paper'
     rows, codes, mrow, mcode, uniq = _edges(items, kind, nl)
     comp = _components(len(items), rows, codes, title_pairs(items, threshold)); k = int(comp.max()) + 1
-    work = np.asarray(uniq, dtype=object)[_work_key(comp, rows, codes, uniq, kr)]
+    work = _work_key(comp, rows, codes, uniq, kr)
     bz = _buzz(items)
     # the row that speaks for each work: a paper first, the arXiv abstract page first, then the earliest seen
     abs_page = items.url.fillna('').str.contains('arxiv.org/abs/', regex=False).to_numpy(bool)
