@@ -48,7 +48,8 @@ def _edges(items:pd.DataFrame, kind:np.ndarray, nlinks:np.ndarray) -> tuple:
     multi = np.flatnonzero((kind != 'paper') & ~single & (nlinks > 0))
     ml = [(r, x) for r in multi.tolist() for x in lt[r] if isinstance(x, str)]
     pieces = [(n, items.key), (n[axm], ax[axm]), (n[doim], doi[doim]), (n[ukm], s(uk[ukm])),
-              (n[single], s([l[0] for l in lt[single]])), (np.array([r for r, _ in ml], np.int64), s([x for _, x in ml]))]
+              (n[single], s([l[0] for l in lt[single]])),
+              (np.array([r for r, _ in ml], np.int64), s([x for _, x in ml]))]     # the mention links last
     codes, uniq = pd.factorize(pd.concat([p for _, p in pieces], ignore_index=True).astype('str'))
     rows = np.concatenate([r for r, _ in pieces]); k = len(rows) - len(ml); ok = codes >= 0
     return rows[:k][ok[:k]], codes[:k][ok[:k]], rows[k:][ok[k:]], codes[k:][ok[k:]], uniq
@@ -62,7 +63,8 @@ def _kinds(kind:pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _identifiers(items:pd.DataFrame) -> pd.DataFrame:
     "One row per (item row, identifier) for the identity edges"
     rows, codes, _, _, uniq = _edges(items, _kinds(items.kind)[0], _lens(items.links_to))
-    return pd.DataFrame({'row': rows, 'ident': np.asarray(uniq, dtype=object)[codes]}).drop_duplicates()
+    ident = pd.Series(np.asarray(uniq, dtype=object)[codes], dtype=object)      # Python strings, as before
+    return pd.DataFrame({'row': rows, 'ident': ident}).drop_duplicates()
 
 # %% ../nbs/15_works.ipynb #062ccf5b
 TITLE_THRESHOLD = 97
@@ -184,7 +186,8 @@ WORK_COLS = ['work', 'title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', '
 def _components(n:int, rows:np.ndarray, codes:np.ndarray, pairs:np.ndarray) -> np.ndarray:
     ("Connected components over item rows, identifier nodes and title pairs, numbered in the order of their first "
      "row")
-    a = np.concatenate([rows, pairs[:, 0]]).astype(np.int64); b = np.concatenate([codes + n, pairs[:, 1]]).astype(np.int64)
+    a = np.concatenate([rows, pairs[:, 0]]).astype(np.int64)
+    b = np.concatenate([codes + n, pairs[:, 1]]).astype(np.int64)
     p = np.arange(n + (int(codes.max()) + 1 if len(codes) else 0))
     # union-find on arrays: hook the larger root of every edge under the smaller one, then jump pointers to the
     # roots; a few rounds (the components are small stars), and each node ends under its component's first node
@@ -264,6 +267,29 @@ def _group(comp:np.ndarray, vals:np.ndarray, k:int, how:str) -> np.ndarray:
     (np.add if how == 'sum' else np.maximum).at(out, comp, vals)
     return out
 
+def _venue_rows(items:pd.DataFrame, comp:np.ndarray, k:int) -> np.ndarray:
+    "The row with the best decision (then the latest year) of each component's conference rows, -1 for none"
+    vr = np.flatnonzero(items.venue.notna().to_numpy())
+    vd = np.array([_DEC_RANK.get(d, 8) if isinstance(d, str) else 8
+                   for d in items.decision.to_numpy(dtype=object)[vr].tolist()], np.int64)
+    out = np.full(k, -1, np.int64); vf = vr[_firsts(comp[vr], vd, -items.year.iloc[vr].fillna(0).to_numpy(np.int64))]
+    out[comp[vf]] = vf
+    return out
+
+def _mention_rows(comp:np.ndarray, rows:np.ndarray, codes:np.ndarray, mrow:np.ndarray, mcode:np.ndarray,
+                  k:int) -> tuple[np.ndarray, np.ndarray]:
+    "(row, component) of the newsletters, posts and multi-link threads that link a work they are not part of"
+    cc = np.full(int(max(codes.max(initial=-1), mcode.max(initial=-1))) + 1, -1, np.int64); cc[codes] = comp[rows]
+    mc = cc[mcode]; ok = (mc >= 0) & (mc != comp[mrow]); mrow, mc = mrow[ok], mc[ok]
+    u = _dedup(mrow * k + mc)
+    return mrow[u], mc[u]
+
+def _first_seen(comp:np.ndarray, seen:np.ndarray, k:int) -> pd.Series:
+    "The earliest of `seen` (int64 ns, int64 max for none) per component, as UTC times"
+    big = np.iinfo(np.int64).max; first = np.full(k, big); np.minimum.at(first, comp, seen)
+    t = np.where(first == big, np.iinfo(np.int64).min, first).view('M8[ns]')
+    return pd.Series(pd.DatetimeIndex(t).tz_localize('UTC'))
+
 def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataFrame:
     ("One row per work: its best title and abstract, sources, member items, mentions, buzz, first seen, venue and "
      "decision")
@@ -271,63 +297,49 @@ def link_works(items:pd.DataFrame, *, threshold:int=TITLE_THRESHOLD) -> pd.DataF
     # them cost a sixth of a 200k-item link (1 s CPU), for nothing to collect
     with gc_paused(): return _link_works(items, threshold)
 
+_TEXT = ('key', 'source', 'kind', 'title', 'url', 'arxiv_id', 'doi', 'venue', 'decision')
+
 def _link_works(items:pd.DataFrame, threshold:int) -> pd.DataFrame:
     items = check_items(_contract(items)).reset_index(drop=True)
     if items.empty: return pd.DataFrame({c: pd.Series([], dtype=object) for c in WORK_COLS})
-    items = items.assign(**{c: _one_chunk(items[c]) for c in ('key', 'source', 'kind', 'title', 'url', 'arxiv_id', 'doi',
-                                                              'venue', 'decision')})
-    (kind, kr), nl = _kinds(items.kind), _lens(items.links_to); paper = kind == 'paper'
-    rows, codes, mrow, mcode, uniq = _edges(items, kind, nl)
-    comp = _components(len(items), rows, codes, title_pairs(items, threshold)); k = int(comp.max()) + 1
-    work = _work_key(comp, rows, codes, uniq, kr)
-    bz = _buzz(items)
+    items = items.assign(**{c: _one_chunk(items[c]) for c in _TEXT}); n = len(items)
+    (kind, kr), paper = _kinds(items.kind), (items.kind == 'paper').to_numpy(bool)
+    rows, codes, mrow, mcode, uniq = _edges(items, kind, _lens(items.links_to))
+    comp = _components(n, rows, codes, title_pairs(items, threshold)); k = int(comp.max()) + 1
     # the row that speaks for each work: a paper first, the arXiv abstract page first, then the earliest seen
-    abs_page = items.url.fillna('').str.contains('arxiv.org/abs/', regex=False).to_numpy(bool)
-    big = np.iinfo(np.int64).max
-    sv = items.published.fillna(items.fetched_at).array.asi8; sv = np.where(sv == np.iinfo(np.int64).min, big, sv)
-    rep = _firsts(comp, kr * 2 - abs_page, sv)          # in component order
-    # venue and decision from the best decision of the conference rows
-    vr = np.flatnonzero(items.venue.notna().to_numpy())
-    dec = items.decision.to_numpy(dtype=object)[vr]
-    vd = np.array([_DEC_RANK.get(d, 8) if isinstance(d, str) else 8 for d in dec], np.int64)
-    vy = -items.year.iloc[vr].fillna(0).to_numpy(np.int64)
-    vrep = np.full(k, -1, np.int64); vf = vr[_firsts(comp[vr], vd, vy)]; vrep[comp[vf]] = vf
-    # mentions: newsletters, posts and multi-link threads that link a work they are not part of
-    cc = np.full(len(uniq), -1, np.int64); cc[codes] = comp[rows]
-    mc = cc[mcode]; ok = (mc >= 0) & (mc != comp[mrow]); mrow, mc = mrow[ok], mc[ok]
-    u = _dedup(mrow * k + mc); mrow, mc = mrow[u], mc[u]
-    # every item, then every mention, as (component, row)
-    ar = np.r_[np.arange(len(items)), mrow]; ac = np.r_[comp, mc]
-    keyc = codes[:len(items)]                                # the first edges are the items' own keys
-    scode, suniq = pd.factorize(items.source, sort=True); scode[scode < 0] = len(suniq)   # no source: last
-    nu = len(uniq) + 1; pair = ac.astype(np.int64) * nu + keyc[ar]
-    sp = _dedup(ac.astype(np.int64) * (len(suniq) + 1) + scode[ar])
-    sp = sp[np.lexsort([scode[ar[sp]], ac[sp]])]
+    abs_page = items.url.str.contains('arxiv.org/abs/', regex=False, na=False).to_numpy(bool)
+    seen = items.published.fillna(items.fetched_at).array.asi8
+    seen = np.where(seen == np.iinfo(np.int64).min, np.iinfo(np.int64).max, seen)      # NaT last
+    rep = _firsts(comp, kr * 2 - abs_page, seen)
+    # every item, then every mention, as (row, component); (component, key) and (component, key, source) as int64
+    mrow, mc = _mention_rows(comp, rows, codes, mrow, mcode, k)
+    ar, ac = np.r_[np.arange(n), mrow], np.r_[comp, mc].astype(np.int64)
+    scode, suniq = pd.factorize(items.source, sort=True); scode[scode < 0] = len(suniq)      # no source: last
+    pair = ac * (len(uniq) + 1) + codes[:n][ar]                    # the first n edges are the items' own keys
+    trip, keys = pair * (len(suniq) + 1) + scode[ar], items.key.to_numpy(dtype=object)
+    sp = _dedup(ac * (len(suniq) + 1) + scode[ar]); sp = sp[np.lexsort([scode[ar[sp]], ac[sp]])]
     srcs = _lists(ac[sp], np.append(np.asarray(suniq, dtype=object), np.nan)[scode[ar[sp]]], k)
-    mem = _dedup(pair[:len(items)])
-    keys = items.key.to_numpy(dtype=object)
-    members = _lists(comp[mem], keys[mem], k)
-    pk = _unique(pair[:len(items)][paper])               # (component, key) of the papers, sorted
+    mem = _dedup(pair[:n])
+    # mentions: the non-paper rows whose key is not a paper of the same work
+    pk = _unique(pair[:n][paper])
     inpk = pk[np.minimum(np.searchsorted(pk, pair), len(pk) - 1)] == pair if len(pk) else np.zeros(len(pair), bool)
-    ment = np.flatnonzero(~paper[ar] & ~inpk)
-    ment = ment[_dedup(pair[ment])]
-    mentions = _lists(ac[ment], keys[ar[ment]], k)
-    b = _dedup(pair * (len(suniq) + 1) + scode[ar])
-    bc, br = ac[b], ar[b]
-    hn, rd, hf, nlm = (_group(bc, bz[c].to_numpy(np.int64)[br], k, h) for c, h in
-                       (('hn_points', 'sum'), ('reddit_score', 'sum'), ('hf_upvotes', 'max'), ('newsletter_mentions', 'sum')))
-    first = np.full(k, big); np.minimum.at(first, comp, sv)
-    fs = pd.Series(pd.DatetimeIndex(np.where(first == big, np.iinfo(np.int64).min, first).view('M8[ns]')).tz_localize('UTC'))
+    ment = np.flatnonzero(~paper[ar] & ~inpk); ment = ment[_dedup(pair[ment])]
+    bz, b = _buzz(items), _dedup(trip)
+    fs = _first_seen(comp, seen, k)
     # newest first, as `DataFrame.sort_values` orders the component rows (the same quicksort on the same values)
     o = fs.sort_values(ascending=False, na_position='last').index.to_numpy()
-    take = lambda c, r: items[c].array.take(r, allow_fill=True)
-    w = {'work': pd.Series(work[o], dtype=object)}
-    for c in ('title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi'): w[c] = take(c, rep[o])
-    for c in ('venue', 'year', 'decision'): w[c] = take(c, vrep[o])
-    for c in ('categories', 'keywords'): w[c] = take(c, rep[o])
-    w |= {'sources': srcs[o], 'items': members[o], 'mentions': mentions[o], 'n_items': np.bincount(comp, minlength=k)[o],
-          'hn_points': hn[o], 'reddit_score': rd[o], 'hf_upvotes': hf[o], 'newsletter_mentions': nlm[o]}
-    w['buzz'] = np.log1p(w['hn_points']) + np.log1p(w['reddit_score']) + np.log1p(w['hf_upvotes']) + w['newsletter_mentions']
+    take = lambda c, r: items[c].array.take(r[o], allow_fill=True)      # each output column taken once
+    w = {'work': pd.Series(_work_key(comp, rows, codes, uniq, kr)[o], dtype=object)}
+    w |= {c: take(c, rep) for c in ('title', 'kind', 'url', 'authors', 'summary', 'arxiv_id', 'doi')}
+    w |= {c: take(c, _venue_rows(items, comp, k)) for c in ('venue', 'year', 'decision')}
+    w |= {c: take(c, rep) for c in ('categories', 'keywords')}
+    w |= {'sources': srcs[o], 'items': _lists(comp[mem], keys[mem], k)[o],
+          'mentions': _lists(ac[ment], keys[ar[ment]], k)[o], 'n_items': np.bincount(comp, minlength=k)[o]}
+    for c, how in (('hn_points', 'sum'), ('reddit_score', 'sum'), ('hf_upvotes', 'max'),
+                   ('newsletter_mentions', 'sum')):
+        w[c] = _group(ac[b], bz[c].to_numpy(np.int64)[ar[b]], k, how)[o]
+    w['buzz'] = np.log1p(w['hn_points']) + np.log1p(w['reddit_score']) + np.log1p(w['hf_upvotes']) + \
+        w['newsletter_mentions']
     w['first_seen'] = fs.array[o]
     return pd.DataFrame(w)[WORK_COLS]
 
