@@ -9,7 +9,10 @@ its wall time and CPU seconds (user + system: steadier than wall on a shared mac
 goal meets on this machine: on its cores fully ours, a conversion costing C CPU seconds runs at most at n * cores / C
 records/s. A json.loads loop into a DataFrame is the naive baseline.
 
-Usage: python bench/bench_bulk.py [--n 1000000] [--rebuild]   (the generated snapshot is cached in the temp dir)
+`--parse-floor` also times pyarrow's JSON reader parsing the same file alone (explicit schema of the fields we keep, streamed,
+nothing reshaped or written): the alternative to DuckDB named in issue 13, and what its parsing alone costs.
+
+Usage: python bench/bench_bulk.py [--n 1000000] [--rebuild] [--parse-floor]   (the generated snapshot is cached in the temp dir)
 """
 import argparse, json, os, random, subprocess, sys, tempfile, time
 from datetime import datetime, timedelta, timezone
@@ -65,9 +68,24 @@ dt = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_SELF)
 print(dt, r.ru_maxrss, r.ru_utime + r.ru_stime - r0.ru_utime - r0.ru_stime, 'default')
 '''
 
+PARSE = '''
+import sys, time, resource
+import pyarrow as pa, pyarrow.json as pj
+s = pa.string()
+sch = pa.schema([(k, s) for k in ('id', 'submitter', 'authors', 'title', 'comments', 'journal-ref', 'doi', 'categories', 'license',
+                                  'abstract', 'update_date')] + [('versions', pa.list_(pa.struct([('version', s), ('created', s)]))),
+                                                                 ('authors_parsed', pa.list_(pa.list_(s)))])
+r0 = resource.getrusage(resource.RUSAGE_SELF); t = time.perf_counter(); n = 0
+for b in pj.open_json(sys.argv[1], read_options=pj.ReadOptions(block_size=16 << 20),
+                      parse_options=pj.ParseOptions(explicit_schema=sch, unexpected_field_behavior='ignore')): n += b.num_rows
+dt = time.perf_counter() - t; r = resource.getrusage(resource.RUSAGE_SELF)
+print(dt, r.ru_maxrss, r.ru_utime + r.ru_stime - r0.ru_utime - r0.ru_stime, n)
+'''
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=1_000_000)
-    ap.add_argument('--rebuild', action='store_true', help='generate the snapshot again'); a = ap.parse_args()
+    ap.add_argument('--rebuild', action='store_true', help='generate the snapshot again')
+    ap.add_argument('--parse-floor', action='store_true', help="also time pyarrow's JSON reader parsing the file alone"); a = ap.parse_args()
     d = Path(tempfile.mkdtemp(prefix='bench_bulk_'))
     out = d/'snapshot.parquet'
     # the generated snapshot (minutes at 1M) is kept in the temp dir with its check sample, like bench_weekly's store
@@ -104,6 +122,11 @@ if __name__ == '__main__':
     print(f'  CPU seconds: ours {c_ours:.1f}, DuckDB\'s own {c_anc:.1f} (ratio {c_ours/c_anc:.2f}x); on {cores} cores fully ours that '
           f'caps us at {a.n*cores/c_ours:,.0f} records/s and DuckDB\'s own at {a.n*cores/c_anc:,.0f} records/s; '
           f'load average {load0[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end')
+    if a.parse_floor:
+        p_dt, _, p_cpu, p_n = map(float, child(PARSE, out))
+        assert int(p_n) == a.n
+        print(f'  pyarrow\'s JSON reader alone (parse only, streamed, explicit schema): {p_cpu:.1f} s CPU, {p_dt:.1f} s wall, '
+              f'{a.n/p_dt:,.0f} records/s on one thread; on {cores} cores fully ours parsing alone would cap at {a.n*cores/p_cpu:,.0f} records/s')
     print(f'  baseline json.loads loop -> DataFrame ({nb:,} records) {r_base:,.0f} records/s: ours {r_ours/r_base:.1f}x; '
           f'peak RSS of the conversion {rss:,.0f} MB (goal < 1 GB), DuckDB\'s own {max(r[1] for r in runs["duckdb"]):,.0f} MB; Parquet {out.stat().st_size/2**20:,.0f} MB')
     ok = r_ours >= 120_000 and ours / anc <= 1.2 and rss < 1024 and a.n >= 1_000_000
