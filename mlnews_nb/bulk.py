@@ -79,7 +79,8 @@ def _snapshot_sql(src:Path, fmt:str|None=None) -> str:
     "A SELECT giving the bulk layout from a Kaggle snapshot file (JSON lines, objects one after another or a JSON array)"
     cols = '{' + ', '.join(f'{_sql_str(k)}: {_sql_str(v)}' for k, v in _SNAP_COLS.items()) + '}'
     cats = "string_split(trim(categories), ' ')"
-    # the newline regex only where there is a newline: 132 of the 200 captured titles have none, and for those the title costs half
+    # the newline regex only where there is a newline: 132 of the 200 captured titles have none, and for those
+    # the title costs half
     return f"""SELECT id AS arxiv_id, TRY_CAST(substr(versions[-1].version, 2) AS SMALLINT) AS version,
         regexp_replace(CASE WHEN contains(title, chr(10)) THEN regexp_replace(title, '\\s*\\n\\s*', ' ', 'g') ELSE title END,
                        '^\\s+|\\s+$', '', 'g') AS title,
@@ -121,7 +122,8 @@ def snapshot_to_parquet(src:str|Path, out:str|Path, *, memory:str|None=None, thr
     cfg = dict(memory_limit=memory or duckdb_memory(), temp_directory=str(spill),
                **({'threads': threads} if threads else {}))
     fmt = _json_format(src)
-    sql = f"COPY ({_snapshot_sql(src, fmt)}) TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROWS})"
+    sql = (f"COPY ({_snapshot_sql(src, fmt)}) TO {_sql_str(tmp)} "
+           f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROWS})")
     con = None
     try:
         con = duckdb.connect(config=cfg)
