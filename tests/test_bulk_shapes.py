@@ -89,3 +89,23 @@ def test_the_rest_works_without_the_bulk_extra(fix):
     r = subprocess.run([sys.executable, '-c', BLOCKED, str(fix/HEAD)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.startswith('ExtraMissing') and "mlnews_nb[bulk]" in r.stdout
+
+@pytest.mark.parametrize('broken,why', [('{"id": "0704.9999", "title": ', 'Expecting value'), ('[1, 2]', 'a JSON list, not an object'),
+                                        ('not json at all', 'Expecting value')])
+def test_broken_line_is_named_and_nothing_is_written(fix, tmp_path, broken, why):
+    "A broken line deep in JSON lines: the error names that line (DuckDB's own count can be one past it), no Parquet is left"
+    from mlnews_nb.core import SourceError
+    lines = (fix/HEAD).read_text(encoding='utf-8').splitlines()
+    src = tmp_path/'s.jsonl'; src.write_text('\n'.join(lines[:120] + [broken] + lines[120:]) + '\n', encoding='utf-8')
+    with pytest.raises(SourceError, match=rf'line 121 is not a JSON object \({why}') as e: snapshot_to_parquet(src, tmp_path/'s.parquet', progress=False)
+    assert e.value.health == 'broken' and sorted(f.name for f in tmp_path.iterdir()) == ['s.jsonl']
+
+def test_objects_over_lines_and_blank_lines_give_what_json_lines_give(fix, tmp_path):
+    "Pretty-printed objects one after another, and JSON lines with blank lines between records: the same rows as Kaggle's shape"
+    rs = recs(fix)
+    pretty = tmp_path/'p.jsonl'; pretty.write_text('\n'.join(json.dumps(r, indent=2) for r in rs), encoding='utf-8')
+    blank = tmp_path/'b.jsonl'; blank.write_text('\ufeff' + '\n\n'.join(json.dumps(r) for r in rs) + '\n  \n', encoding='utf-8')
+    want = table(snapshot_to_parquet(fix/HEAD, tmp_path/'w.parquet', progress=False))
+    for src in (pretty, blank):
+        got = table(snapshot_to_parquet(src, tmp_path/'g.parquet', progress=False))
+        assert len(got) == 200 and got.equals(want), src.name
