@@ -49,3 +49,23 @@ def test_add_counts_new_updated_unchanged_per_source(tmp_path):
         assert sorted(r.changes.key) == sorted(changed.key) and set(r.changes.change) == {'title changed'}
         r = st.add(items)
         assert (r.new, r.updated, r.unchanged) == (0, 2, 2)   # the two titles go back: a change again
+
+def test_dates_in_other_forms_read_as_pandas_reads_them(tmp_path):
+    "Dates the store did not write itself (an older version, a hand edit) are read by pandas' parser, not Arrow's"
+    items = _edge_items()
+    with Store(tmp_path/'s.sqlite') as st:
+        st.add(items)
+        forms = ['2024-01-05', '2024-01-05 10:20:30Z', '2024-01-05T12:20:30+02:00', '2024-01-05T10:20:30.5+00:00']
+        for k, f in zip(items.key, forms): st.db.execute('UPDATE items SET published=? WHERE key=?', (f, k))
+        got = st.items().set_index('key').published
+        want = pd.to_datetime(pd.Series(forms, index=items.key), utc=True, format='ISO8601').astype('datetime64[ns, UTC]')
+        pd.testing.assert_series_equal(got.loc[items.key], want, check_names=False)
+        st.db.execute("UPDATE items SET published='2024-01-05T10:20:30+00:00'")   # the store's own form, seconds only
+        assert (st.items().published == pd.Timestamp('2024-01-05T10:20:30Z')).all()
+
+def test_decided_reads_the_same_types_as_items(tmp_path):
+    items = _edge_items()
+    with Store(tmp_path/'s.sqlite') as st:
+        st.add(items); st.mark(items.key.tolist(), 'saved'); st.rate(items.key[0], 4)
+        a = st.items().set_index('key').sort_index(); d = st.decided().set_index('key').sort_index()
+        pd.testing.assert_frame_equal(a, d, check_exact=True)
