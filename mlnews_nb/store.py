@@ -162,9 +162,8 @@ def _nulled(a:np.ndarray, na:np.ndarray) -> list:
     "The values of the object array `a` as a list, `_NULL` where `na`"
     return np.where(na, _NULLS, a).tolist() if na.any() else a.tolist()
 
-def _iso(s:pd.Series) -> list:
-    "ISO 8601 strings (UTC) for a datetime column, `_NULL` for NaT, each distinct time formatted once"
-    na = s.isna().to_numpy()
+def _iso(s:pd.Series, na:np.ndarray) -> list:
+    "ISO 8601 strings (UTC) for a datetime column (`na` its NaT), `_NULL` for NaT, each distinct time formatted once"
     if na.all(): return [_NULL] * len(s)
     # a fetch stamps its items with one `fetched_at`, and papers share their announcement days: few distinct times
     u, inv = np.unique(s.dt.tz_convert(None).to_numpy(dtype='datetime64[us]'), return_inverse=True)
@@ -179,26 +178,34 @@ def _join(v) -> str|None:
     if j is None or j.count(SEP) != len(v) - 1: j = SEP.join(str(x).replace(SEP, ' ') for x in v)
     return j
 
-def _joins(s:pd.Series) -> list:
-    "`_join` over a list column (`_NULL` for an empty list): C calls when no value holds a separator, as is usual"
-    vals = s.tolist(); lens = list(map(len, vals))
+def _joins(s:pd.Series) -> tuple[list, np.ndarray]:
+    ("`_join` over a list column (`_NULL` for an empty list) and where the lists are empty: C calls when no value "
+     "holds a separator, as is usual")
+    vals = s.tolist(); lens = list(map(len, vals)); na = np.array(lens, dtype=np.int64) == 0
     try: j = list(map(SEP.join, vals))
     except TypeError: j = None
     # a joined list has one separator fewer than values; more means a value held one: the careful path for all
     if j is None or sum(map(str.count, j, repeat(SEP))) != sum(lens) - sum(map(bool, lens)):
-        return [_NULL if x is None else x for x in map(_join, vals)]
-    return [x if n else _NULL for x, n in zip(j, lens)]
+        return [_NULL if x is None else x for x in map(_join, vals)], na
+    return [x if n else _NULL for x, n in zip(j, lens)], na
 
-def _to_rows(df:pd.DataFrame, *extra) -> list[tuple]:
-    "The items as SQL parameters (`_NULL` for a missing value), each row followed by the `extra` values"
-    cols = []
+def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tuple]]:
+    ("The items as SQL parameters: the columns with a value in some row, their placeholders (`nullif(?, x'')` where "
+     "some row misses it, `_NULL` standing for NULL), and the rows, each followed by the `extra` values")
+    names, marks, cols = [], [], []
     for c,t in ITEM_DTYPES.items():
         s = df[c]
-        if t.startswith('datetime'): cols.append(_iso(s))
-        elif c in LIST_COLS: cols.append(_joins(s))
-        elif c == 'extra': cols.append([json.dumps(v, ensure_ascii=False, default=str) if v else _NULL for v in s])
-        else: cols.append(_nulled(s.to_numpy(dtype=object), s.isna().to_numpy()))   # text, and Int64 as Python ints
-    return list(zip(*cols, *map(repeat, extra)))
+        if t.startswith('datetime'): na = s.isna().to_numpy(); v = _iso(s, na)
+        elif c in LIST_COLS: v, na = _joins(s)
+        elif c == 'extra':
+            v = [json.dumps(x, ensure_ascii=False, default=str) if x else _NULL for x in s]
+            na = np.fromiter((x is _NULL for x in v), dtype=bool, count=len(v))
+        else: na = s.isna().to_numpy(); v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
+        # a column no row has is left out of the INSERT: SQLite writes its NULL without a parameter (an arXiv batch
+        # has no venue, DOI, decision, HTML summary, ...: 11 of 23 columns)
+        if na.all() and c not in ('source', 'key'): continue
+        names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
+    return names, marks, zip(*cols, *map(repeat, extra))
 
 _CHANGE = """CASE
   WHEN excluded.version IS NOT NULL AND items.version IS NOT NULL AND excluded.version > items.version
@@ -216,8 +223,8 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
     items = check_items(items)
     if items.empty: return AddResult()
     items = items.drop_duplicates(['source', 'key'], keep='last')
-    with gc_paused(): now = _now(); rows = _to_rows(items, now, now)
-    cols = ', '.join(ITEM_COLS); ph = ', '.join(["nullif(?, x'')"] * len(ITEM_COLS))
+    with gc_paused(): now = _now(); names, marks, rows = _to_rows(items, now, now)
+    cols = ', '.join(names); ph = ', '.join(marks)
     upd = ', '.join(f'{c}=excluded.{c}' for c in ITEM_COLS if c not in ('source', 'key'))
     # the batch's keys, one parameter: what is new and what changed are counted through the key index, so the cost grows
     # with the batch, not with the store (a `count(*)` or a scan for `changed_at` reads every row); new rows are those

@@ -10,7 +10,7 @@ def _edge_items():
                  categories=['cs.LG'], published='2024-01-05T10:20:30.123456Z', score=7, extra={'stars': 3, 'k': [1, 2]}),
             dict(url='https://e.org/b', title='No dates, no lists'),
             dict(url='https://e.org/c', title='A separator inside a list value', keywords=['k'],
-                 year=2023, comments=0, doi='10.1/x', venue='NeurIPS', decision='poster', summary_html='<p>h</p>'),
+                 year=2023, comments=0, doi='10.48550/arXiv.2401.00003', venue='NeurIPS', decision='poster', summary_html='<p>h</p>'),
             dict(url='https://e.org/d', title='', summary='', authors=[], updated='2023-12-31T23:59:59Z')]
     items = to_items(recs, source='hand', kind='paper')
     items.at[2, 'authors'] = [f'x{SEP}y', 'z']        # to_items cleans control characters out; a frame made by hand may not
@@ -69,3 +69,13 @@ def test_decided_reads_the_same_types_as_items(tmp_path):
         st.add(items); st.mark(items.key.tolist(), 'saved'); st.rate(items.key[0], 4)
         a = st.items().set_index('key').sort_index(); d = st.decided().set_index('key').sort_index()
         pd.testing.assert_frame_equal(a, d, check_exact=True)
+
+def test_a_value_gone_in_a_refetch_is_gone_in_the_store(tmp_path):
+    "A column no item of a batch has is left out of the INSERT: a re-fetch without it still clears it, as binding NULL did"
+    items = _edge_items()
+    with Store(tmp_path/'s.sqlite') as st:
+        st.add(items)
+        again = items.assign(venue=pd.Series([np.nan] * len(items), dtype='str'), year=pd.array([None] * len(items), dtype='Int64'))
+        st.add(again)
+        got = st.items().set_index('key').loc[items.key[2]]
+        assert pd.isna(got.venue) and pd.isna(got.year) and got.doi == _edge_items().doi[2] and got.decision == 'poster'
