@@ -60,7 +60,7 @@ def main():
     print(f'  process peak RSS {rss1:.0f} MB after upsert+read (goal < 1 GB), of which {rss0:.0f} MB before it '
           f'(the {a.n:,} generated items themselves)')
     print(f'  file size {(d/"bench.sqlite").stat().st_size/2**20:.0f} MB')
-    summary('bench_store', 'store: upsert 100k + read back < 3 s CPU (issue 13 §4)', f'one executemany transaction of JSON rows + json.loads: {c_fair:.2f} s CPU',
+    summary('bench_store', 'store: upsert 100k items + read them back < 3 s CPU', f'one executemany transaction of JSON rows + json.loads: {c_fair:.2f} s CPU',
             f'{a.n:,} items: {c_add+c_read:.2f} s CPU (upsert {c_add:.2f} + read {c_read:.2f}), {rss1:.0f} MB', c_add + c_read < 3 and a.n >= 100_000)
 
 if __name__ == '__main__': main()
