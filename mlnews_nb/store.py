@@ -253,7 +253,17 @@ def _split(v) -> pd.Series:
     return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in _objs(v)], dtype=object)
 
 def _loads(v, empty) -> pd.Series:
-    return pd.Series([json.loads(x) if x.__class__ is str and x else empty() for x in _objs(v)], dtype=object)
+    "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
+    a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
+    txt = [x for x, h in zip(a, have) if h]
+    # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5 us
+    # each: 0.2 s of a 150k-item store whose every item has an extra); a count that differs means a value was not
+    # one JSON value: each is parsed alone, to fail as it always did
+    try: got = json.loads('[' + ','.join(txt) + ']')
+    except ValueError: got = None
+    if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
+    it = iter(got)
+    return pd.Series([next(it) if h else empty() for h in have], dtype=object)
 
 _STR = pd.Series([], dtype='str').dtype
 
