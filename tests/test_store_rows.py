@@ -1,7 +1,7 @@
 """What `add` writes and `items` reads back is the item itself, for every kind of value a column can hold: missing text,
 missing numbers and dates, empty lists, a list value holding the list separator, extra dicts, non-ASCII text. Items are
 hand-made records (the point is the edge values, which the captures hold only by chance)."""
-import numpy as np, pandas as pd
+import numpy as np, pandas as pd, pytest
 from mlnews_nb.core import to_items, ITEM_COLS, LIST_COLS
 from mlnews_nb.store import Store, SEP
 
@@ -79,3 +79,11 @@ def test_a_value_gone_in_a_refetch_is_gone_in_the_store(tmp_path):
         st.add(again)
         got = st.items().set_index('key').loc[items.key[2]]
         assert pd.isna(got.venue) and pd.isna(got.year) and got.doi == _edge_items().doi[2] and got.decision == 'poster'
+
+def test_an_extra_that_is_not_one_json_value_fails_as_before(tmp_path):
+    "Extras are decoded in one parse; a stored value that is not one JSON value must still fail, not shift its neighbours"
+    items = _edge_items()
+    with Store(tmp_path/'s.sqlite') as st:
+        st.add(items)
+        st.db.execute('UPDATE items SET extra=? WHERE key=?', ('{"a": 1}, {"b": 2}', items.key[1]))
+        with pytest.raises(ValueError, match='Extra data'): st.items()
