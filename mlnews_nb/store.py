@@ -293,19 +293,21 @@ def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
     return pd.to_datetime(pd.Series(a, dtype=object), utc=True, format='ISO8601').astype(dtype)
 
 def _from_sql(cols) -> pd.DataFrame:
-    "The columns of a store query (name -> values) as the item contract plus the triage columns, each converted once"
+    ("The columns of a store query (name -> values) as the item contract plus the triage columns, each converted once "
+     "and taken out of `cols` (its raw values freed as it goes, as an in-place conversion would)")
     out = {}
     for c,t in ITEM_DTYPES.items():
-        v = cols[c]
+        v = cols.pop(c)
         if t.startswith('datetime'): out[c] = _dt(v, t)
         elif t == 'Int64': out[c] = _int(v)
         elif c in LIST_COLS: out[c] = _split(v)
         elif c == 'extra': out[c] = _loads(v, dict)
         else: out[c] = _str(v)
-    out['state'] = _str(pd.Series(_objs(cols['state']), dtype=object).fillna('new'))
-    out['note'] = _str(cols['note']); out['tags'] = _loads(cols['tags'], list); out['rating'] = _int(cols['rating'])
-    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'): out[c] = _dt(cols[c])
-    out['change'] = _str(cols['change'])
+    out['state'] = _str(pd.Series(_objs(cols.pop('state')), dtype=object).fillna('new'))
+    out['note'] = _str(cols.pop('note')); out['tags'] = _loads(cols.pop('tags'), list)
+    out['rating'] = _int(cols.pop('rating'))
+    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'): out[c] = _dt(cols.pop(c))
+    out['change'] = _str(cols.pop('change'))
     return pd.DataFrame({c: out[c] for c in ITEM_COLS + TRIAGE_COLS}, copy=False)
 
 def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
