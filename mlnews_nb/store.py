@@ -6,6 +6,7 @@ once lose nothing."""
 # %% ../nbs/10_store.ipynb #b28e7fa9
 from __future__ import annotations
 import json, sqlite3, threading, uuid
+from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -150,11 +151,24 @@ class AddResult:
 
 SEP = '\x1f'   # lists are stored joined by the ASCII unit separator: split back in one vectorized pass, unlike JSON
 
-def _iso(s:pd.Series) -> list:
-    "ISO 8601 strings (UTC) for a datetime column, None for NaT, in one numpy pass"
-    a = np.datetime_as_string(s.dt.tz_convert(None).to_numpy(dtype='datetime64[us]'), unit='us').astype(object)
-    a = np.char.add(a.astype(str), '+00:00').astype(object); a[s.isna().to_numpy()] = None
-    return a.tolist()
+# a missing value as an SQL parameter: the sqlite3 module binds `None` through its adapter lookup (an AttributeError raised
+# and cleared inside, ~0.7 us per value: 1 s of the 2 s `executemany` of 100k items with a dozen empty fields each), and a
+# bytearray at once; `nullif(?, x'')` in the INSERT turns this empty blob back into NULL (the store never writes a blob, so
+# no value of an item can equal it)
+_NULL = bytearray()
+_NULLS = np.empty(1, dtype=object); _NULLS[0] = _NULL
+
+def _nulled(a:np.ndarray, na:np.ndarray) -> list:
+    "The values of the object array `a` as a list, `_NULL` where `na`"
+    return np.where(na, _NULLS, a).tolist() if na.any() else a.tolist()
+
+def _iso(s:pd.Series, na:np.ndarray) -> list:
+    "ISO 8601 strings (UTC) for a datetime column (`na` its NaT), `_NULL` for NaT, each distinct time formatted once"
+    if na.all(): return [_NULL] * len(s)
+    # a fetch stamps its items with one `fetched_at`, and papers share their announcement days: few distinct times
+    u, inv = np.unique(s.dt.tz_convert(None).to_numpy(dtype='datetime64[us]'), return_inverse=True)
+    txt = np.array([x + '+00:00' for x in np.datetime_as_string(u, unit='us').tolist()], dtype=object)
+    return _nulled(txt[inv.reshape(-1)], na)
 
 def _join(v) -> str|None:
     "A list joined by `SEP` (a separator inside a value becomes a space), None for an empty list"
@@ -164,16 +178,34 @@ def _join(v) -> str|None:
     if j is None or j.count(SEP) != len(v) - 1: j = SEP.join(str(x).replace(SEP, ' ') for x in v)
     return j
 
-def _to_rows(df:pd.DataFrame) -> list[tuple]:
-    cols = {}
+def _joins(s:pd.Series) -> tuple[list, np.ndarray]:
+    ("`_join` over a list column (`_NULL` for an empty list) and where the lists are empty: C calls when no value "
+     "holds a separator, as is usual")
+    vals = s.tolist(); lens = list(map(len, vals)); na = np.array(lens, dtype=np.int64) == 0
+    try: j = list(map(SEP.join, vals))
+    except TypeError: j = None
+    # a joined list has one separator fewer than values; more means a value held one: the careful path for all
+    if j is None or sum(map(str.count, j, repeat(SEP))) != sum(lens) - sum(map(bool, lens)):
+        return [_NULL if x is None else x for x in map(_join, vals)], na
+    return [x if n else _NULL for x, n in zip(j, lens)], na
+
+def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tuple]]:
+    ("The items as SQL parameters: the columns with a value in some row, their placeholders (`nullif(?, x'')` where "
+     "some row misses it, `_NULL` standing for NULL), and the rows, each followed by the `extra` values")
+    names, marks, cols = [], [], []
     for c,t in ITEM_DTYPES.items():
         s = df[c]
-        if t.startswith('datetime'): cols[c] = _iso(s)
-        elif t == 'Int64': cols[c] = s.astype(object).where(s.notna(), None).tolist()
-        elif c in LIST_COLS: cols[c] = [_join(v) for v in s]
-        elif c == 'extra': cols[c] = [json.dumps(v, ensure_ascii=False, default=str) if v else None for v in s]
-        else: cols[c] = s.astype(object).where(s.notna(), None).tolist()
-    return list(zip(*cols.values()))
+        if t.startswith('datetime'): na = s.isna().to_numpy(); v = _iso(s, na)
+        elif c in LIST_COLS: v, na = _joins(s)
+        elif c == 'extra':
+            v = [json.dumps(x, ensure_ascii=False, default=str) if x else _NULL for x in s]
+            na = np.fromiter((x is _NULL for x in v), dtype=bool, count=len(v))
+        else: na = s.isna().to_numpy(); v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
+        # a column no row has is left out of the INSERT: SQLite writes its NULL without a parameter (an arXiv batch
+        # has no venue, DOI, decision, HTML summary, ...: 11 of 23 columns)
+        if na.all() and c not in ('source', 'key'): continue
+        names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
+    return names, marks, zip(*cols, *map(repeat, extra))
 
 _CHANGE = """CASE
   WHEN excluded.version IS NOT NULL AND items.version IS NOT NULL AND excluded.version > items.version
@@ -191,22 +223,21 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
     items = check_items(items)
     if items.empty: return AddResult()
     items = items.drop_duplicates(['source', 'key'], keep='last')
-    with gc_paused(): now, rows = _now(), _to_rows(items)
-    cols = ', '.join(ITEM_COLS); ph = ', '.join('?'*len(ITEM_COLS))
+    with gc_paused(): now = _now(); names, marks, rows = _to_rows(items, now, now)
+    cols = ', '.join(names); ph = ', '.join(marks)
     upd = ', '.join(f'{c}=excluded.{c}' for c in ITEM_COLS if c not in ('source', 'key'))
-    # the batch's keys, one parameter: what was there before and what changed are read through the key index, so the
-    # cost grows with the batch, not with the store (a `count(*)` or a scan for `changed_at` reads every row)
+    # the batch's keys, one parameter: what is new and what changed are counted through the key index, so the cost grows
+    # with the batch, not with the store (a `count(*)` or a scan for `changed_at` reads every row); new rows are those
+    # first seen by this add, changed rows those it changed (`now` is to the microsecond)
     keys = json.dumps(items.key.unique().tolist(), ensure_ascii=False)
-    pairs = set(zip(items.source.tolist(), items.key.tolist()))
     with self._tx() as db, gc_paused():
-        had = db.execute('SELECT source, key FROM items WHERE key IN (SELECT value FROM json_each(?))', (keys,))
-        before = sum(p in pairs for p in had)
         db.executemany(f"""INSERT INTO items ({cols}, first_seen, last_seen) VALUES ({ph}, ?, ?)
             ON CONFLICT(source, key) DO UPDATE SET {upd}, last_seen=excluded.last_seen,
               change=coalesce({_CHANGE}, items.change),
               changed_at=CASE WHEN {_CHANGE} IS NOT NULL THEN excluded.last_seen ELSE items.changed_at END""",
-            [r + (now, now) for r in rows])
-        new = len(rows) - before
+            rows)
+        new = db.execute('SELECT count(*) FROM items WHERE key IN (SELECT value FROM json_each(?)) AND first_seen=?',
+                         (keys, now)).fetchone()[0]
         ch = pd.read_sql_query('SELECT source, key, title, change FROM items '
                                'WHERE key IN (SELECT value FROM json_each(?)) AND changed_at=?', db, params=(keys, now))
     return AddResult(new=new, updated=len(ch), unchanged=len(items)-new-len(ch), changes=ch)
@@ -214,47 +245,79 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
 
-def _split(s:pd.Series) -> pd.Series:
-    return pd.Series([v.split(SEP) if v.__class__ is str and v else [] for v in s.to_numpy(dtype=object)],
-                     index=s.index, dtype=object)
+def _objs(v) -> np.ndarray:
+    "A column of query results (an object array from `_read`, or a Series from `read_sql_query`) as an object array"
+    return v.to_numpy(dtype=object) if isinstance(v, pd.Series) else v
 
-def _loads(s:pd.Series, empty) -> pd.Series:
-    return pd.Series([json.loads(v) if v.__class__ is str and v else empty() for v in s.to_numpy(dtype=object)],
-                     index=s.index, dtype=object)
+def _split(v) -> pd.Series:
+    return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in _objs(v)], dtype=object)
+
+def _loads(v, empty) -> pd.Series:
+    "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
+    a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
+    txt = [x for x, h in zip(a, have) if h]
+    # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5 us
+    # each: 0.2 s of a 150k-item store whose every item has an extra); a count that differs means a value was not
+    # one JSON value: each is parsed alone, to fail as it always did
+    try: got = json.loads('[' + ','.join(txt) + ']')
+    except ValueError: got = None
+    if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
+    it = iter(got)
+    return pd.Series([next(it) if h else empty() for h in have], dtype=object)
 
 _STR = pd.Series([], dtype='str').dtype
 
-def _str(s:pd.Series) -> pd.Series:
+def _str(v) -> pd.Series:
     "A text column as pandas' `str`, through one Arrow array when pandas keeps strings in Arrow (2x faster than astype)"
     if getattr(_STR, 'storage', None) == 'pyarrow':
         import pyarrow as pa
-        try: return pd.Series(pa.array(s.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True), dtype=_STR,
-                              index=s.index)
+        try: return pd.Series(pa.array(_objs(v), type=pa.large_string(), from_pandas=True), dtype=_STR)
         except (pa.ArrowException, TypeError): pass   # a value that is not text: pandas' own conversion below
-    return s.astype('str')
+    return pd.Series(_objs(v), dtype=object).astype('str')
 
-def _from_sql(df:pd.DataFrame) -> pd.DataFrame:
+def _int(v) -> pd.Series: return pd.Series(_objs(v), dtype=object).astype('Int64')
+
+# the form `add` and `_now` write (UTC, seconds or microseconds): Arrow's ISO parser reads it as pandas does, 2x faster
+_ISO_UTC = r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?\+00:00$'
+
+def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
+    "An ISO 8601 column as UTC datetimes: through Arrow when every value has the store's own form, else pandas' parser"
+    a = _objs(v)
+    if getattr(_STR, 'storage', None) == 'pyarrow':   # pyarrow is there
+        import pyarrow as pa, pyarrow.compute as pc
+        try:
+            s = pa.array(a, type=pa.string(), from_pandas=True)
+            if s.null_count == len(s) or pc.all(pc.match_substring_regex(s, _ISO_UTC)).as_py():
+                return pc.cast(s, pa.timestamp('ns', tz='UTC')).to_pandas().astype(dtype)
+        except (pa.ArrowException, TypeError): pass   # not text, or out of range: pandas says what is wrong below
+    return pd.to_datetime(pd.Series(a, dtype=object), utc=True, format='ISO8601').astype(dtype)
+
+def _from_sql(cols) -> pd.DataFrame:
+    ("The columns of a store query (name -> values) as the item contract plus the triage columns, each converted once "
+     "and taken out of `cols` (its raw values freed as it goes, as an in-place conversion would)")
+    out = {}
     for c,t in ITEM_DTYPES.items():
-        if t.startswith('datetime'): df[c] = pd.to_datetime(df[c], utc=True, format='ISO8601').astype(t)
-        elif t == 'Int64': df[c] = df[c].astype('Int64')
-        elif c in LIST_COLS: df[c] = _split(df[c])
-        elif c == 'extra': df[c] = _loads(df[c], dict)
-        else: df[c] = _str(df[c])
-    df['state'] = _str(df['state'].fillna('new'))
-    df['tags'] = _loads(df['tags'], list)
-    df['rating'] = df['rating'].astype('Int64')
-    df['note'] = _str(df['note']); df['change'] = _str(df['change'])
-    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'):
-        df[c] = pd.to_datetime(df[c], utc=True, format='ISO8601').astype('datetime64[ns, UTC]')
-    return df[ITEM_COLS + TRIAGE_COLS]
+        v = cols.pop(c)
+        if t.startswith('datetime'): out[c] = _dt(v, t)
+        elif t == 'Int64': out[c] = _int(v)
+        elif c in LIST_COLS: out[c] = _split(v)
+        elif c == 'extra': out[c] = _loads(v, dict)
+        else: out[c] = _str(v)
+    out['state'] = _str(pd.Series(_objs(cols.pop('state')), dtype=object).fillna('new'))
+    out['note'] = _str(cols.pop('note')); out['tags'] = _loads(cols.pop('tags'), list)
+    out['rating'] = _int(cols.pop('rating'))
+    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'): out[c] = _dt(cols.pop(c))
+    out['change'] = _str(cols.pop('change'))
+    return pd.DataFrame({c: out[c] for c in ITEM_COLS + TRIAGE_COLS}, copy=False)
 
-def _read(db:sqlite3.Connection, sql:str, params=()) -> pd.DataFrame:
-    ("The rows of a store query as object columns, each converted once by `_from_sql` (`read_sql_query` converts every "
-     "column to its own guess first, then we convert it again)")
+def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
+    ("The columns of a store query as object arrays, each converted once by `_from_sql` (`read_sql_query` converts "
+     "every column to its own guess first, then we convert it again)")
     cur = db.execute(sql, params); names = [d[0] for d in cur.description]; rows = cur.fetchall()
+    # one contiguous array per column: each conversion then reads its column's pointers in order (the columns of one
+    # 2-D object array are strided, and every later pass over them ran slower than the transposition it saved)
     cols = zip(*rows) if rows else [()] * len(names)
-    return pd.DataFrame({n: pd.Series(np.fromiter(c, dtype=object, count=len(rows)), dtype=object, copy=False)
-                         for n, c in zip(names, cols)}, copy=False)
+    return {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
 
 def _newest_first(df:pd.DataFrame) -> pd.DataFrame:
     "Rows by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
@@ -280,8 +343,8 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     sql = f"""SELECT i.*, t.state, t.note, t.tags, t.rating, t.state_at FROM items i LEFT JOIN triage t ON t.key = i.key
               {'WHERE ' + ' AND '.join(where) if where else ''}"""
     # sorted here, after the types are set, not by SQLite: a sort in SQL builds a temporary b-tree of whole rows
-    with self.lock, gc_paused(): df = _read(self.db, sql, params)
-    with gc_paused(): return _newest_first(_from_sql(df))
+    with self.lock, gc_paused(): cols = _read(self.db, sql, params)
+    with gc_paused(): return _newest_first(_from_sql(cols))
 
 _since = parse_since   # one since-grammar for the package: core's
 
