@@ -1,5 +1,5 @@
-"""Ranking quality as a researcher meets it (issue 15): a simulated reader triages the top 10 of `rank(items, store)` through
-`store.decide`, again and again; precision@20 of the ranking over the papers still undecided after 10, 30 and 100 decisions,
+"""Ranking quality as a researcher meets it (issue 15): a simulated reader triages the top 10 of the triage queue
+(`rank(items, store, diverse=QUEUE_DIVERSITY)`, what `triage.work_queue` shows) through `store.decide`, again and again; precision@20 of the ranking over the papers still undecided after 10, 30 and 100 decisions,
 mean of several orderings, against arxiv-sanity-lite's method on the same number of keyword-ranked decisions, in the same run.
 A diagnostic row gives arxiv-sanity's method trained on rank's own decisions (what the interactive loop feeds a learner).
 
@@ -73,7 +73,8 @@ def run_reader(df:pd.DataFrame, truth:np.ndarray, keywords:list, *, steps=(10, 3
         kw = R.rank(items, profile=prof, explain=False).key.tolist()
         for n in steps:
             while len(decided) < n:
-                r = R.rank(items, st, explain=False)
+                # the reader's queue is the triage face's: `rank(..., diverse=QUEUE_DIVERSITY)` (triage.work_queue)
+                r = R.rank(items, st, explain=False, diverse=R.QUEUE_DIVERSITY)
                 for k in [k for k in r.key if k not in set(decided)][:min(batch, n - len(decided))]:
                     st.decide(k, state='saved' if k in tk else 'skipped'); decided.append(k)
             und = set(decided)

@@ -16,8 +16,9 @@ from .core import gc_paused
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'MODEL_FEATURES', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model',
-           'train', 'has_code', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'MODEL_FEATURES', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'BUZZ_COLS', 'Profile',
+           'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'rank', 'simulate',
+           'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -208,7 +209,8 @@ def _query(vocab:Vocab, keywords:Sequence[str]) -> Any:
     "The profile's keywords as one TF-IDF row of `vocab` (each keyword's words and word pairs)"
     return vocab.transform([' . '.join(keywords)]) if keywords else None
 
-WEAK_NEGATIVES = 3000
+WEAK_NEGATIVES = 15_000
+PROFILE_DOC = 0.0
 MODEL_FEATURES = 20_000
 
 def _norms(X:Any, cols:np.ndarray|None) -> np.ndarray:
@@ -224,14 +226,15 @@ def _frequent(X:Any, k:int) -> np.ndarray|None:
     if X.shape[1] <= k: return None
     return np.sort(np.argsort(-np.bincount(X.indices, minlength=X.shape[1]), kind='stable')[:k])
 
-def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=2.0):
+def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=1.0):
     "Class-balanced linear SVM: decisions, undecided rows as weak negatives, the profile as one more save"
     import scipy.sparse as sp
     from sklearn.svm import LinearSVC
     parts, ys, ws = [XL], [y], [np.where(y == 1, 1.0, skip_weight)]
     if XU is not None and XU.shape[0]:
         parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.ones(XU.shape[0]))
-    if q is not None and q.nnz: parts.append(q); ys.append(np.ones(1)); ws.append(np.ones(1))
+    if q is not None and q.nnz and PROFILE_DOC:
+        parts.append(q); ys.append(np.ones(1)); ws.append(np.full(1, PROFILE_DOC))
     yy, w = np.concatenate(ys), np.concatenate(ws)
     if yy.min() == yy.max(): return None
     # balanced: saves weigh as much as the rest
@@ -296,10 +299,27 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
+QUEUE_DIVERSITY, QUEUE_HEAD = 0.3, 60
+
+def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray) -> np.ndarray:
+    "Row order: the `head` best `ok` rows by score `s`, picked greedily for score and novelty (MMR); the rest by score"
+    o = np.argsort(-s, kind='stable'); h = o[ok[o]][:head]
+    if lam <= 0 or len(h) < 3: return o
+    rel = s[h]; rel = (rel - rel.min()) / (np.ptp(rel) or 1.0)
+    S = (X[h] @ X[h].T).toarray(); np.fill_diagonal(S, 0); sel: list[int] = []
+    mx = np.zeros(len(h))
+    for _ in range(len(h)):
+        v = (1 - lam) * rel - lam * mx; v[sel] = -np.inf; j = int(np.argmax(v)); sel.append(j)
+        mx = np.maximum(mx, S[:, j])
+    return np.concatenate([h[sel], o[~np.isin(o, h)]])
+
 @gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
 def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None, model:Model|None=None,
-         explain:bool|int=True, prior_weight:float=1.0, exclude:str='down', code_only:bool=False) -> pd.DataFrame:
-    "Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (keywords, terms, nearest save)"
+         explain:bool|int=True, prior_weight:float=0.0, exclude:str='down', code_only:bool=False,
+         diverse:float=0.0) -> pd.DataFrame:
+    ("Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (keywords, terms, nearest "
+     "save); "
+     "`diverse` > 0: the triage queue's order (the head mixes score and novelty once a model learns)")
     df = items.reset_index(drop=True).copy()
     if code_only: df = df[has_code(df).to_numpy()].reset_index(drop=True)
     if profile is None and store is not None: profile = get_profile(store)
@@ -333,6 +353,14 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
     df['score'] = 1 / (1 + np.exp(-s / 4)) if len(df) else np.zeros(0)
     df['p_profile'] = pp; df['p_keywords'] = cos
     df['why'] = ['; '.join(w) if w else 'no match with your profile or decisions' for w in why]
+    if diverse and model is not None and len(df):
+        lk = set(lab.key) if lab is not None else set()
+        dec = (df['work'] if 'work' in df else df['key']).isin(lk).to_numpy()   # a work: decided with any of its items
+        if 'items' in df and lk:
+            dec = dec | df['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
+        o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec)     # the head: undecided rows only
+        df = df.iloc[o].assign(queue=np.arange(len(df)))
+        return (df[~ex[o]] if exclude == 'drop' else df).reset_index(drop=True)
     if exclude == 'drop': df = df[~ex]
     return df.sort_values('score', ascending=False, kind='stable').reset_index(drop=True)
 

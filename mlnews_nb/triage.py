@@ -168,11 +168,12 @@ _WORK_INFO = ['work', 'sources', 'state', 'status', 'what_changed', 'hn_points',
 def _learned(works:pd.DataFrame, store:Store|None) -> pd.DataFrame|None:
     "`rank.rank` over the works when the store holds decisions or a profile (work, rank_score, why), else None"
     if store is None or works.empty: return None
-    from mlnews_nb.rank import rank, get_profile
+    from mlnews_nb.rank import rank, get_profile, QUEUE_DIVERSITY
     prof = get_profile(store)
     if not prof and store.items(state=['saved', 'read', 'skipped']).empty: return None
-    r = rank(works, store, profile=prof or None)
-    return pd.DataFrame({'work': r['work'], 'rank_score': r['score'].astype(float), 'why': r['why']})
+    r = rank(works, store, profile=prof or None, diverse=QUEUE_DIVERSITY)   # the queue's head mixes score and novelty
+    return pd.DataFrame({'work': r['work'], 'rank_score': r['score'].astype(float), 'why': r['why'],
+                         '_pos': range(len(r))})
 
 def work_queue(items:pd.DataFrame, store:Store|None=None, ranking:Any=None) -> pd.DataFrame:
     ("One row per work (its best item, `work`, `members`, the work's sources, buzz, venue and decision state), in the "
@@ -199,7 +200,7 @@ def work_queue(items:pd.DataFrame, store:Store|None=None, ranking:Any=None) -> p
     if ranking is not None and '_score' not in df: df['_score'] = _scores(df, ranking)
     elif ranking is None and (lr := _learned(w, store)) is not None:
         df = df.drop(columns=['rank_score', 'why'], errors='ignore').merge(lr, on='work', how='left')
-        df = df.sort_values('rank_score', ascending=False, kind='stable', na_position='last')
+        df = df.sort_values('_pos', kind='stable', na_position='last').drop(columns='_pos')   # rank's queue order
     elif ranking is None: df = df.sort_values('published', ascending=False, kind='stable', na_position='last')
     return df.drop(columns=['items']).reset_index(drop=True)
 
