@@ -15,7 +15,7 @@ import numpy as np, pandas as pd
 import feedparser
 from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc,
                             item_key, ITEM_DTYPES, KINDS, MLNewsError, SourceError, ContractError, safe_url, clean_text,
-                            bound_title, bound_key, link_key)
+                            bound_title, bound_key, link_key, gc_paused)
 from . import net
 
 # %% auto #0
@@ -48,22 +48,53 @@ def _join(base:str|None, u:str|None) -> str|None:
     try: return urljoin(base, u)
     except ValueError: return u
 
+def _hinted(hints:tuple) -> re.Pattern:
+    "The value of an href naming one of `hints`, quoted or not (in lower-cased text)"
+    alt = '|'.join(re.escape(h) for h in hints)
+    return re.compile(r'''h(?<!\wh)ref\s*=\s*(?:"([^"]*(?:%s)[^"]*)"|'([^']*(?:%s)[^']*)'|([^\s>"']*(?:%s)[^\s>]*))'''
+                      % (alt, alt, alt))
+_HREF_HINTED = {False: _hinted(_HINTS), True: _hinted((*_HINTS, 'github'))}
+# a character reference other than &amp; inside an href (libxml2 decodes `&#47;` and `&period;`, not `&utm_x` without
+# its semicolon): it may spell a paper host or an id
+_HREF_ENTITY = re.compile(r'''h(?<!\wh)ref\s*=\s*(?:"[^"]*|'[^']*|[^\s>"'][^\s>]*)&(?:#|(?!amp;)[a-z][a-z0-9]*;)''')
+
+def _may_cite(html:str, low:str, base_url:str|None, code:bool) -> bool:
+    ("Whether some href of `html` (`low` is it lower-cased) may name a work, read generously: a link to arxiv.org's "
+     "listing or a search names none, and then the HTML parse (and its blurbs) is not needed")
+    # places in `low` are places in `html` unless lowering lengthened a character (İ); an open quote or a character
+    # reference may read differently in libxml2: the parse decides
+    if len(low) != len(html) or low.count('"') % 2 or _HREF_ENTITY.search(low): return True
+    for m in _HREF_HINTED[code].finditer(low):
+        g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
+        v = html[m.start(g):m.end(g)]
+        for u in dict.fromkeys((v.strip(), v.replace('&amp;', '&').strip())):
+            try:
+                if link_key(_join(base_url, u), code=code): return True
+            except ValueError: continue
+    return False
+
 def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> list[dict]:
     "The works an HTML fragment cites: one dict per work (key, url, text, blurb), in order of first mention"
     if not html or not str(html).strip(): return []
     hints = (*_HINTS, 'github') if code else _HINTS
-    low, blow = str(html).lower(), (base_url or '').lower()
+    s = str(html)
+    low, blow = s.lower(), (base_url or '').lower()
     if not any(h in low or h in blow for h in hints): return []  # no paper host named: skip the HTML parse
     # named in prose only, no link to it
     if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []
+    check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
+    html = clean_text(s)
+    if len(html) != len(s): low = html.lower()   # control characters dropped: the places moved
+    # links to a paper host that name no work (a listing page, a search, an author's page): no parse
+    if not check_all and not _may_cite(html, low, base_url, code): return []
     from lxml import html as lhtml
-    try: root = lhtml.fragment_fromstring(clean_text(str(html)), create_parent='div')
+    try: root = lhtml.fragment_fromstring(html, create_parent='div')
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
-    check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
     for a in root.iter('a'):
         href = (a.get('href') or '').strip()
-        if not href or not check_all and not any(h in href.lower() for h in hints): continue
+        hl = href.lower()
+        if not href or not check_all and not any(h in hl for h in hints): continue
         url = _join(base_url, href)
         try: k = link_key(url, code=code)
         except ValueError: k = None   # an href that does not parse names no work
@@ -555,7 +586,10 @@ def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:s
                headers:dict|None=None) -> pd.DataFrame:
     ("Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises "
      "SourceError when nothing is recoverable")
-    try: return _parse_feed(content, url, source, kind, headers)
+    # a parse makes tens of thousands of small objects: the cycle collector's passes over the whole heap (every module,
+    # a loaded store) cost ~8% of it, for the few cycles a frame makes, which the next collection takes
+    try:
+        with gc_paused(): return _parse_feed(content, url, source, kind, headers)
     except MLNewsError: raise
     except (RecursionError, MemoryError) as e:
         raise SourceError(url or '<bytes>', f'feed too deep or too large to parse: {type(e).__name__}', None,
