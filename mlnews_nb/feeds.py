@@ -48,31 +48,6 @@ def _join(base:str|None, u:str|None) -> str|None:
     try: return urljoin(base, u)
     except ValueError: return u
 
-def _hinted(hints:tuple) -> re.Pattern:
-    "The value of an href naming one of `hints`, quoted or not (in lower-cased text)"
-    alt = '|'.join(re.escape(h) for h in hints)
-    return re.compile(r'''h(?<!\wh)ref\s*=\s*(?:"([^"]*(?:%s)[^"]*)"|'([^']*(?:%s)[^']*)'|([^\s>"']*(?:%s)[^\s>]*))'''
-                      % (alt, alt, alt))
-_HREF_HINTED = {False: _hinted(_HINTS), True: _hinted((*_HINTS, 'github'))}
-# a character reference other than &amp; inside an href (libxml2 decodes `&#47;` and `&period;`, not `&utm_x` without
-# its semicolon): it may spell a paper host or an id
-_HREF_ENTITY = re.compile(r'''h(?<!\wh)ref\s*=\s*(?:"[^"]*|'[^']*|[^\s>"'][^\s>]*)&(?:#|(?!amp;)[a-z][a-z0-9]*;)''')
-
-def _may_cite(html:str, low:str, base_url:str|None, code:bool) -> bool:
-    ("Whether some href of `html` (`low` is it lower-cased) may name a work, read generously: a link to arxiv.org's "
-     "listing or a search names none, and then the HTML parse (and its blurbs) is not needed")
-    # places in `low` are places in `html` unless lowering lengthened a character (İ); an open quote or a character
-    # reference may read differently in libxml2: the parse decides
-    if len(low) != len(html) or low.count('"') % 2 or _HREF_ENTITY.search(low): return True
-    for m in _HREF_HINTED[code].finditer(low):
-        g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
-        v = html[m.start(g):m.end(g)]
-        for u in dict.fromkeys((v.strip(), v.replace('&amp;', '&').strip())):
-            try:
-                if link_key(_join(base_url, u), code=code): return True
-            except ValueError: continue
-    return False
-
 def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> list[dict]:
     "The works an HTML fragment cites: one dict per work (key, url, text, blurb), in order of first mention"
     if not html or not str(html).strip(): return []
@@ -83,17 +58,13 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     # named in prose only, no link to it
     if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []
     check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
-    html = clean_text(s)
-    if len(html) != len(s): low = html.lower()   # control characters dropped: the places moved
-    # links to a paper host that name no work (a listing page, a search, an author's page): no parse
-    if not check_all and not _may_cite(html, low, base_url, code): return []
     from lxml import html as lhtml
-    try: root = lhtml.fragment_fromstring(html, create_parent='div')
+    try: root = lhtml.fragment_fromstring(clean_text(s), create_parent='div')
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
     for a in root.iter('a'):
         href = (a.get('href') or '').strip()
-        hl = href.lower()
+        hl = href.lower()   # once, not once a hint
         if not href or not check_all and not any(h in hl for h in hints): continue
         url = _join(base_url, href)
         try: k = link_key(url, code=code)
