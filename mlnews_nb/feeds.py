@@ -91,10 +91,12 @@ def feed_date(s:Any) -> datetime|None:
     ("A feed's date string (ISO 8601 or RFC 822, the forms feeds use) as an aware UTC datetime; None when unreadable, "
      "before 1900 or past 2262")
     if not isinstance(s, str) or not (s := s.strip()): return None
-    try:
-        d = datetime.fromisoformat(s)
-        return _in_range(d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc))
-    except (ValueError, OverflowError): pass
+    # an ISO date starts with its year; an RFC 822 one mostly with a day name, which spares a raised ValueError
+    if s[:1].isdigit():
+        try:
+            d = datetime.fromisoformat(s)
+            return _in_range(d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc))
+        except (ValueError, OverflowError): pass
     if not (m := _RFC822.match(s)) or (mon := _MON.get(m.group(2).lower())) is None: return None
     y = int(m.group(3)); y += (2000 if y < 50 else 1900) if len(m.group(3)) == 2 else 0
     off = ((-1 if m.group(7) == '-' else 1) * timedelta(hours=int(m.group(8)), minutes=int(m.group(9))) if m.group(7)
@@ -558,7 +560,7 @@ def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:s
     ("Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises "
      "SourceError when nothing is recoverable")
     # a parse makes tens of thousands of small objects: the cycle collector's passes over the whole heap (every module,
-    # a loaded store) cost ~8% of it, for the few cycles a frame makes, which the next collection takes
+    # a loaded store) cost several percent of it, for the few cycles a frame makes, which the next collection takes
     try:
         with gc_paused(): return _parse_feed(content, url, source, kind, headers)
     except MLNewsError: raise
