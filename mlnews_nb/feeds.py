@@ -23,14 +23,29 @@ __all__ = ['COMMON_FEED_PATHS', 'extract_links', 'feed_date', 'looks_html', 'par
            'discover_feeds']
 
 # %% ../nbs/03_feeds.ipynb #f00b119b
+from lxml import etree
+
 _BLOCKS = ('p', 'li', 'blockquote', 'td', 'dd', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'div', 'body')
+# lxml.html's parser without its element classes (a Python call for every element it hands out)
+_HP = etree.HTMLParser()
+_FULL_HTML = re.compile(r'^\s*<(?:html|!doctype)', re.I).match
+_string = etree.XPath('string()', smart_strings=False)   # what lxml.html's `text_content` runs
+
+def _fragment(s:str):
+    ("The body holding an HTML fragment, parsed as lxml.html's `fragment_fromstring(s, create_parent='div')` parses "
+     "it, on plain lxml elements and without moving them under a new parent")
+    doc = etree.fromstring(s if _FULL_HTML(s) else f'<html><body>{s}</body></html>', _HP)
+    if doc is None: raise etree.ParserError('Document is empty')
+    bodies = [e for e in doc if e.tag == 'body']
+    if len(bodies) != 1: raise ValueError(f'{len(bodies)} bodies')
+    return bodies[0]
 
 def _blurb(a, max_len:int=400) -> str:
     el = a.getparent()
     while el is not None and el.tag not in _BLOCKS: el = el.getparent()
-    text = ' '.join((el if el is not None else a).text_content().split())
+    text = ' '.join(_string(el if el is not None else a).split())
     if len(text) <= max_len: return text
-    anchor = ' '.join(a.text_content().split())
+    anchor = ' '.join(_string(a).split())
     sents = re.split(r'(?<=[.!?])\s+(?=[A-Z0-9“"(\[])', text)
     hit = next((s for s in sents if anchor and anchor in s), sents[0])
     return hit if len(hit) <= max_len else hit[:max_len-1].rstrip() + '…'
@@ -58,8 +73,7 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     # named in prose only, no link to it
     if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []
     check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
-    from lxml import html as lhtml
-    try: root = lhtml.fragment_fromstring(clean_text(s), create_parent='div')
+    try: root = _fragment(clean_text(s))
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
     for a in root.iter('a'):
@@ -71,7 +85,7 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
         except ValueError: k = None   # an href that does not parse names no work
         if not k or k in seen: continue
         seen.add(k)
-        out.append(dict(key=k, url=url, text=' '.join(a.text_content().split()), blurb=_blurb(a)))
+        out.append(dict(key=k, url=url, text=' '.join(_string(a).split()), blurb=_blurb(a)))
     return out
 
 # %% ../nbs/03_feeds.ipynb #b9ff513b
