@@ -15,7 +15,7 @@ import numpy as np, pandas as pd
 import feedparser
 from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc,
                             item_key, ITEM_DTYPES, KINDS, MLNewsError, SourceError, ContractError, safe_url, clean_text,
-                            bound_title, bound_key, link_key)
+                            bound_title, bound_key, link_key, gc_paused)
 from . import net
 
 # %% auto #0
@@ -23,14 +23,29 @@ __all__ = ['COMMON_FEED_PATHS', 'extract_links', 'feed_date', 'looks_html', 'par
            'discover_feeds']
 
 # %% ../nbs/03_feeds.ipynb #f00b119b
+from lxml import etree
+
 _BLOCKS = ('p', 'li', 'blockquote', 'td', 'dd', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'div', 'body')
+# lxml.html's parser without its element classes (a Python call for every element it hands out)
+_HP = etree.HTMLParser()
+_FULL_HTML = re.compile(r'^\s*<(?:html|!doctype)', re.I).match
+_string = etree.XPath('string()', smart_strings=False)   # what lxml.html's `text_content` runs
+
+def _fragment(s:str):
+    ("The body holding an HTML fragment, parsed as lxml.html's `fragment_fromstring(s, create_parent='div')` parses "
+     "it, on plain lxml elements and without moving them under a new parent")
+    doc = etree.fromstring(s if _FULL_HTML(s) else f'<html><body>{s}</body></html>', _HP)
+    if doc is None: raise etree.ParserError('Document is empty')
+    bodies = [e for e in doc if e.tag == 'body']
+    if len(bodies) != 1: raise ValueError(f'{len(bodies)} bodies')
+    return bodies[0]
 
 def _blurb(a, max_len:int=400) -> str:
     el = a.getparent()
     while el is not None and el.tag not in _BLOCKS: el = el.getparent()
-    text = ' '.join((el if el is not None else a).text_content().split())
+    text = ' '.join(_string(el if el is not None else a).split())
     if len(text) <= max_len: return text
-    anchor = ' '.join(a.text_content().split())
+    anchor = ' '.join(_string(a).split())
     sents = re.split(r'(?<=[.!?])\s+(?=[A-Z0-9“"(\[])', text)
     hit = next((s for s in sents if anchor and anchor in s), sents[0])
     return hit if len(hit) <= max_len else hit[:max_len-1].rstrip() + '…'
@@ -52,24 +67,25 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     "The works an HTML fragment cites: one dict per work (key, url, text, blurb), in order of first mention"
     if not html or not str(html).strip(): return []
     hints = (*_HINTS, 'github') if code else _HINTS
-    low, blow = str(html).lower(), (base_url or '').lower()
+    s = str(html)
+    low, blow = s.lower(), (base_url or '').lower()
     if not any(h in low or h in blow for h in hints): return []  # no paper host named: skip the HTML parse
     # named in prose only, no link to it
     if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []
-    from lxml import html as lhtml
-    try: root = lhtml.fragment_fromstring(clean_text(str(html)), create_parent='div')
+    check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
+    try: root = _fragment(clean_text(s))
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
-    check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
     for a in root.iter('a'):
         href = (a.get('href') or '').strip()
-        if not href or not check_all and not any(h in href.lower() for h in hints): continue
+        hl = href.lower()   # once, not once a hint
+        if not href or not check_all and not any(h in hl for h in hints): continue
         url = _join(base_url, href)
         try: k = link_key(url, code=code)
         except ValueError: k = None   # an href that does not parse names no work
         if not k or k in seen: continue
         seen.add(k)
-        out.append(dict(key=k, url=url, text=' '.join(a.text_content().split()), blurb=_blurb(a)))
+        out.append(dict(key=k, url=url, text=' '.join(_string(a).split()), blurb=_blurb(a)))
     return out
 
 # %% ../nbs/03_feeds.ipynb #b9ff513b
@@ -89,10 +105,12 @@ def feed_date(s:Any) -> datetime|None:
     ("A feed's date string (ISO 8601 or RFC 822, the forms feeds use) as an aware UTC datetime; None when unreadable, "
      "before 1900 or past 2262")
     if not isinstance(s, str) or not (s := s.strip()): return None
-    try:
-        d = datetime.fromisoformat(s)
-        return _in_range(d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc))
-    except (ValueError, OverflowError): pass
+    # an ISO date starts with its year; an RFC 822 one mostly with a day name, which spares a raised ValueError
+    if s[:1].isdigit():
+        try:
+            d = datetime.fromisoformat(s)
+            return _in_range(d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc))
+        except (ValueError, OverflowError): pass
     if not (m := _RFC822.match(s)) or (mon := _MON.get(m.group(2).lower())) is None: return None
     y = int(m.group(3)); y += (2000 if y < 50 else 1900) if len(m.group(3)) == 2 else 0
     off = ((-1 if m.group(7) == '-' else 1) * timedelta(hours=int(m.group(8)), minutes=int(m.group(9))) if m.group(7)
@@ -130,7 +148,9 @@ def _record(*, title:str|None, link:str|None, authors:list, pub:datetime|None, u
      "lxml fast path")
     link = _join(base, link) or ''
     summ = summ or content or ''
-    links = extract_links('\n'.join(x for x in (summ, content) if x), base_url=link or base)
+    # the summary, and the content when it is another text: an entry with content only (or the same text twice) has it as
+    # its summary already, and read twice, a link outside any block got its blurb twice
+    links = extract_links(summ if not content or content == summ else f'{summ}\n{content}', base_url=link or base)
     extra = {'guid': guid or None}
     if pub is None:
         extra['date_missing'] = True
@@ -335,10 +355,14 @@ def _person(s:str) -> str:
     if name[-1:] == ')': name = name[:-1]
     return name.strip() or s.strip()
 
+def _is_alt(a) -> bool:
+    "Whether an atom:link element is an alternate HTML page with an href (feedparser's `link`)"
+    return (a.get('rel', 'alternate') == 'alternate' and a.get('type', 'text/html') in _HTML_TYPES
+            and a.get('href') is not None)
+
 def _alt(el):
     "The first atom:link element that is an alternate HTML page (feedparser's `link`), or None"
-    return next((a for a in el.iterfind(_q(_ATOM, 'link')) if a.get('rel', 'alternate') == 'alternate'
-                 and a.get('type', 'text/html') in _HTML_TYPES and a.get('href') is not None), None)
+    return next((a for a in el.iterfind(_q(_ATOM, 'link')) if _is_alt(a)), None)
 
 def _alt_link(el) -> str|None:
     "The href of `_alt(el)`"
@@ -393,29 +417,43 @@ def _rss_item(it, ns:str|None, base:str|None) -> dict:
                 tags=_uniq((t.strip(), e.get('domain')) for e in (*many['category'], *many['subject'])
                            if (t := _text(e)) and t.strip()))
 
+_ATOM_FIELDS = {**{_q(_ATOM, t): t for t in ('id', 'title', 'summary', 'content', 'published', 'updated', 'author',
+                                             'category', 'link')},
+                _q(_DCT, 'issued'): 'issued', _q(_DCT, 'created'): 'created', _q(_DC, 'date'): 'date',
+                _q(_DC, 'creator'): 'creator'}
+_ATOM_MANY = ('author', 'creator', 'category', 'link')
+
 def _atom_entry(e, base:str|None) -> dict:
-    "One Atom 1.0 entry as a raw entry"
-    f = lambda tag, n=_ATOM: _text(e.find(_q(n, tag)))
+    ("One Atom 1.0 entry as a raw entry, read in one pass over its children like `_rss_item` (a `find` per field "
+     "cost 2 us each, 40 us an entry)")
+    el, many = {}, {k: [] for k in _ATOM_MANY}
+    for c in e:
+        if (k := _ATOM_FIELDS.get(c.tag)) is None: continue
+        if k in many: many[k].append(c)
+        elif k not in el: el[k] = c
+    f = lambda k: _text(el.get(k))
     b = _base(e, base)
     gid = (f('id') or '').strip() or None
-    link = _join(_base(a, b), a.get('href').strip()) if (a := _alt(e)) is not None else None
+    link = _join(_base(a, b), a.get('href').strip()) if (a := next((a for a in many['link'] if _is_alt(a)),
+                                                                   None)) is not None else None
     gid = _join(b, gid)
-    summ, title = _atom_text(e.find(_q(_ATOM, 'summary'))), _atom_text(e.find(_q(_ATOM, 'title')))
+    summ, title = _atom_text(el.get('summary')), _atom_text(el.get('title'))
     return dict(title=title if title is not None else _text(e.find(f'.//{{{_MEDIA}}}title')), link=link or gid, id=gid,
-                authors=[n.strip() for a in e.iterfind(_q(_ATOM, 'author')) if (n := _text(a.find(_q(_ATOM, 'name'))))
-                         and n.strip()]
-                        + [_person(t) for c in e.iterfind(_q(_DC, 'creator')) if (t := _text(c)) and t.strip()],
+                authors=[n.strip() for a in many['author'] if (n := _text(a.find(_q(_ATOM, 'name')))) and n.strip()]
+                        + [_person(t) for c in many['creator'] if (t := _text(c)) and t.strip()],
                 summary=summ if summ is not None else _text(e.find(f'.//{{{_MEDIA}}}description')),
-                content=_atom_text(e.find(_q(_ATOM, 'content'))),
-                published=f('published') or f('issued', _DCT), created=f('created', _DCT), updated=f('updated')
-                or f('date', _DC), tags=_uniq(((c.get('term') or '').strip(), c.get('scheme'), c.get('label'))
-                           for c in e.iterfind(_q(_ATOM, 'category')) if (c.get('term') or '').strip()))
+                content=_atom_text(el.get('content')),
+                published=f('published') or f('issued'), created=f('created'), updated=f('updated') or f('date'),
+                tags=_uniq(((c.get('term') or '').strip(), c.get('scheme'), c.get('label')) for c in many['category']
+                           if (c.get('term') or '').strip()))
 
 # %% ../nbs/03_feeds.ipynb #b94a93d1
 _XMLISH = re.compile(r'xml|rss|atom|rdf', re.I)
 # double-encoded UTF-8, Windows-1252 points
 _C1 = (re.compile(rb'\xc2[\x80-\x9f]'), re.compile(rb'&#(?:12[89]|1[3-5]\d|[xX][89][0-9a-fA-F]);'))
-_c1 = lambda b: any(r.search(b) for r in _C1)   # two searches with a literal head: a tenth of one alternation's time
+# two searches with a literal head (a tenth of one alternation's time), each only when its head occurs at all (a C
+# `find`: a Substack feed of 500 KB has no \xc2 0x80-0x9f pair, and the regex took 0.2 ms to say so)
+_c1 = lambda b: any(h in b and r.search(b) for h, r in zip((b'\xc2', b'&#'), _C1))
 
 def _fast_parse(content:bytes, url:str|None=None, headers:dict|None=None) -> tuple[list[dict], dict]|None:
     ("Raw entries and feed info of a well-formed RSS 2.0, Atom 1.0 or RSS 1.0 feed read with lxml; None hands it to "
@@ -537,7 +575,10 @@ def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:s
                headers:dict|None=None) -> pd.DataFrame:
     ("Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises "
      "SourceError when nothing is recoverable")
-    try: return _parse_feed(content, url, source, kind, headers)
+    # a parse makes tens of thousands of small objects: the cycle collector's passes over the whole heap (every module,
+    # a loaded store) cost several percent of it, for the few cycles a frame makes, which the next collection takes
+    try:
+        with gc_paused(): return _parse_feed(content, url, source, kind, headers)
     except MLNewsError: raise
     except (RecursionError, MemoryError) as e:
         raise SourceError(url or '<bytes>', f'feed too deep or too large to parse: {type(e).__name__}', None,
