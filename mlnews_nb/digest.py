@@ -22,16 +22,22 @@ READING_MINUTES = {'paper': 15, 'post': 8, 'discussion': 5, 'newsletter': 10, 'v
 DIGEST_COLS = ['pick', 'key', 'title', 'kind', 'sources', 'minutes', 'score', 'reason', 'url', 'state', 'what_changed']
 UPDATE_MINUTES = 2      # an update on a work already decided: a glance at what changed
 
-def _mmr(cand:pd.DataFrame, sim:np.ndarray, budget:float, lam:float, rel:np.ndarray, taken:list[int]) -> list[int]:
-    "Greedy MMR picks from `cand` rows within `budget` minutes"
+def _mmr(cand:pd.DataFrame, sim:Callable[[int], np.ndarray], budget:float, lam:float, rel:np.ndarray) -> list[int]:
+    "Greedy MMR picks from `cand` rows within `budget` minutes; `sim(j)` is every row's similarity (>= 0) to row j"
     out, left, free = [], budget, np.ones(len(cand), bool)
+    red, mins = np.zeros(len(cand)), cand.minutes.to_numpy()
     while free.any():
-        red = sim[:, taken + out].max(1) if taken + out else np.zeros(len(cand))
-        v = np.where(free & (cand.minutes.to_numpy() <= left), lam * rel - (1 - lam) * red, -np.inf)
+        v = np.where(free & (mins <= left), lam * rel - (1 - lam) * red, -np.inf)
         i = int(np.argmax(v))
         if not np.isfinite(v[i]): break
-        out.append(i); free[i] = False; left -= cand.minutes.iat[i]
+        out.append(i); free[i] = False; left -= mins[i]
+        red = np.maximum(red, sim(i))   # the redundancy with what is picked: one column per pick, not a works x works matrix
     return out
+
+def _similarity(X, src:np.ndarray, rows:np.ndarray) -> Callable[[int], np.ndarray]:
+    "Similarity of `rows` to their j-th row, computed when asked: text cosine, plus 0.3 for the same first source"
+    Xs, s = X[rows], src[rows]
+    return lambda j: (Xs @ Xs[j].T).toarray().ravel() + 0.3 * (s == s[j])
 
 BUZZ_WEIGHT = 0.3
 
@@ -60,7 +66,6 @@ def digest(items:pd.DataFrame, store:Store|None=None, *, minutes:float=60, explo
         X = TfidfVectorizer(stop_words='english', sublinear_tf=True).fit_transform(r.title.fillna('') + ' '
                                                                                    + r.summary.fillna('').str[:500])
         src = r.sources.map(lambda s: s[0] if len(s) else '').to_numpy()
-        sim = (X @ X.T).toarray() + 0.3 * (src[:, None] == src[None, :])
         usual = ((r.p_profile > 0) | (r.p_model.fillna(0) > r.p_model.median()) if r.p_model.notna().any()
                  else (r.p_profile > 0))
         out_pool = ~usual.to_numpy() if usual.any() else np.zeros(len(r), bool)
@@ -70,13 +75,13 @@ def digest(items:pd.DataFrame, store:Store|None=None, *, minutes:float=60, explo
         rel = (sc - sc.min()) / (span or 1) + BUZZ_WEIGHT * buzz / (buzz.max() or 1)
         ex_rel = buzz / (buzz.max() or 1) + 0.01 * np.random.default_rng(0).random(len(r))
         ex_idx = np.flatnonzero(out_pool)
-        ex = ([ex_idx[i] for i in _mmr(r.iloc[ex_idx], sim[np.ix_(ex_idx, ex_idx)], explore * minutes, lam,
-                                       ex_rel[ex_idx], [])]
+        ex = ([ex_idx[i] for i in _mmr(r.iloc[ex_idx], _similarity(X, src, ex_idx), explore * minutes, lam,
+                                       ex_rel[ex_idx])]
               if len(ex_idx) else [])
         used = r.minutes.iloc[ex].sum() if ex else 0.0
         main_idx = np.flatnonzero(~np.isin(np.arange(len(r)), ex))
-        main = [main_idx[i] for i in _mmr(r.iloc[main_idx], sim[np.ix_(main_idx, main_idx)], minutes_left - used, lam,
-                                          rel[main_idx], [])]
+        main = [main_idx[i] for i in _mmr(r.iloc[main_idx], _similarity(X, src, main_idx), minutes_left - used, lam,
+                                          rel[main_idx])]
     d = pd.concat([up, r.iloc[main].assign(pick='interest'), r.iloc[ex].assign(pick='explore')], ignore_index=True)
     if d.empty: return _empty_digest()
     now = pd.Timestamp.now(tz='UTC') if now is None else pd.Timestamp(now)
