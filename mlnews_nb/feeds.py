@@ -53,8 +53,8 @@ def _blurb(a, max_len:int=400) -> str:
 # a paper host named somewhere: worth an HTML parse
 _HINTS = ('arxiv', 'openreview', 'doi.org', 'huggingface.co', 'hf.co')
 
-_HREF = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in _HINTS))
-_HREF_CODE = re.compile(r'href\s*=\s*["\']?[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in (*_HINTS, 'github')))
+_HREF = re.compile(r'href\s*=\s*["\']?\s*[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in _HINTS))
+_HREF_CODE = re.compile(r'href\s*=\s*["\']?\s*[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in (*_HINTS, 'github')))
 
 def _join(base:str|None, u:str|None) -> str|None:
     "`u` resolved against `base`; `u` as it is when either is missing or the pair does not parse (a bad IPv6 literal)"

@@ -71,3 +71,13 @@ def test_blurbs_match_extract_links_over_http(server):
         want = extract_links(html, base_url='https://news.example.org/1')
         assert df.links_to[0] == [l['key'] for l in want]
         assert df.extra[0]['blurbs'] == {l['key']: l['blurb'] for l in want}
+
+@pytest.mark.parametrize('quote', ['"', "'"])
+def test_an_href_with_spaces_before_the_address_is_cited(quote):
+    "Hand-written: spaces inside the quote before the address (browsers and lxml strip them) hid the only paper link"
+    spaced = f'See <a href={quote}  {ARXIV}{quote}>this paper</a> on scaling.'
+    got = extract_links(spaced)
+    assert [d['url'] for d in got] == [ARXIV], got
+    assert [d['key'] for d in got] == [d['key'] for d in extract_links(LOOSE)]
+    df = parse_feed(_rss(f'<description>{_esc(spaced)}</description>'), source='hand')
+    assert df.links_to[0] == ['arxiv:2001.08361']
