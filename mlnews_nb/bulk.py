@@ -76,13 +76,14 @@ def _bad_line(src:Path, near:int) -> tuple[int, str]|None:
     return None
 
 def _snapshot_sql(src:Path, fmt:str|None=None) -> str:
-    "A SELECT giving the bulk layout from a Kaggle snapshot file (JSON lines, objects one after another or a JSON array)"
+    "A SELECT giving the bulk layout from a Kaggle snapshot (JSON lines, objects one after another or a JSON array)"
     cols = '{' + ', '.join(f'{_sql_str(k)}: {_sql_str(v)}' for k, v in _SNAP_COLS.items()) + '}'
     cats = "string_split(trim(categories), ' ')"
     # the newline regex only where there is a newline: 132 of the 200 captured titles have none, and for those
     # the title costs half
     return f"""SELECT id AS arxiv_id, TRY_CAST(substr(versions[-1].version, 2) AS SMALLINT) AS version,
-        regexp_replace(CASE WHEN contains(title, chr(10)) THEN regexp_replace(title, '\\s*\\n\\s*', ' ', 'g') ELSE title END,
+        regexp_replace(CASE WHEN contains(title, chr(10))
+                            THEN regexp_replace(title, '\\s*\\n\\s*', ' ', 'g') ELSE title END,
                        '^\\s+|\\s+$', '', 'g') AS title,
         authors, authors_parsed, abstract,
         {cats} AS categories, {cats}[1] AS primary_category, doi, "journal-ref" AS journal_ref, comments, license,

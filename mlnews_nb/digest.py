@@ -31,7 +31,7 @@ def _mmr(cand:pd.DataFrame, sim:Callable[[int], np.ndarray], budget:float, lam:f
         i = int(np.argmax(v))
         if not np.isfinite(v[i]): break
         out.append(i); free[i] = False; left -= mins[i]
-        red = np.maximum(red, sim(i))   # the redundancy with what is picked: one column per pick, not a works x works matrix
+        red = np.maximum(red, sim(i))   # redundancy with the picks: one column per pick, not a works x works matrix
     return out
 
 def _similarity(X, src:np.ndarray, rows:np.ndarray) -> Callable[[int], np.ndarray]:

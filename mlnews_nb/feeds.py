@@ -148,8 +148,8 @@ def _record(*, title:str|None, link:str|None, authors:list, pub:datetime|None, u
      "lxml fast path")
     link = _join(base, link) or ''
     summ = summ or content or ''
-    # the summary, and the content when it is another text: an entry with content only (or the same text twice) has it as
-    # its summary already, and read twice, a link outside any block got its blurb twice
+    # the summary, and the content when it is another text: an entry with content only (or the same text twice)
+    # has it as its summary already, and read twice, a link outside any block got its blurb twice
     links = extract_links(summ if not content or content == summ else f'{summ}\n{content}', base_url=link or base)
     extra = {'guid': guid or None}
     if pub is None:

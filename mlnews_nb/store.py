@@ -151,10 +151,10 @@ class AddResult:
 
 SEP = '\x1f'   # lists are stored joined by the ASCII unit separator: split back in one vectorized pass, unlike JSON
 
-# a missing value as an SQL parameter: the sqlite3 module binds `None` through its adapter lookup (an AttributeError raised
-# and cleared inside, ~0.7 us per value: 1 s of the 2 s `executemany` of 100k items with a dozen empty fields each), and a
-# bytearray at once; `nullif(?, x'')` in the INSERT turns this empty blob back into NULL (the store never writes a blob, so
-# no value of an item can equal it)
+# a missing value as an SQL parameter: the sqlite3 module binds `None` through its adapter lookup (an AttributeError
+# raised and cleared inside, ~0.7 us per value: 1 s of the 2 s `executemany` of 100k items with a dozen empty fields
+# each), and a bytearray at once; `nullif(?, x'')` in the INSERT turns this empty blob back into NULL (the store never
+# writes a blob, so no value of an item can equal it)
 _NULL = bytearray()
 _NULLS = np.empty(1, dtype=object); _NULLS[0] = _NULL
 
