@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 from .core import atomic_write, FAULTS, parse_since, md_escape, md_link
-from .rank import Profile, rank
+from .rank import Profile, rank, mmr
 if TYPE_CHECKING: from mlnews_nb.store import Store
 
 # %% auto #0
@@ -21,18 +21,6 @@ __all__ = ['READING_MINUTES', 'DIGEST_COLS', 'UPDATE_MINUTES', 'BUZZ_WEIGHT', 'D
 READING_MINUTES = {'paper': 15, 'post': 8, 'discussion': 5, 'newsletter': 10, 'video': 15, 'social': 2}
 DIGEST_COLS = ['pick', 'key', 'title', 'kind', 'sources', 'minutes', 'score', 'reason', 'url', 'state', 'what_changed']
 UPDATE_MINUTES = 2      # an update on a work already decided: a glance at what changed
-
-def _mmr(cand:pd.DataFrame, sim:Callable[[int], np.ndarray], budget:float, lam:float, rel:np.ndarray) -> list[int]:
-    "Greedy MMR picks from `cand` rows within `budget` minutes; `sim(j)` is every row's similarity (>= 0) to row j"
-    out, left, free = [], budget, np.ones(len(cand), bool)
-    red, mins = np.zeros(len(cand)), cand.minutes.to_numpy()
-    while free.any():
-        v = np.where(free & (mins <= left), lam * rel - (1 - lam) * red, -np.inf)
-        i = int(np.argmax(v))
-        if not np.isfinite(v[i]): break
-        out.append(i); free[i] = False; left -= mins[i]
-        red = np.maximum(red, sim(i))   # redundancy with the picks: one column per pick, not a works x works matrix
-    return out
 
 def _similarity(X, src:np.ndarray, rows:np.ndarray) -> Callable[[int], np.ndarray]:
     "Similarity of `rows` to their j-th row, computed when asked: text cosine, plus 0.3 for the same first source"
@@ -75,13 +63,14 @@ def digest(items:pd.DataFrame, store:Store|None=None, *, minutes:float=60, explo
         rel = (sc - sc.min()) / (span or 1) + BUZZ_WEIGHT * buzz / (buzz.max() or 1)
         ex_rel = buzz / (buzz.max() or 1) + 0.01 * np.random.default_rng(0).random(len(r))
         ex_idx = np.flatnonzero(out_pool)
-        ex = ([ex_idx[i] for i in _mmr(r.iloc[ex_idx], _similarity(X, src, ex_idx), explore * minutes, lam,
-                                       ex_rel[ex_idx])]
+        mins = r.minutes.to_numpy()
+        ex = ([ex_idx[i] for i in mmr(ex_rel[ex_idx], _similarity(X, src, ex_idx), lam, cost=mins[ex_idx],
+                                      budget=explore * minutes)]
               if len(ex_idx) else [])
         used = r.minutes.iloc[ex].sum() if ex else 0.0
         main_idx = np.flatnonzero(~np.isin(np.arange(len(r)), ex))
-        main = [main_idx[i] for i in _mmr(r.iloc[main_idx], _similarity(X, src, main_idx), minutes_left - used, lam,
-                                          rel[main_idx])]
+        main = [main_idx[i] for i in mmr(rel[main_idx], _similarity(X, src, main_idx), lam, cost=mins[main_idx],
+                                         budget=minutes_left - used)]
     d = pd.concat([up, r.iloc[main].assign(pick='interest'), r.iloc[ex].assign(pick='explore')], ignore_index=True)
     if d.empty: return _empty_digest()
     now = pd.Timestamp.now(tz='UTC') if now is None else pd.Timestamp(now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Sequence, TYPE_CHECKING
+from typing import Any, Callable, Sequence, TYPE_CHECKING
 import numpy as np, pandas as pd
 if TYPE_CHECKING: from mlnews_nb.store import Store   # for the annotations only
 from .core import gc_paused
@@ -17,7 +17,7 @@ from .works import link_works, what_is_new
 
 # %% auto #0
 __all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'MODEL_FEATURES', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'BUZZ_COLS', 'Profile',
-           'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'rank', 'simulate',
+           'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank', 'simulate',
            'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
@@ -301,16 +301,26 @@ def has_code(items:pd.DataFrame) -> pd.Series:
 
 QUEUE_DIVERSITY, QUEUE_HEAD = 0.3, 60
 
+def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.ndarray|None=None,
+        budget:float=np.inf) -> list[int]:
+    ("Greedy maximal marginal relevance: rows picked for `lam` x relevance - (1 - `lam`) x their largest similarity "
+     "(`sim(j)`: every row's, >= 0) to a row already picked, while their `cost` fits `budget`")
+    out, left, free = [], budget, np.ones(len(rel), bool)
+    red, cost = np.zeros(len(rel)), np.zeros(len(rel)) if cost is None else cost
+    while free.any():
+        v = np.where(free & (cost <= left), lam * rel - (1 - lam) * red, -np.inf)
+        i = int(np.argmax(v))
+        if not np.isfinite(v[i]): break
+        out.append(i); free[i] = False; left -= cost[i]
+        red = np.maximum(red, sim(i))   # one column per pick: no rows x rows matrix
+    return out
+
 def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray) -> np.ndarray:
     "Row order: the `head` best `ok` rows by score `s`, picked greedily for score and novelty (MMR); the rest by score"
     o = np.argsort(-s, kind='stable'); h = o[ok[o]][:head]
     if lam <= 0 or len(h) < 3: return o
-    rel = s[h]; rel = (rel - rel.min()) / (np.ptp(rel) or 1.0)
-    S = (X[h] @ X[h].T).toarray(); np.fill_diagonal(S, 0); sel: list[int] = []
-    mx = np.zeros(len(h))
-    for _ in range(len(h)):
-        v = (1 - lam) * rel - lam * mx; v[sel] = -np.inf; j = int(np.argmax(v)); sel.append(j)
-        mx = np.maximum(mx, S[:, j])
+    rel = s[h]; rel = (rel - rel.min()) / (np.ptp(rel) or 1.0); Xh = X[h]
+    sel = mmr(rel, lambda j: (Xh @ Xh[j].T).toarray().ravel(), 1 - lam)
     return np.concatenate([h[sel], o[~np.isin(o, h)]])
 
 @gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
@@ -318,8 +328,7 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
          explain:bool|int=True, prior_weight:float=0.0, exclude:str='down', code_only:bool=False,
          diverse:float=0.0) -> pd.DataFrame:
     ("Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (keywords, terms, nearest "
-     "save); "
-     "`diverse` > 0: the triage queue's order (the head mixes score and novelty once a model learns)")
+     "save); `diverse` > 0: the triage queue's order (the head mixes score and novelty once a model learns)")
     df = items.reset_index(drop=True).copy()
     if code_only: df = df[has_code(df).to_numpy()].reset_index(drop=True)
     if profile is None and store is not None: profile = get_profile(store)
