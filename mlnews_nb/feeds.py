@@ -70,9 +70,9 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     s = str(html)
     low, blow = s.lower(), (base_url or '').lower()
     if not any(h in low or h in blow for h in hints): return []  # no paper host named: skip the HTML parse
-    # named in prose only, no link to it
-    if not any(h in blow for h in hints) and not (_HREF_CODE if code else _HREF).search(low): return []
     check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
+    # named in prose only, no link to it
+    if not check_all and not (_HREF_CODE if code else _HREF).search(low): return []
     try: root = _fragment(clean_text(s))
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
