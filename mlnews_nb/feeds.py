@@ -9,7 +9,7 @@ from __future__ import annotations
 import re, json, calendar, hashlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit, parse_qs
 import numpy as np, pandas as pd
 import feedparser
@@ -19,8 +19,8 @@ from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize
 from . import net
 
 # %% auto #0
-__all__ = ['COMMON_FEED_PATHS', 'extract_links', 'feed_date', 'looks_html', 'parse_feed', 'read_feed_result', 'read_feed',
-           'discover_feeds']
+__all__ = ['COMMON_FEED_PATHS', 'extract_links', 'feed_date', 'FeedRows', 'rows_frame', 'looks_html', 'parse_feed', 'parse_feeds',
+           'read_feed_rows', 'read_feed_result', 'read_feed', 'discover_feeds']
 
 # %% ../nbs/03_feeds.ipynb #f00b119b
 from lxml import etree
@@ -214,9 +214,8 @@ def _times(*cols:list) -> list:
     n = len(cols[0])
     ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for ds in cols for d in ds), 'int64',
                      n * len(cols)).view('M8[ns]')
-    # one public constructor for all the columns of a feed, sliced: 35 us a call (pandas' private
-    # `DatetimeArray._simple_new` takes 2 us, but pandas' internals are not ours to lean on), once per feed instead of
-    # three times
+    # one public constructor for all the date columns, sliced: 35 us a call (pandas' private
+    # `DatetimeArray._simple_new` takes 2 us, but pandas' internals are not ours to lean on), once a frame
     a = pd.DatetimeIndex(ns, tz='UTC').array
     return [a[i*n:(i+1)*n] for i in range(len(cols))]
 
@@ -225,9 +224,40 @@ def _objs(values:list) -> np.ndarray:
     for i, v in enumerate(values): a[i] = v
     return a
 
-def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
-    ("The item-contract frame of feed records, built a column at a time: what `to_items` makes of them, residue rules "
-     "included, without its per-column checks")
+_TXT, _LST = ('summary', 'summary_html'), ('authors', 'categories', 'keywords', 'links_to')
+
+class FeedRows:
+    ("One feed's items as Python columns, every per-item rule applied: what `rows_frame` turns into the contract frame, "
+     "alone or with other feeds' rows")
+    __slots__ = ('cols', 'source', 'kind', 'now', 'info')
+    def __init__(self, cols:dict, source:str, kind:str, now:datetime, info:dict|None=None):
+        self.cols, self.source, self.kind, self.now, self.info = cols, source, kind, now, info or {}
+    def __len__(self) -> int: return len(self.cols['key'])
+    @property
+    def key(self) -> list: return self.cols['key']
+    def take(self, idx:list[int]) -> FeedRows:
+        "The rows at positions `idx`"
+        return FeedRows({c: [v[i] for i in idx] for c, v in self.cols.items()}, self.source, self.kind, self.now,
+                     self.info)
+    def window(self, cutoff) -> FeedRows:
+        "Rows published at or after `cutoff`, and the undated ones (what `fetch_all` keeps)"
+        return self.take([i for i, d in enumerate(self.cols['published']) if d is None or d >= cutoff])
+    def newest(self):
+        "The latest publication date as a UTC Timestamp (NaT when none is dated), as `df.published.max()` says it"
+        ds = [d for d in self.cols['published'] if d is not None]
+        return pd.Timestamp(max(ds)).as_unit('ns') if ds else pd.NaT
+    def assign(self, *, source:str) -> FeedRows:
+        "The same rows under another source name (two sources sharing one feed)"
+        return FeedRows(self.cols, source, self.kind, self.now, self.info)
+    def frame(self) -> pd.DataFrame:
+        "These rows alone as the contract frame, `attrs['feed']` saying what the parser met"
+        with gc_paused(): df = rows_frame([self])
+        df.attrs['feed'] = self.info
+        return df
+
+def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> FeedRows:
+    ("The contract's columns of feed records, as Python lists: what `to_items` makes of them, residue rules included, "
+     "without its per-column checks")
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
     n, notes = len(recs), [{} for _ in recs]
     urls, titles = [], []
@@ -247,34 +277,49 @@ def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
         for i, k in enumerate(keys): first.setdefault(k, i)
         keep = sorted(first.values())
         recs, notes, urls, titles, aid, keys = ([x[i] for i in keep] for x in (recs, notes, urls, titles, aid, keys))
-        n = len(recs)
-    pub, upd, now = _times([r.get('published') for r in recs], [r.get('updated') for r in recs],
-                           [datetime.now(timezone.utc)]*n)
-    txt = lambda c: _strs([clean_text(r.get(c)) for r in recs])
-    lst = lambda c: _objs([[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != '']
-                           for r in recs])
-    cols = dict(key=_strs(keys), source=_same(source, n), kind=_same(kind, n), title=_strs([t or None for t in titles]),
-                url=_strs(urls), authors=lst('authors'), published=pub, updated=upd,
-                summary=txt('summary'), summary_html=txt('summary_html'), arxiv_id=_strs(aid),
-                categories=lst('categories'), keywords=lst('keywords'), links_to=lst('links_to'),
-                extra=_objs([{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {})
-                             for r, nt in zip(recs, notes)]),
-                fetched_at=now)
+    cols = dict(key=keys, title=[t or None for t in titles], url=urls, arxiv_id=aid,
+                published=[r.get('published') for r in recs], updated=[r.get('updated') for r in recs],
+                extra=[{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {}) for r, nt in zip(recs, notes)])
+    for c in _TXT: cols[c] = [clean_text(r.get(c)) for r in recs]
+    for c in _LST:
+        cols[c] = [[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs]
+    return FeedRows(cols, source, kind, datetime.now(timezone.utc), info)
+
+def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
+    ("One contract frame of many feeds' rows, in order, each column built in one call: the frame's fixed costs (~0.5 "
+     "ms) paid once, not once a feed")
+    batches = [b for b in batches if len(b)]
+    if not batches: return empty_items()
+    n = sum(map(len, batches))
+    col = lambda c: batches[0].cols[c] if len(batches) == 1 else [v for b in batches for v in b.cols[c]]
+    # a feed's source and kind: one shared column when every feed has the same
+    per = lambda a: (_same(getattr(batches[0], a), n) if len({getattr(b, a) for b in batches}) == 1
+                     else _strs([getattr(b, a) for b in batches for _ in range(len(b))]))
+    pub, upd, now = _times(col('published'), col('updated'), [b.now for b in batches for _ in range(len(b))])
+    cols = dict(key=_strs(col('key')), source=per('source'), kind=per('kind'), title=_strs(col('title')),
+                url=_strs(col('url')), published=pub, updated=upd, arxiv_id=_strs(col('arxiv_id')),
+                extra=_objs(col('extra')), fetched_at=now,
+                **{c: _strs(col(c)) for c in _TXT}, **{c: _objs(col(c)) for c in _LST})
     arrays = [cols[c] if c in cols else _null(t, n) for c, t in ITEM_DTYPES.items()]
     # pandas' private block constructor: the public `pd.DataFrame(dict)` costs ~20% of the whole parse here
     try: return pd.DataFrame._from_arrays(arrays, columns=_COLS, index=pd.RangeIndex(n), verify_integrity=False)
     except (AttributeError, TypeError): return pd.DataFrame(dict(zip(ITEM_DTYPES, arrays)))   # a pandas without it
 
-def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> pd.DataFrame:
+def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
+    "The item-contract frame of one feed's records (`_rows`, then `rows_frame`)"
+    return rows_frame([_rows(recs, source=source, kind=kind)])
+
+def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> FeedRows:
+    "A feed's records as its rows: entries merged by guid or link, keyed, `info` saying what the parser met"
     recs = _dedupe(recs)
     for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
         if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
             r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|"
                                               f"{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
-    df = _frame(recs, source=source or info.get('title') or 'feed', kind=kind) if recs else empty_items()
-    df.attrs['feed'] = info
-    return df
+    src = source or info.get('title') or 'feed'
+    return (_rows(recs, source=src, kind=kind, info=info) if recs
+            else FeedRows({c: [] for c in ('key', 'published')}, src, kind, datetime.now(timezone.utc), info))
 
 # %% ../nbs/03_feeds.ipynb #24d356f9
 def _parse_json_feed(content:bytes, url:str|None) -> tuple[list[dict], dict]:
@@ -545,7 +590,7 @@ def _feedparser(content:bytes, hdrs:dict, where:str):
         raise SourceError(where, f'malformed feed, nothing recoverable: {type(e).__name__}: {str(e)[:200]}', None,
                           'broken') from e
 
-def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:dict|None) -> pd.DataFrame:
+def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:dict|None) -> FeedRows:
     where = url or '<bytes>'
     if content.lstrip()[:1] in (b'{', b'['): return _finish(*_parse_json_feed(content, url), source, kind)
     if (fast := _fast_parse(content, url, headers)) is not None:
@@ -571,10 +616,8 @@ def _parse_feed(content:bytes, url:str|None, source:str|None, kind:str, headers:
         raise SourceError(where, what, None, 'broken')
     return _finish([_entry(e, base) for e in d.entries], info, source, kind)
 
-def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:str='post',
-               headers:dict|None=None) -> pd.DataFrame:
-    ("Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises "
-     "SourceError when nothing is recoverable")
+def _feed_rows(content:bytes, url:str|None, source:str|None, kind:str, headers:dict|None) -> FeedRows:
+    "`parse_feed`'s work up to the frame: one feed's rows; raises nothing but SourceError"
     # a parse makes tens of thousands of small objects: the cycle collector's passes over the whole heap (every module,
     # a loaded store) cost several percent of it, for the few cycles a frame makes, which the next collection takes
     try:
@@ -588,6 +631,21 @@ def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:s
         raise SourceError(url or '<bytes>', f'parser fault on this feed: {type(e).__name__}: {str(e)[:200]}', None,
                           'broken') from e
 
+def parse_feed(content:bytes, *, url:str|None=None, source:str|None=None, kind:str='post',
+               headers:dict|None=None) -> pd.DataFrame:
+    ("Items from the bytes of an RSS, Atom or JSON feed; `df.attrs['feed']` says what the parser met. Raises "
+     "SourceError when nothing is recoverable")
+    return _feed_rows(content, url, source, kind, headers).frame()
+
+def parse_feeds(feeds:Iterable[dict], *, kind:str='post') -> tuple[pd.DataFrame, dict[str, SourceError]]:
+    ("Items of many feeds (dicts of `parse_feed`'s arguments) in one contract frame, built once; each broken feed's "
+     "SourceError kept by its source")
+    rows, errors = [], {}
+    for i, f in enumerate(feeds):
+        try: rows.append(_feed_rows(f['content'], f.get('url'), f.get('source'), f.get('kind', kind), f.get('headers')))
+        except SourceError as e: errors[f.get('source') or f.get('url') or str(i)] = e
+    with gc_paused(): return rows_frame(rows), errors
+
 # %% ../nbs/03_feeds.ipynb #0211d2d9
 import time, threading
 from collections import OrderedDict
@@ -596,34 +654,35 @@ from collections import OrderedDict
 _PARSED:OrderedDict = OrderedDict()
 _PARSED_MAX, _PARSED_LOCK = 64, threading.Lock()
 
-def _parse_answer(r:net.Fetched, source:str|None, kind:str) -> pd.DataFrame:
-    "Parse a feed answer; a fresh cache or 304 of the same bytes reuses the last parse (a bounded memo of 64 feeds)"
+def _parse_answer(r:net.Fetched, source:str|None, kind:str) -> FeedRows:
+    ("A feed answer's rows; a fresh cache or 304 of the same bytes reuses the last parse (a bounded memo of 64 "
+     "feeds)")
     key = (hashlib.sha1(r.content).hexdigest(), r.url, source, kind)
     if r.from_cache:
         with _PARSED_LOCK:
             if (hit := _PARSED.get(key)) is not None:
-                _PARSED.move_to_end(key); df = hit.copy(); df.attrs = {k: dict(v) for k,v in hit.attrs.items()}
-                return df
-    df = parse_feed(r.content, url=r.url, source=source, kind=kind, headers=r.headers)
+                # rows are never changed in place (`take` and `assign` make new ones): only what the parser met is copied
+                _PARSED.move_to_end(key); return FeedRows(hit.cols, hit.source, hit.kind, hit.now, dict(hit.info))
+    rows = _feed_rows(r.content, r.url, source, kind, r.headers)
     with _PARSED_LOCK:
-        _PARSED[key] = df
+        _PARSED[key] = rows
         while len(_PARSED) > _PARSED_MAX: _PARSED.popitem(last=False)
-    return df
+    return rows
 
-def read_feed_result(url_or_path:str|Path, *, source:str|None=None, kind:str='post',
-                     http:net.Http|None=None) -> net.FetchResult:
-    ("Items of an RSS, Atom or JSON feed at a URL or path, with the facts of the fetch (a `FetchResult`); a page "
-     "announcing a feed is followed")
+def read_feed_rows(url_or_path:str|Path, *, source:str|None=None, kind:str='post',
+                    http:net.Http|None=None) -> net.FetchResult:
+    ("`read_feed_result` with the feed's rows as its items, not yet a frame: `fetch_all` makes one frame of every "
+     "feed's rows at the end")
     s, t0 = str(url_or_path), time.monotonic()
     if not re.match(r'https?://', s):
         p = Path(s).expanduser()
         if not p.exists(): raise SourceError(s, 'no such file', None, 'moved')
-        df = parse_feed(p.read_bytes(), url=None, source=source, kind=kind)
-        return net.FetchResult(df, net.FetchOutcome(url=str(p), final_url=str(p), bytes=p.stat().st_size,
-                                                    elapsed=time.monotonic() - t0, feed=df.attrs.get('feed', {})))
+        rows = _feed_rows(p.read_bytes(), None, source, kind, None)
+        return net.FetchResult(rows, net.FetchOutcome(url=str(p), final_url=str(p), bytes=p.stat().st_size,
+                                                      elapsed=time.monotonic() - t0, feed=rows.info))
     h = http or net.http()
     r = h.get(s); got = [r]
-    try: df = _parse_answer(r, source, kind); feed = dict(df.attrs.get('feed', {}))
+    try: rows = _parse_answer(r, source, kind); feed = dict(rows.info)
     except SourceError as e:
         page = looks_html(r.content) or 'html' in r.headers.get('Content-Type', '')
         if not page or not (found := discover_feeds(r.content, base_url=r.url)):
@@ -631,8 +690,15 @@ def read_feed_result(url_or_path:str|Path, *, source:str|None=None, kind:str='po
                 raise SourceError(s, f'{e.message}; the page announces no feed', r.status, 'broken') from None
             raise
         r2 = h.get(found[0]['url']); got.append(r2)
-        df = _parse_answer(r2, source, kind); feed = dict(df.attrs.get('feed', {}), discovered=r2.url)
-    return net.FetchResult(df, net.FetchOutcome.of(got, url=s, t0=t0, feed=feed))   # bytes: the page and the feed
+        rows = _parse_answer(r2, source, kind); feed = dict(rows.info, discovered=r2.url)
+    return net.FetchResult(rows, net.FetchOutcome.of(got, url=s, t0=t0, feed=feed))   # bytes: the page and the feed
+
+def read_feed_result(url_or_path:str|Path, *, source:str|None=None, kind:str='post',
+                     http:net.Http|None=None) -> net.FetchResult:
+    ("Items of an RSS, Atom or JSON feed at a URL or path, with the facts of the fetch (a `FetchResult`); a page "
+     "announcing a feed is followed")
+    res = read_feed_rows(url_or_path, source=source, kind=kind, http=http)
+    return net.FetchResult(res.items.frame(), res.outcome)
 
 def read_feed(url_or_path:str|Path, *, source:str|None=None, kind:str='post', http:net.Http|None=None) -> pd.DataFrame:
     ("Items of an RSS, Atom or JSON feed at a URL or path, in the item contract (`read_feed_result` also says what "

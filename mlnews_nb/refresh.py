@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from .core import empty_items, to_utc, SourceError, FAULTS, logger, parse_since
 from . import net
-from .feeds import read_feed_result
+from .feeds import read_feed_rows, FeedRows, rows_frame
 from .registry import Source, FEED, SOURCE_DEADLINE, REFRESH_DEADLINE, load_sources
 if TYPE_CHECKING: from mlnews_nb.store import Store
 
@@ -45,11 +45,20 @@ def resolve_result(fetcher:str) -> Callable[..., net.FetchResult]:
 
 
 # %% ../nbs/11_refresh.ipynb #b1a7b028
+def _newest(df:pd.DataFrame|FeedRows) -> Any:
+    "The latest publication date of a source's items (NaT when none is dated)"
+    return df.newest() if isinstance(df, FeedRows) else df.published.max()
+
+def _window(df:pd.DataFrame|FeedRows, cutoff) -> pd.DataFrame|FeedRows:
+    "The items published at or after `cutoff`, and the undated ones"
+    if isinstance(df, FeedRows): return df.window(cutoff)
+    return df[df.published.isna() | (df.published >= cutoff)]
+
 def _row(s:Source, status:str, message:str='', df:pd.DataFrame|None=None, o:net.FetchOutcome|None=None,
          elapsed:float|None=None) -> dict:
     "One health row: the source, the verdict, and the facts of its fetch (`elapsed` None: nothing was fetched)"
     o = o or net.FetchOutcome()
-    newest = df.published.max() if df is not None and len(df) else pd.NaT
+    newest = _newest(df) if df is not None and len(df) else pd.NaT
     return dict(source=s.name, url=o.url or s.url, status=status, items=0 if df is None else len(df), newest=newest,
                 http_status=o.http_status, bytes=o.bytes, from_cache=bool(o.from_cache),
                 elapsed=None if elapsed is None else round(elapsed, 3), message=message,
@@ -59,8 +68,8 @@ def _judge(s:Source, res:net.FetchResult, cutoff, elapsed:float, fresh:bool=Fals
     "Filter to the window and pick the health word of a fetch with items (`fresh`: never fetched, so not `unchanged`)"
     df, o = res.items, res.outcome
     total, info = len(df), o.feed
-    win = df[df.published.isna() | (df.published >= cutoff)] if cutoff is not None and total else df
-    newest = df.published.max() if total else pd.NaT
+    win = _window(df, cutoff) if cutoff is not None and total else df
+    newest = _newest(df) if total else pd.NaT
     if info.get('problem'):
         st, msg = 'broken', f"malformed feed; kept {total} recoverable items ({info['problem'][:120]})"
     elif o.moved_to: st, msg = 'moved', f"permanently redirected to {o.moved_to}: update the source URL"
@@ -88,8 +97,9 @@ def _judge(s:Source, res:net.FetchResult, cutoff, elapsed:float, fresh:bool=Fals
 
 # %% ../nbs/11_refresh.ipynb #e1e7bba3
 def _fetch_one(s:Source, h:net.Http) -> net.FetchResult:
-    "Fetch one source: a feed by its URL (a page announcing a feed followed), else by its fetcher; items carry its name"
-    if s.fetcher == FEED: return read_feed_result(s.url, source=s.name, kind=s.kind, http=h)
+    ("Fetch one source: a feed by its URL (a page announcing a feed followed; its items as rows, framed with the other "
+     "feeds' at the end), else by its fetcher; items carry its name")
+    if s.fetcher == FEED: return read_feed_rows(s.url, source=s.name, kind=s.kind, http=h)
     res = resolve_result(s.fetcher)(**s.args, http=h)
     if not isinstance(res.items, pd.DataFrame):
         raise SourceError(s.url or s.fetcher, f'{s.fetcher} returned {type(res.items).__name__}, not items', None,
@@ -131,6 +141,18 @@ def _remembered_waits(store:Store, h:net.Http) -> None:
 def _remember_waits(store:Store, h:net.Http) -> None:
     now = pd.Timestamp.now(tz='UTC').to_pydatetime()
     store.set_state('net', 'retry_after', {host: t.isoformat() for host, t in h.blocked.items() if t > now})
+
+def _items_of(got:list) -> pd.DataFrame:
+    ("Every source's items in one frame, in the sources' order: the feeds' rows become one frame (its fixed costs paid "
+     "once, not once a feed; a run of feeds between other sources makes one each), then the frames are joined")
+    parts, run = [], []
+    for g in got:
+        if isinstance(g, FeedRows): run.append(g); continue
+        if run: parts.append(rows_frame(run)); run = []
+        parts.append(g)
+    if run: parts.append(rows_frame(run))
+    if len(parts) == 1 and run: return parts[0]   # feeds only: already one frame, numbered from 0
+    return pd.concat(parts, ignore_index=True) if parts else empty_items()
 
 def _by_host(tasks:list[list[Source]]) -> list[list[Source]]:
     "Tasks in round-robin order over their hosts, so one slow host's queue does not delay the others' start"
@@ -194,8 +216,7 @@ def fetch_all(sources:Iterable[Source]|None=None, *, since:Any='7d', http:net.Ht
     # replay misses last
     health = pd.concat([health[health.status != 'unrecorded'], health[health.status == 'unrecorded']],
                        ignore_index=True)
-    got = [frames[s.name] for s in srcs if frames.get(s.name) is not None and len(frames[s.name])]
-    items = pd.concat(got, ignore_index=True) if got else empty_items()
+    items = _items_of([frames[s.name] for s in srcs if frames.get(s.name) is not None and len(frames[s.name])])
     if store is not None:
         if len(items): store.add(items)
         with store.batch():

@@ -184,8 +184,8 @@ def test_frame_is_what_to_items_makes(fix, monkeypatch):
     "The column-wise frame builder gives exactly core.to_items' frame on every capture, both paths"
     from mlnews_nb import feeds
     from mlnews_nb.core import to_items
-    seen, orig = [], feeds._frame
-    monkeypatch.setattr(feeds, '_frame', lambda recs, **kw: seen.append(([dict(r) for r in recs], kw)) or orig(recs, **kw))
+    seen, orig = [], feeds._rows
+    monkeypatch.setattr(feeds, '_rows', lambda recs, *, info=None, **kw: seen.append(([dict(r) for r in recs], kw)) or orig(recs, info=info, **kw))
     for f in [*_well_formed(fix), fix/'feed_edge_cases'/'feedparser_bozo_linenoise.xml', DATA/'hostile.rss', DATA/'jsonfeed.json']:
         seen.clear(); df = feeds.parse_feed(f.read_bytes(), url='https://feeds.example.org/f.xml')
         if not seen: assert len(df) == 0; continue
