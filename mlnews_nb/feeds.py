@@ -227,8 +227,8 @@ def _objs(values:list) -> np.ndarray:
 _TXT, _LST = ('summary', 'summary_html'), ('authors', 'categories', 'keywords', 'links_to')
 
 class FeedRows:
-    ("One feed's items as Python columns, every per-item rule applied: what `rows_frame` turns into the contract frame, "
-     "alone or with other feeds' rows")
+    ("One feed's items as Python columns, every per-item rule applied: what `rows_frame` turns into the contract "
+     "frame, alone or with other feeds' rows")
     __slots__ = ('cols', 'source', 'kind', 'now', 'info')
     def __init__(self, cols:dict, source:str, kind:str, now:datetime, info:dict|None=None):
         self.cols, self.source, self.kind, self.now, self.info = cols, source, kind, now, info or {}
@@ -279,7 +279,8 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
         recs, notes, urls, titles, aid, keys = ([x[i] for i in keep] for x in (recs, notes, urls, titles, aid, keys))
     cols = dict(key=keys, title=[t or None for t in titles], url=urls, arxiv_id=aid,
                 published=[r.get('published') for r in recs], updated=[r.get('updated') for r in recs],
-                extra=[{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {}) for r, nt in zip(recs, notes)])
+                extra=[{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {})
+                       for r, nt in zip(recs, notes)])
     for c in _TXT: cols[c] = [clean_text(r.get(c)) for r in recs]
     for c in _LST:
         cols[c] = [[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs]
@@ -661,7 +662,8 @@ def _parse_answer(r:net.Fetched, source:str|None, kind:str) -> FeedRows:
     if r.from_cache:
         with _PARSED_LOCK:
             if (hit := _PARSED.get(key)) is not None:
-                # rows are never changed in place (`take` and `assign` make new ones): only what the parser met is copied
+                # rows are never changed in place (`take` and `assign` make new ones): only what the parser met is
+                # copied
                 _PARSED.move_to_end(key); return FeedRows(hit.cols, hit.source, hit.kind, hit.now, dict(hit.info))
     rows = _feed_rows(r.content, r.url, source, kind, r.headers)
     with _PARSED_LOCK:
