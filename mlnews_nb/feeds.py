@@ -642,10 +642,13 @@ def parse_feeds(feeds:Iterable[dict], *, kind:str='post') -> tuple[pd.DataFrame,
     ("Items of many feeds (dicts of `parse_feed`'s arguments) in one contract frame, built once; each broken feed's "
      "SourceError kept by its source")
     rows, errors = [], {}
-    for i, f in enumerate(feeds):
-        try: rows.append(_feed_rows(f['content'], f.get('url'), f.get('source'), f.get('kind', kind), f.get('headers')))
-        except SourceError as e: errors[f.get('source') or f.get('url') or str(i)] = e
-    with gc_paused(): return rows_frame(rows), errors
+    # the collector paused over the whole batch, as `parse_feed` pauses it over one feed: one pass after, not one a feed
+    with gc_paused():
+        for i, f in enumerate(feeds):
+            try: rows.append(_feed_rows(f['content'], f.get('url'), f.get('source'), f.get('kind', kind),
+                                        f.get('headers')))
+            except SourceError as e: errors[f.get('source') or f.get('url') or str(i)] = e
+        return rows_frame(rows), errors
 
 # %% ../nbs/03_feeds.ipynb #0211d2d9
 import time, threading
