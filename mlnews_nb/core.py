@@ -431,6 +431,26 @@ _RELATIVE = re.compile(_ATTR + r'''\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|
 _REL_ATTR = re.compile('(' + _ATTR + r'''\s*=\s*)(["\'])(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#)([^"\'<>]*)\2''')
 _CLEANER = None
 
+def _at_attrs(s:str) -> list[int]:
+    "Where an `href` or `src` starts in `s`, in order: the only places `_RELATIVE` and `_REL_ATTR` can match"
+    at = []
+    for lit in ('href', 'src'):
+        i = s.find(lit)
+        while i != -1: at.append(i); i = s.find(lit, i + 1)
+    return sorted(at)
+
+# `_RELATIVE.search` and `_REL_ATTR.sub`, each pattern tried only where a literal `href` or `src` starts (a C
+# `find`): the same answers (a match never starts elsewhere, and `match(s, i)` sees the characters before i for the
+# lookbehind), a sixth of the time on long posts, where the pattern itself is tried at every 'h' and 's' of the text
+def _has_relative(s:str) -> bool: return any(_RELATIVE.match(s, i) for i in _at_attrs(s))
+
+def _sub_relative(f, s:str) -> str:
+    out, last = [], 0
+    for i in _at_attrs(s):
+        if i < last or not (m := _REL_ATTR.match(s, i)): continue
+        out += (s[last:i], f(m)); last = m.end()
+    return ''.join((*out, s[last:])) if out else s
+
 def sanitize_html(s:Any, base_url:str|None=None) -> str:
     ("HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or "
      "styles")
@@ -440,12 +460,12 @@ def sanitize_html(s:Any, base_url:str|None=None) -> str:
               url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer nofollow', strip_comments=True)
     s = clean_text(str(s))
     try:
-        if base_url and _RELATIVE.search(s) and urlsplit(base_url).scheme in ('http', 'https'):
+        if base_url and _has_relative(s) and urlsplit(base_url).scheme in ('http', 'https'):
             # quoted relative links made absolute here, so the prepared cleaner can take the rest
             from urllib.parse import urljoin
             absolute = lambda m: html.escape(urljoin(base_url, html.unescape(m.group(3))))
-            s2 = _REL_ATTR.sub(lambda m: m.group(1) + m.group(2) + absolute(m) + m.group(2), s)
-            if _RELATIVE.search(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
+            s2 = _sub_relative(lambda m: m.group(1) + m.group(2) + absolute(m) + m.group(2), s)
+            if _has_relative(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
             s = s2
     except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative
     global _CLEANER
