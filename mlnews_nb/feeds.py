@@ -238,7 +238,7 @@ class FeedRows:
     def take(self, idx:list[int]) -> FeedRows:
         "The rows at positions `idx`"
         return FeedRows({c: [v[i] for i in idx] for c, v in self.cols.items()}, self.source, self.kind, self.now,
-                     self.info)
+                        self.info)
     def window(self, cutoff) -> FeedRows:
         "Rows published at or after `cutoff`, and the undated ones (what `fetch_all` keeps)"
         return self.take([i for i, d in enumerate(self.cols['published']) if d is None or d >= cutoff])
@@ -305,10 +305,6 @@ def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
     # pandas' private block constructor: the public `pd.DataFrame(dict)` costs ~20% of the whole parse here
     try: return pd.DataFrame._from_arrays(arrays, columns=_COLS, index=pd.RangeIndex(n), verify_integrity=False)
     except (AttributeError, TypeError): return pd.DataFrame(dict(zip(ITEM_DTYPES, arrays)))   # a pandas without it
-
-def _frame(recs:list[dict], *, source:str, kind:str) -> pd.DataFrame:
-    "The item-contract frame of one feed's records (`_rows`, then `rows_frame`)"
-    return rows_frame([_rows(recs, source=source, kind=kind)])
 
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> FeedRows:
     "A feed's records as its rows: entries merged by guid or link, keyed, `info` saying what the parser met"
