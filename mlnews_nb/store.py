@@ -431,12 +431,23 @@ def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
         except (pa.ArrowException, TypeError): pass   # not text, or out of range: pandas says what is wrong below
     return pd.to_datetime(pd.Series(_objs(v), dtype=object), utc=True, format='ISO8601').astype(dtype)
 
-def _from_sql(cols:dict) -> pd.DataFrame:
+def _take(v, o:np.ndarray):
+    "The column `v` (an object or Arrow array) in the row order `o`"
+    return v.take(o) if _is_arrow(v) else v[o]
+
+def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
     ("The columns of a store query (name -> values, the payload among them) as the item contract plus the triage "
-     "columns, each converted once and taken out of `cols` (its raw values freed as it goes)")
+     "columns, each converted once and taken out of `cols` (its raw values freed as it goes); `newest_first` orders "
+     "the rows as `_newest_first` does, on the raw values before they are converted (a pointer each), not on the frame")
     cols.update(_unpack(cols.pop('payload')))
     out = {}
+    if newest_first and len(cols['key']):
+        pub, fs = _dt(cols.pop('published'), ITEM_DTYPES['published']), _dt(cols.pop('first_seen'))
+        o = _order(pub, fs)
+        out['published'], out['first_seen'] = pub.take(o).reset_index(drop=True), fs.take(o).reset_index(drop=True)
+        for c in list(cols): cols[c] = _take(cols[c], o)
     for c,t in ITEM_DTYPES.items():
+        if c in out: continue
         v = cols.pop(c)
         if t.startswith('datetime'): out[c] = _dt(v, t)
         elif t == 'Int64': out[c] = _int(v)
@@ -446,7 +457,8 @@ def _from_sql(cols:dict) -> pd.DataFrame:
     out['state'] = _str(pd.Series(_objs(cols.pop('state')), dtype=object).fillna('new'))
     out['note'] = _str(cols.pop('note')); out['tags'] = _loads(cols.pop('tags'), list)
     out['rating'] = _int(cols.pop('rating'))
-    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'): out[c] = _dt(cols.pop(c))
+    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'):
+        if c not in out: out[c] = _dt(cols.pop(c))
     out['change'] = _str(cols.pop('change'))
     return pd.DataFrame({c: out[c] for c in ITEM_COLS + TRIAGE_COLS}, copy=False)
 
@@ -459,12 +471,16 @@ def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
     cols = zip(*rows) if rows else [()] * len(names)
     return {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
 
-def _newest_first(df:pd.DataFrame) -> pd.DataFrame:
-    "Rows by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
-    k = df.published.fillna(df.first_seen)
+def _order(published:pd.Series, first_seen:pd.Series) -> np.ndarray:
+    "Row positions by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
+    k = published.fillna(first_seen)
     o = np.argsort(-k.to_numpy(dtype='datetime64[ns]').view('int64'), kind='stable')
     na = k.isna().to_numpy()[o]
-    return df.take(np.concatenate([o[~na], o[na]])).reset_index(drop=True)
+    return np.concatenate([o[~na], o[na]])
+
+def _newest_first(df:pd.DataFrame) -> pd.DataFrame:
+    "Rows by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
+    return df.take(_order(df.published, df.first_seen)).reset_index(drop=True)
 
 @patch
 def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[str]|None=None,
@@ -484,7 +500,7 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
               {'WHERE ' + ' AND '.join(where) if where else ''}"""
     # sorted here, after the types are set, not by SQLite: a sort in SQL builds a temporary b-tree of whole rows
     with self.lock, gc_paused(): cols = _read(self.db, sql, params)
-    with gc_paused(): return _newest_first(_from_sql(cols))
+    with gc_paused(): return _from_sql(cols, newest_first=True)
 
 _since = parse_since   # one since-grammar for the package: core's
 
