@@ -353,12 +353,11 @@ def _unpack(p) -> dict:
         if s is not None and s.null_count == 0 and pc.all(pc.starts_with(s, FS)).as_py():
             parts = pc.split_pattern(s, FS)
             if pc.all(pc.equal(pc.list_value_length(parts), k + 1)).as_py():
-                # row i's field j is value i*(k+1) + j of the flattened parts (the first of each row is the '' before FS)
-                flat, none, out = parts.flatten(), pa.scalar(None, pa.large_string()), {}
-                for j, c in enumerate(PAYLOAD_COLS, 1):
-                    v = flat.take(pa.array(np.arange(j, n * (k + 1), k + 1)))
-                    out[c] = pc.if_else(pc.equal(v, NA), none, v)
-                return out
+                # row i's field j is value i*(k+1) + j of the flattened parts (the first of each row is the '' before FS):
+                # one take puts them column after column, and each column is a slice of it (one take, not one per column)
+                flat = parts.flatten(); flat = pc.if_else(pc.equal(flat, NA), pa.scalar(None, pa.large_string()), flat)
+                allc = flat.take(pa.array(np.arange(n * (k + 1)).reshape(n, k + 1).T[1:].ravel()))
+                return {c: allc.slice(j * n, n) for j, c in enumerate(PAYLOAD_COLS)}
     if n and all(x.__class__ is str and x[:1] == FS for x in a):   # no pyarrow: one split in C for all the rows
         flat = ''.join(a).split(FS)
         if len(flat) == 1 + n * k:
@@ -431,6 +430,15 @@ def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
         except (pa.ArrowException, TypeError): pass   # not text, or out of range: pandas says what is wrong below
     return pd.to_datetime(pd.Series(_objs(v), dtype=object), utc=True, format='ISO8601').astype(dtype)
 
+def _dt_few(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
+    ("`_dt` for a column of few distinct times (`first_seen` and `last_seen`: one per `add`): each distinct text "
+     "parsed once")
+    a = _objs(v)
+    if _is_arrow(v) or len(a) < 1000: return _dt(v, dtype)
+    codes, uniq = pd.factorize(a)
+    if len(uniq) * 8 > len(a): return _dt(a, dtype)
+    return pd.Series(_dt(uniq.astype(object), dtype).array.take(codes, allow_fill=True))
+
 def _take(v, o:np.ndarray):
     "The column `v` (an object or Arrow array) in the row order `o`"
     return v.take(o) if _is_arrow(v) else v[o]
@@ -442,7 +450,7 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
     cols.update(_unpack(cols.pop('payload')))
     out = {}
     if newest_first and len(cols['key']):
-        pub, fs = _dt(cols.pop('published'), ITEM_DTYPES['published']), _dt(cols.pop('first_seen'))
+        pub, fs = _dt(cols.pop('published'), ITEM_DTYPES['published']), _dt_few(cols.pop('first_seen'))
         o = _order(pub, fs)
         out['published'], out['first_seen'] = pub.take(o).reset_index(drop=True), fs.take(o).reset_index(drop=True)
         for c in list(cols): cols[c] = _take(cols[c], o)
@@ -458,7 +466,7 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
     out['note'] = _str(cols.pop('note')); out['tags'] = _loads(cols.pop('tags'), list)
     out['rating'] = _int(cols.pop('rating'))
     for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'):
-        if c not in out: out[c] = _dt(cols.pop(c))
+        if c not in out: out[c] = _dt_few(cols.pop(c)) if c in ('first_seen', 'last_seen') else _dt(cols.pop(c))
     out['change'] = _str(cols.pop('change'))
     return pd.DataFrame({c: out[c] for c in ITEM_COLS + TRIAGE_COLS}, copy=False)
 
