@@ -56,7 +56,7 @@ def _v1_to_v2(db:sqlite3.Connection):
 # every other item column is packed into one text per row, `payload` (see "Reading items back" for why and how)
 ROW_COLS = ('source', 'key', 'kind', 'title', 'summary', 'version', 'decision')
 PAYLOAD_COLS = tuple(c for c in ITEM_COLS if c not in ROW_COLS)
-FS, NA = '\x1e', '\x1d'   # the payload's field separator (ASCII record separator) and its missing value (group separator)
+FS, NA = '\x1e', '\x1d'   # the payload's field separator (ASCII record separator), its missing value (group sep.)
 
 def _payload_sql() -> str:
     "SQL that packs the payload columns of a version 2 row into its payload, as `add` writes it"
@@ -221,7 +221,7 @@ def _field(c:str, v) -> str|None:
     return str(int(v)) if t == 'Int64' else v
 
 def _fields(s:pd.Series, c:str) -> tuple[list, np.ndarray|None]:
-    "Column `c` as payload texts (`NA` where missing), and the rows whose value holds `FS` or `NA` (None when none does)"
+    "Column `c` as payload texts (`NA` where missing), and the rows whose value holds `FS` or `NA` (None if none does)"
     t = ITEM_DTYPES[c]
     if t.startswith('datetime'): return _iso(s, s.isna().to_numpy(), _NAS), None   # ISO text: no control characters
     # JSON escapes every control character
@@ -252,7 +252,7 @@ def _payloads(df:pd.DataFrame) -> list[str]:
 
 def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tuple]]:
     ("The items as SQL parameters: the row columns with a value in some row, their placeholders (`nullif(?, x'')` "
-     "where some row misses it, `_NULL` standing for NULL), the payload, and the rows, each followed by the `extra` values")
+     "where some row misses it, `_NULL` standing for NULL), the payload, and the rows, each followed by `extra`")
     names, marks, cols = [], [], []
     for c in ROW_COLS:
         s, t = df[c], ITEM_DTYPES[c]
@@ -309,7 +309,8 @@ def _keys(items:pd.DataFrame) -> str:
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
 # what a read takes from the items `i` and their triage `t`
-_SELECT = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS + ('payload', 'first_seen', 'last_seen', 'change', 'changed_at'))
+_SELECT = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS + ('payload', 'first_seen', 'last_seen', 'change',
+                                                                 'changed_at'))
            + ', t.state, t.note, t.tags, t.rating, t.state_at')
 _STR = pd.Series([], dtype='str').dtype
 
@@ -353,8 +354,8 @@ def _unpack(p) -> dict:
         if s is not None and s.null_count == 0 and pc.all(pc.starts_with(s, FS)).as_py():
             parts = pc.split_pattern(s, FS)
             if pc.all(pc.equal(pc.list_value_length(parts), k + 1)).as_py():
-                # row i's field j is value i*(k+1) + j of the flattened parts (the first of each row is the '' before FS):
-                # one take puts them column after column, and each column is a slice of it (one take, not one per column)
+                # row i's field j is value i*(k+1) + j of the flattened parts (the first of each row is the ''
+                # before FS): one take puts them column after column, each column a slice of it (not a take each)
                 flat = parts.flatten(); flat = pc.if_else(pc.equal(flat, NA), pa.scalar(None, pa.large_string()), flat)
                 allc = flat.take(pa.array(np.arange(n * (k + 1)).reshape(n, k + 1).T[1:].ravel()))
                 return {c: allc.slice(j * n, n) for j, c in enumerate(PAYLOAD_COLS)}
@@ -375,7 +376,8 @@ def _split(v) -> pd.Series:
 
 def _loads(v, empty) -> pd.Series:
     "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
-    if _none(v): return pd.Series(np.fromiter((empty() for _ in range(len(v))), dtype=object, count=len(v)), dtype=object)
+    if _none(v):
+        return pd.Series(np.fromiter((empty() for _ in range(len(v))), dtype=object, count=len(v)), dtype=object)
     a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
     txt = [x for x, h in zip(a, have) if h]
     # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5 us
