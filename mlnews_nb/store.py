@@ -309,8 +309,10 @@ def _keys(items:pd.DataFrame) -> str:
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
 # what a read takes from the items `i` and their triage `t`
-_SELECT = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS + ('payload', 'first_seen', 'last_seen', 'change',
-                                                                 'changed_at'))
+# (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python string,
+# and which Arrow then reads as its text without a copy)
+_SELECT = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
+           + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at'))
            + ', t.state, t.note, t.tags, t.rating, t.state_at')
 _STR = pd.Series([], dtype='str').dtype
 
@@ -327,9 +329,14 @@ def _objs(v) -> np.ndarray:
     if isinstance(v, pd.Series): return v.to_numpy(dtype=object)
     return v.to_numpy(zero_copy_only=False) if _is_arrow(v) else v
 
+def _text(a:np.ndarray) -> list:
+    "The payloads as Python strings (`_SELECT` reads them as bytes)"
+    try: return [x.decode('utf-8') if x.__class__ is bytes else x for x in a]
+    except UnicodeDecodeError as e: raise StoreError(f'an item payload is not UTF-8 text: {e}') from e
+
 def _unpack_rows(a:np.ndarray) -> dict[str, np.ndarray]:
     "The payloads `a` one row at a time: either form, or NULL (a row no `add` wrote)"
-    k, rows = len(PAYLOAD_COLS), []
+    k, rows, a = len(PAYLOAD_COLS), [], _text(a)
     for x in a:
         if x is None: rows.append((None,) * k); continue
         if x.__class__ is str and x[:1] == FS and x.count(FS) == k:
@@ -349,16 +356,24 @@ def _unpack(p) -> dict:
     ar = _arrow()
     if ar and n:
         pa, pc = ar
-        try: s = pa.array(a, type=pa.large_string())
-        except (pa.ArrowException, TypeError): s = None    # a value that is not text: the row at a time path says what
+        try:
+            s = pa.array(a, type=pa.large_binary() if a[0].__class__ is bytes else pa.large_string())
+            if s.type == pa.large_binary():   # the bytes as text, no copy; checked to be UTF-8 as SQLite's text is
+                s = pa.Array.from_buffers(pa.large_string(), len(s), s.buffers()); s.validate(full=True)
+        except (pa.ArrowException, TypeError): s = None    # not all text: the row at a time path says what is wrong
         if s is not None and s.null_count == 0 and pc.all(pc.starts_with(s, FS)).as_py():
             parts = pc.split_pattern(s, FS)
             if pc.all(pc.equal(pc.list_value_length(parts), k + 1)).as_py():
                 # row i's field j is value i*(k+1) + j of the flattened parts (the first of each row is the ''
                 # before FS): one take puts them column after column, each column a slice of it (not a take each)
-                flat = parts.flatten(); flat = pc.if_else(pc.equal(flat, NA), pa.scalar(None, pa.large_string()), flat)
+                flat = parts.flatten(); na = pc.invert(pc.equal(flat, NA))
+                # a field NA is missing: its validity bit cleared (the same buffers, no copy of the text)
+                flat = (pa.Array.from_buffers(flat.type, len(flat), [na.buffers()[1], *flat.buffers()[1:]])
+                        if flat.offset == 0 and na.offset == 0 else
+                        pc.if_else(na, flat, pa.scalar(None, pa.large_string())))
                 allc = flat.take(pa.array(np.arange(n * (k + 1)).reshape(n, k + 1).T[1:].ravel()))
                 return {c: allc.slice(j * n, n) for j, c in enumerate(PAYLOAD_COLS)}
+    a = _text(a)
     if n and all(x.__class__ is str and x[:1] == FS for x in a):   # no pyarrow: one split in C for all the rows
         flat = ''.join(a).split(FS)
         if len(flat) == 1 + n * k:
