@@ -309,8 +309,8 @@ def _keys(items:pd.DataFrame) -> str:
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
 # what a read takes from the items `i` and their triage `t`
-# (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python string,
-# and which Arrow then reads as its text without a copy)
+# (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python
+# string, and which Arrow then reads as its text without a copy)
 _SELECT = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
            + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at'))
            + ', t.state, t.note, t.tags, t.rating, t.state_at')
