@@ -279,12 +279,13 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
     items = check_items(items)
     if items.empty: return AddResult()
     items = items.drop_duplicates(['source', 'key'], keep='last')
-    with gc_paused(): now = _now(); names, marks, rows = _to_rows(items, now, now)
+    # `now` (`_now`'s ISO text: digits, '-', ':', '.', '+', 'T') is written into the statement, not bound to every row
+    with gc_paused(): now = _now(); names, marks, rows = _to_rows(items)
     cols = ', '.join(names); ph = ', '.join(marks)
     upd = ', '.join(f'{c}=excluded.{c}' for c in ROW_COLS[2:] + ('payload',))
     with self._tx() as db, gc_paused():
         top = db.execute('SELECT max(rowid) FROM items').fetchone()[0] or 0
-        db.executemany(f"""INSERT INTO items ({cols}, first_seen, last_seen) VALUES ({ph}, ?, ?)
+        db.executemany(f"""INSERT INTO items ({cols}, first_seen, last_seen) VALUES ({ph}, '{now}', '{now}')
             ON CONFLICT(source, key) DO UPDATE SET {upd}, last_seen=excluded.last_seen,
               change=coalesce({_CHANGE}, items.change),
               changed_at=CASE WHEN {_CHANGE} IS NOT NULL THEN excluded.last_seen ELSE items.changed_at END""",
