@@ -137,7 +137,9 @@ def main():
               f'`python -m compileall -q {Path(sklearn.__file__).parents[1]}` once, as pip does at install')
     env = dict(os.environ, MLNEWS_HOME=tempfile.mkdtemp(prefix='mlnews_bench_home_'))
     CACHE.mkdir(exist_ok=True)
-    cached = CACHE/f'store-{a.history}-{a.decisions}.sqlite'
+    # one cache per store schema: a store of an older schema would be upgraded in every run (each run copies it afresh)
+    from mlnews_nb.store import SCHEMA_VERSION
+    cached = CACHE/f'store-{a.history}-{a.decisions}-v{SCHEMA_VERSION}.sqlite'
     if a.rebuild or not cached.exists():
         t = time.perf_counter()
         r = subprocess.run([sys.executable, '-c', BUILD, str(a.history), str(a.decisions), str(here), str(here.parent/'tests'), str(cached) + '.tmp'],

@@ -16,11 +16,12 @@ from .core import (ITEM_COLS, ITEM_DTYPES, LIST_COLS, KIND_RANK, check_items, St
                             parse_since, user_dir, gc_paused)
 
 # %% auto #0
-__all__ = ['STATES', 'SCHEMA_VERSION', 'MIGRATIONS', 'SEP', 'TRIAGE_COLS', 'Store', 'AddResult']
+__all__ = ['STATES', 'SCHEMA_VERSION', 'ROW_COLS', 'PAYLOAD_COLS', 'FS', 'NA', 'MIGRATIONS', 'SEP', 'TRIAGE_COLS', 'Store',
+           'AddResult']
 
 # %% ../nbs/10_store.ipynb #52a1afc7
 STATES = ('new', 'saved', 'skipped', 'later', 'read')
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _ITEM_SQL = ', '.join(f'{c} {"INTEGER" if ITEM_DTYPES[c] == "Int64" else "TEXT"}' for c in ITEM_COLS
                       if c not in ('source','key'))
 _SCHEMA_V1 = f"""
@@ -51,7 +52,26 @@ def _v1_to_v2(db:sqlite3.Connection):
     db.execute("""INSERT INTO decisions(batch, key, field, old, new, at)
                   SELECT 'v1', key, 'state', '"new"', json_quote(state), state_at FROM triage WHERE state != 'new'""")
 
-MIGRATIONS = {1: _v1_to_v2}
+# version 3: the item columns SQL reads (keys and filters, what an upsert compares to flag a change) stay columns;
+# every other item column is packed into one text per row, `payload` (see "Reading items back" for why and how)
+ROW_COLS = ('source', 'key', 'kind', 'title', 'summary', 'version', 'decision')
+PAYLOAD_COLS = tuple(c for c in ITEM_COLS if c not in ROW_COLS)
+FS, NA = '\x1e', '\x1d'   # the payload's field separator (ASCII record separator), its missing value (group sep.)
+
+def _payload_sql() -> str:
+    "SQL that packs the payload columns of a version 2 row into its payload, as `add` writes it"
+    fields = [f'ifnull({c}, char(29))' for c in PAYLOAD_COLS]
+    odd = ' OR '.join(f'instr({c}, char(30)) OR instr({c}, char(29))' for c in PAYLOAD_COLS)
+    return (f"CASE WHEN {odd} THEN json_array({', '.join(PAYLOAD_COLS)}) "
+            f"ELSE char(30) || {' || char(30) || '.join(fields)} END")
+
+def _v2_to_v3(db:sqlite3.Connection):
+    "Version 3 packs the item columns no query reads into one `payload` text per row; the emptied columns stay, NULL"
+    db.execute('ALTER TABLE items ADD COLUMN payload TEXT')
+    # one pass over the rows: SET reads every column as it was before the statement
+    db.execute(f"UPDATE items SET payload = {_payload_sql()}, {', '.join(f'{c} = NULL' for c in PAYLOAD_COLS)}")
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
 
 # %% ../nbs/10_store.ipynb #fc3b731e
 def _now() -> str: return pd.Timestamp.now(tz='UTC').isoformat()
@@ -157,18 +177,19 @@ SEP = '\x1f'   # lists are stored joined by the ASCII unit separator: split back
 # writes a blob, so no value of an item can equal it)
 _NULL = bytearray()
 _NULLS = np.empty(1, dtype=object); _NULLS[0] = _NULL
+_NAS = np.array([NA], dtype=object)
 
-def _nulled(a:np.ndarray, na:np.ndarray) -> list:
-    "The values of the object array `a` as a list, `_NULL` where `na`"
-    return np.where(na, _NULLS, a).tolist() if na.any() else a.tolist()
+def _nulled(a:np.ndarray, na:np.ndarray, null:np.ndarray=_NULLS) -> list:
+    "The values of the object array `a` as a list, `null[0]` where `na`"
+    return np.where(na, null, a).tolist() if na.any() else a.tolist()
 
-def _iso(s:pd.Series, na:np.ndarray) -> list:
-    "ISO 8601 strings (UTC) for a datetime column (`na` its NaT), `_NULL` for NaT, each distinct time formatted once"
-    if na.all(): return [_NULL] * len(s)
+def _iso(s:pd.Series, na:np.ndarray, null:np.ndarray=_NULLS) -> list:
+    "ISO 8601 strings (UTC) for a datetime column (`na` its NaT), `null[0]` for NaT, each distinct time formatted once"
+    if na.all(): return [null[0]] * len(s)
     # a fetch stamps its items with one `fetched_at`, and papers share their announcement days: few distinct times
     u, inv = np.unique(s.dt.tz_convert(None).to_numpy(dtype='datetime64[us]'), return_inverse=True)
     txt = np.array([x + '+00:00' for x in np.datetime_as_string(u, unit='us').tolist()], dtype=object)
-    return _nulled(txt[inv.reshape(-1)], na)
+    return _nulled(txt[inv.reshape(-1)], na, null)
 
 def _join(v) -> str|None:
     "A list joined by `SEP` (a separator inside a value becomes a space), None for an empty list"
@@ -178,33 +199,68 @@ def _join(v) -> str|None:
     if j is None or j.count(SEP) != len(v) - 1: j = SEP.join(str(x).replace(SEP, ' ') for x in v)
     return j
 
-def _joins(s:pd.Series) -> tuple[list, np.ndarray]:
-    ("`_join` over a list column (`_NULL` for an empty list) and where the lists are empty: C calls when no value "
+def _joins(s:pd.Series, null=_NULL) -> tuple[list, np.ndarray]:
+    ("`_join` over a list column (`null` for an empty list) and where the lists are empty: C calls when no value "
      "holds a separator, as is usual")
     vals = s.tolist(); lens = list(map(len, vals)); na = np.array(lens, dtype=np.int64) == 0
+    if na.all(): return [null] * len(vals), na
     try: j = list(map(SEP.join, vals))
     except TypeError: j = None
     # a joined list has one separator fewer than values; more means a value held one: the careful path for all
-    if j is None or sum(map(str.count, j, repeat(SEP))) != sum(lens) - sum(map(bool, lens)):
-        return [_NULL if x is None else x for x in map(_join, vals)], na
-    return [x if n else _NULL for x, n in zip(j, lens)], na
+    if j is None or SEP.join(j).count(SEP) - len(j) + 1 != sum(lens) - int((~na).sum()):
+        return [null if x is None else x for x in map(_join, vals)], na
+    return [x if n else null for x, n in zip(j, lens)], na
+
+def _field(c:str, v) -> str|None:
+    "One value of payload column `c` as its payload text, None when missing (the slow path of `_fields`, one value)"
+    t = ITEM_DTYPES[c]
+    if c in LIST_COLS: return _join(v)
+    if c == 'extra': return json.dumps(v, ensure_ascii=False, default=str) if v else None
+    if pd.isna(v): return None
+    if t.startswith('datetime'): return _iso(pd.Series([v], dtype=t), np.zeros(1, dtype=bool))[0]
+    return str(int(v)) if t == 'Int64' else v
+
+def _fields(s:pd.Series, c:str) -> tuple[list, np.ndarray|None]:
+    "Column `c` as payload texts (`NA` where missing), and the rows whose value holds `FS` or `NA` (None if none does)"
+    t = ITEM_DTYPES[c]
+    if t.startswith('datetime'): return _iso(s, s.isna().to_numpy(), _NAS), None   # ISO text: no control characters
+    # JSON escapes every control character
+    if c == 'extra': return [json.dumps(x, ensure_ascii=False, default=str) if x else NA for x in s], None
+    if c in LIST_COLS: v, na = _joins(s, NA)
+    else:
+        na = s.isna().to_numpy()
+        if na.all(): return [NA] * len(s), None
+        if t == 'Int64': return _nulled(s.astype('str').to_numpy(dtype=object), na, _NAS), None
+        v = _nulled(s.to_numpy(dtype=object), na, _NAS)
+    # text: one join to see whether any value holds a separator (as good as never: `to_items` drops control characters)
+    j = ''.join(v)
+    if j.count(NA) == int(na.sum()) and FS not in j: return v, None
+    return v, np.array([(FS in x or NA in x) and not m for x, m in zip(v, na)])
+
+def _payloads(df:pd.DataFrame) -> list[str]:
+    ("The payload of each row: `FS` before each field's text (`NA` when missing); a row with a value holding `FS` or "
+     "`NA` is a JSON array of its texts instead (null when missing)")
+    cols, odd = zip(*(_fields(df[c], c) for c in PAYLOAD_COLS))
+    out = list(map(FS.join, zip(repeat(''), *cols)))    # '' first: every payload starts with FS
+    bad = [m for m in odd if m is not None]
+    if bad:
+        rows = np.flatnonzero(np.logical_or.reduce(bad))
+        sub = df[list(PAYLOAD_COLS)].iloc[rows]
+        for i, r in zip(rows, sub.itertuples(index=False)):
+            out[i] = json.dumps([_field(c, v) for c, v in zip(PAYLOAD_COLS, r)], ensure_ascii=False)
+    return out
 
 def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tuple]]:
-    ("The items as SQL parameters: the columns with a value in some row, their placeholders (`nullif(?, x'')` where "
-     "some row misses it, `_NULL` standing for NULL), and the rows, each followed by the `extra` values")
+    ("The items as SQL parameters: the row columns with a value in some row, their placeholders (`nullif(?, x'')` "
+     "where some row misses it, `_NULL` standing for NULL), the payload, and the rows, each followed by `extra`")
     names, marks, cols = [], [], []
-    for c,t in ITEM_DTYPES.items():
-        s = df[c]
-        if t.startswith('datetime'): na = s.isna().to_numpy(); v = _iso(s, na)
-        elif c in LIST_COLS: v, na = _joins(s)
-        elif c == 'extra':
-            v = [json.dumps(x, ensure_ascii=False, default=str) if x else _NULL for x in s]
-            na = np.fromiter((x is _NULL for x in v), dtype=bool, count=len(v))
-        else: na = s.isna().to_numpy(); v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
-        # a column no row has is left out of the INSERT: SQLite writes its NULL without a parameter (an arXiv batch
-        # has no venue, DOI, decision, HTML summary, ...: 11 of 23 columns)
+    for c in ROW_COLS:
+        s, t = df[c], ITEM_DTYPES[c]
+        na = s.isna().to_numpy(); v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
+        # a column no row has is left out of the INSERT: SQLite writes its NULL without a parameter
         if na.all() and c not in ('source', 'key'): continue
         names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
+    names.append('payload'); marks.append('?'); cols.append(_payloads(df))
     return names, marks, zip(*cols, *map(repeat, extra))
 
 _CHANGE = """CASE
@@ -223,37 +279,121 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
     items = check_items(items)
     if items.empty: return AddResult()
     items = items.drop_duplicates(['source', 'key'], keep='last')
-    with gc_paused(): now = _now(); names, marks, rows = _to_rows(items, now, now)
+    # `now` (`_now`'s ISO text: digits, '-', ':', '.', '+', 'T') is written into the statement, not bound to every row
+    with gc_paused(): now = _now(); names, marks, rows = _to_rows(items)
     cols = ', '.join(names); ph = ', '.join(marks)
-    upd = ', '.join(f'{c}=excluded.{c}' for c in ITEM_COLS if c not in ('source', 'key'))
-    # the batch's keys, one parameter: what is new and what changed are counted through the key index, so the cost grows
-    # with the batch, not with the store (a `count(*)` or a scan for `changed_at` reads every row); new rows are those
-    # first seen by this add, changed rows those it changed (`now` is to the microsecond)
-    keys = json.dumps(items.key.unique().tolist(), ensure_ascii=False)
+    upd = ', '.join(f'{c}=excluded.{c}' for c in ROW_COLS[2:] + ('payload',))
     with self._tx() as db, gc_paused():
-        db.executemany(f"""INSERT INTO items ({cols}, first_seen, last_seen) VALUES ({ph}, ?, ?)
+        top = db.execute('SELECT max(rowid) FROM items').fetchone()[0] or 0
+        db.executemany(f"""INSERT INTO items ({cols}, first_seen, last_seen) VALUES ({ph}, '{now}', '{now}')
             ON CONFLICT(source, key) DO UPDATE SET {upd}, last_seen=excluded.last_seen,
               change=coalesce({_CHANGE}, items.change),
               changed_at=CASE WHEN {_CHANGE} IS NOT NULL THEN excluded.last_seen ELSE items.changed_at END""",
             rows)
-        new = db.execute('SELECT count(*) FROM items WHERE key IN (SELECT value FROM json_each(?)) AND first_seen=?',
-                         (keys, now)).fetchone()[0]
-        ch = pd.read_sql_query('SELECT source, key, title, change FROM items '
-                               'WHERE key IN (SELECT value FROM json_each(?)) AND changed_at=?', db, params=(keys, now))
+        # the rows this INSERT created are those past the largest rowid before it: SQLite gives a new row the next
+        # rowid up (https://sqlite.org/autoinc.html) until the largest possible one is taken, then picks at random
+        if top < 2**62: new = db.execute('SELECT count(*) FROM items WHERE rowid > ?', (top,)).fetchone()[0]
+        else: new = db.execute('SELECT count(*) FROM items WHERE key IN (SELECT value FROM json_each(?)) AND '
+                               'first_seen=?', (_keys(items), now)).fetchone()[0]
+        # changed rows are those this add changed (`now` is to the microsecond), found through the key index: the cost
+        # grows with the batch, not with the store; a batch of new rows only has none
+        ch = (pd.read_sql_query('SELECT source, key, title, change FROM items WHERE key IN (SELECT value FROM '
+                                'json_each(?)) AND changed_at=?', db, params=(_keys(items), now)) if new < len(items)
+              else pd.DataFrame({'source': [], 'key': [], 'title': [], 'change': []}, dtype=object))
     return AddResult(new=new, updated=len(ch), unchanged=len(items)-new-len(ch), changes=ch)
+
+def _keys(items:pd.DataFrame) -> str:
+    "The batch's keys as one JSON parameter"
+    return json.dumps(items.key.unique().tolist(), ensure_ascii=False)
+
 
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
+# what a read takes from the items `i` and their triage `t`
+# (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python
+# string, and which Arrow then reads as its text without a copy)
+_SELECT = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
+           + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at'))
+           + ', t.state, t.note, t.tags, t.rating, t.state_at')
+_STR = pd.Series([], dtype='str').dtype
+
+def _arrow():
+    "(pyarrow, pyarrow.compute) when pandas keeps its text in Arrow (pyarrow is installed), else None"
+    if getattr(_STR, 'storage', None) != 'pyarrow': return None
+    import pyarrow as pa, pyarrow.compute as pc
+    return pa, pc
+
+def _is_arrow(v) -> bool: return type(v).__module__.startswith('pyarrow')
 
 def _objs(v) -> np.ndarray:
-    "A column of query results (an object array from `_read`, or a Series from `read_sql_query`) as an object array"
-    return v.to_numpy(dtype=object) if isinstance(v, pd.Series) else v
+    "A column of query results (an object array, an Arrow array from `_unpack`, a Series) as an object array"
+    if isinstance(v, pd.Series): return v.to_numpy(dtype=object)
+    return v.to_numpy(zero_copy_only=False) if _is_arrow(v) else v
+
+def _text(a:np.ndarray) -> list:
+    "The payloads as Python strings (`_SELECT` reads them as bytes)"
+    try: return [x.decode('utf-8') if x.__class__ is bytes else x for x in a]
+    except UnicodeDecodeError as e: raise StoreError(f'an item payload is not UTF-8 text: {e}') from e
+
+def _unpack_rows(a:np.ndarray) -> dict[str, np.ndarray]:
+    "The payloads `a` one row at a time: either form, or NULL (a row no `add` wrote)"
+    k, rows, a = len(PAYLOAD_COLS), [], _text(a)
+    for x in a:
+        if x is None: rows.append((None,) * k); continue
+        if x.__class__ is str and x[:1] == FS and x.count(FS) == k:
+            rows.append(tuple(None if f == NA else f for f in x[1:].split(FS))); continue
+        try: r = json.loads(x) if x.__class__ is str and x[:1] == '[' else None
+        except ValueError: r = None
+        if not isinstance(r, list) or len(r) != k:
+            raise StoreError(f'an item payload is neither of the forms `add` writes: {str(x)[:80]!r}')
+        rows.append(tuple(f if f is None or f.__class__ is str else json.dumps(f) for f in r))
+    cols = zip(*rows) if rows else [()] * k
+    return {c: np.fromiter(v, dtype=object, count=len(rows)) for c, v in zip(PAYLOAD_COLS, cols)}
+
+def _unpack(p) -> dict:
+    ("The payload column as one column of texts per payload column (missing: null): Arrow arrays, split in C, when "
+     "pyarrow is there and every payload has the plain form; object arrays otherwise")
+    a, k = _objs(p), len(PAYLOAD_COLS); n = len(a)
+    ar = _arrow()
+    if ar and n:
+        pa, pc = ar
+        try:
+            s = pa.array(a, type=pa.large_binary() if a[0].__class__ is bytes else pa.large_string())
+            if s.type == pa.large_binary():   # the bytes as text, no copy; checked to be UTF-8 as SQLite's text is
+                s = pa.Array.from_buffers(pa.large_string(), len(s), s.buffers()); s.validate(full=True)
+        except (pa.ArrowException, TypeError): s = None    # not all text: the row at a time path says what is wrong
+        if s is not None and s.null_count == 0 and pc.all(pc.starts_with(s, FS)).as_py():
+            parts = pc.split_pattern(s, FS)
+            if pc.all(pc.equal(pc.list_value_length(parts), k + 1)).as_py():
+                # row i's field j is value i*(k+1) + j of the flattened parts (the first of each row is the ''
+                # before FS): one take puts them column after column, each column a slice of it (not a take each)
+                flat = parts.flatten(); na = pc.invert(pc.equal(flat, NA))
+                # a field NA is missing: its validity bit cleared (the same buffers, no copy of the text)
+                flat = (pa.Array.from_buffers(flat.type, len(flat), [na.buffers()[1], *flat.buffers()[1:]])
+                        if flat.offset == 0 and na.offset == 0 else
+                        pc.if_else(na, flat, pa.scalar(None, pa.large_string())))
+                allc = flat.take(pa.array(np.arange(n * (k + 1)).reshape(n, k + 1).T[1:].ravel()))
+                return {c: allc.slice(j * n, n) for j, c in enumerate(PAYLOAD_COLS)}
+    a = _text(a)
+    if n and all(x.__class__ is str and x[:1] == FS for x in a):   # no pyarrow: one split in C for all the rows
+        flat = ''.join(a).split(FS)
+        if len(flat) == 1 + n * k:
+            return {c: np.array([None if f == NA else f for f in flat[j::k]], dtype=object)
+                    for j, c in enumerate(PAYLOAD_COLS, 1)}
+    return _unpack_rows(a)
+
+def _none(v) -> bool:
+    "Whether a column holds no value at all (an Arrow array through its null count, at once)"
+    return v.null_count == len(v) if _is_arrow(v) else not any(x is not None for x in v)
 
 def _split(v) -> pd.Series:
+    if _none(v): return pd.Series(np.fromiter(([] for _ in range(len(v))), dtype=object, count=len(v)), dtype=object)
     return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in _objs(v)], dtype=object)
 
 def _loads(v, empty) -> pd.Series:
     "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
+    if _none(v):
+        return pd.Series(np.fromiter((empty() for _ in range(len(v))), dtype=object, count=len(v)), dtype=object)
     a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
     txt = [x for x, h in zip(a, have) if h]
     # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5 us
@@ -265,38 +405,75 @@ def _loads(v, empty) -> pd.Series:
     it = iter(got)
     return pd.Series([next(it) if h else empty() for h in have], dtype=object)
 
-_STR = pd.Series([], dtype='str').dtype
-
 def _str(v) -> pd.Series:
     "A text column as pandas' `str`, through one Arrow array when pandas keeps strings in Arrow (2x faster than astype)"
-    if getattr(_STR, 'storage', None) == 'pyarrow':
-        import pyarrow as pa
-        try: return pd.Series(pa.array(_objs(v), type=pa.large_string(), from_pandas=True), dtype=_STR)
+    ar = _arrow()
+    if ar:
+        pa, _ = ar
+        try: return pd.Series(v if _is_arrow(v) else pa.array(v, type=pa.large_string(), from_pandas=True), dtype=_STR)
         except (pa.ArrowException, TypeError): pass   # a value that is not text: pandas' own conversion below
     return pd.Series(_objs(v), dtype=object).astype('str')
 
-def _int(v) -> pd.Series: return pd.Series(_objs(v), dtype=object).astype('Int64')
+def _int(v) -> pd.Series:
+    "An integer column (numbers, or their text from the payload) as pandas' `Int64`"
+    ar = _arrow()
+    if ar and _is_arrow(v):
+        pa, pc = ar
+        try: i = pc.cast(v, pa.int64())
+        except pa.ArrowException: pass   # not plain integers: Python's reading below
+        else: return pd.Series(pd.arrays.IntegerArray(pc.fill_null(i, 0).to_numpy().copy(),
+                                                     i.is_null().to_numpy(zero_copy_only=False)))
+    a = _objs(v); n = len(a)
+    if _none(a): return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)))
+    na = np.equal(a, None)
+    if all(x.__class__ is int for x in a[~na]):   # SQLite's integers: one pass into numpy, not pandas' object path
+        return pd.Series(pd.arrays.IntegerArray(np.where(na, 0, a).astype(np.int64), na))
+    if any(x.__class__ is str for x in a):
+        try: a = [None if x is None else int(x) for x in a]
+        except ValueError: return pd.to_numeric(pd.Series(a, dtype=object)).astype('Int64')   # '3.0'
+    return pd.Series(a, dtype=object).astype('Int64')
 
 # the form `add` and `_now` write (UTC, seconds or microseconds): Arrow's ISO parser reads it as pandas does, 2x faster
 _ISO_UTC = r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?\+00:00$'
 
 def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
     "An ISO 8601 column as UTC datetimes: through Arrow when every value has the store's own form, else pandas' parser"
-    a = _objs(v)
-    if getattr(_STR, 'storage', None) == 'pyarrow':   # pyarrow is there
-        import pyarrow as pa, pyarrow.compute as pc
+    ar = _arrow()
+    if ar:
+        pa, pc = ar
         try:
-            s = pa.array(a, type=pa.string(), from_pandas=True)
+            s = v if _is_arrow(v) else pa.array(v, type=pa.string(), from_pandas=True)
             if s.null_count == len(s) or pc.all(pc.match_substring_regex(s, _ISO_UTC)).as_py():
                 return pc.cast(s, pa.timestamp('ns', tz='UTC')).to_pandas().astype(dtype)
         except (pa.ArrowException, TypeError): pass   # not text, or out of range: pandas says what is wrong below
-    return pd.to_datetime(pd.Series(a, dtype=object), utc=True, format='ISO8601').astype(dtype)
+    return pd.to_datetime(pd.Series(_objs(v), dtype=object), utc=True, format='ISO8601').astype(dtype)
 
-def _from_sql(cols) -> pd.DataFrame:
-    ("The columns of a store query (name -> values) as the item contract plus the triage columns, each converted once "
-     "and taken out of `cols` (its raw values freed as it goes, as an in-place conversion would)")
+def _dt_few(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
+    ("`_dt` for a column of few distinct times (`first_seen` and `last_seen`: one per `add`): each distinct text "
+     "parsed once")
+    a = _objs(v)
+    if _is_arrow(v) or len(a) < 1000: return _dt(v, dtype)
+    codes, uniq = pd.factorize(a)
+    if len(uniq) * 8 > len(a): return _dt(a, dtype)
+    return pd.Series(_dt(uniq.astype(object), dtype).array.take(codes, allow_fill=True))
+
+def _take(v, o:np.ndarray):
+    "The column `v` (an object or Arrow array) in the row order `o`"
+    return v.take(o) if _is_arrow(v) else v[o]
+
+def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
+    ("The columns of a store query (name -> values, the payload among them) as the item contract plus the triage "
+     "columns, each converted once and taken out of `cols` (its raw values freed as it goes); `newest_first` orders "
+     "the rows as `_newest_first` does, on the raw values before they are converted (a pointer each), not on the frame")
+    cols.update(_unpack(cols.pop('payload')))
     out = {}
+    if newest_first and len(cols['key']):
+        pub, fs = _dt(cols.pop('published'), ITEM_DTYPES['published']), _dt_few(cols.pop('first_seen'))
+        o = _order(pub, fs)
+        out['published'], out['first_seen'] = pub.take(o).reset_index(drop=True), fs.take(o).reset_index(drop=True)
+        for c in list(cols): cols[c] = _take(cols[c], o)
     for c,t in ITEM_DTYPES.items():
+        if c in out: continue
         v = cols.pop(c)
         if t.startswith('datetime'): out[c] = _dt(v, t)
         elif t == 'Int64': out[c] = _int(v)
@@ -306,7 +483,8 @@ def _from_sql(cols) -> pd.DataFrame:
     out['state'] = _str(pd.Series(_objs(cols.pop('state')), dtype=object).fillna('new'))
     out['note'] = _str(cols.pop('note')); out['tags'] = _loads(cols.pop('tags'), list)
     out['rating'] = _int(cols.pop('rating'))
-    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'): out[c] = _dt(cols.pop(c))
+    for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'):
+        if c not in out: out[c] = _dt_few(cols.pop(c)) if c in ('first_seen', 'last_seen') else _dt(cols.pop(c))
     out['change'] = _str(cols.pop('change'))
     return pd.DataFrame({c: out[c] for c in ITEM_COLS + TRIAGE_COLS}, copy=False)
 
@@ -319,12 +497,16 @@ def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
     cols = zip(*rows) if rows else [()] * len(names)
     return {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
 
-def _newest_first(df:pd.DataFrame) -> pd.DataFrame:
-    "Rows by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
-    k = df.published.fillna(df.first_seen)
+def _order(published:pd.Series, first_seen:pd.Series) -> np.ndarray:
+    "Row positions by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
+    k = published.fillna(first_seen)
     o = np.argsort(-k.to_numpy(dtype='datetime64[ns]').view('int64'), kind='stable')
     na = k.isna().to_numpy()[o]
-    return df.take(np.concatenate([o[~na], o[na]])).reset_index(drop=True)
+    return np.concatenate([o[~na], o[na]])
+
+def _newest_first(df:pd.DataFrame) -> pd.DataFrame:
+    "Rows by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
+    return df.take(_order(df.published, df.first_seen)).reset_index(drop=True)
 
 @patch
 def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[str]|None=None,
@@ -340,11 +522,11 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     if kind is not None: _in('i.kind', kind)
     if keys is not None: _in('i.key', keys)
     if since is not None: where.append('i.first_seen >= ?'); params.append(_since(since).isoformat())
-    sql = f"""SELECT i.*, t.state, t.note, t.tags, t.rating, t.state_at FROM items i LEFT JOIN triage t ON t.key = i.key
+    sql = f"""{_SELECT} FROM items i LEFT JOIN triage t ON t.key = i.key
               {'WHERE ' + ' AND '.join(where) if where else ''}"""
     # sorted here, after the types are set, not by SQLite: a sort in SQL builds a temporary b-tree of whole rows
     with self.lock, gc_paused(): cols = _read(self.db, sql, params)
-    with gc_paused(): return _newest_first(_from_sql(cols))
+    with gc_paused(): return _from_sql(cols, newest_first=True)
 
 _since = parse_since   # one since-grammar for the package: core's
 
@@ -426,10 +608,10 @@ def decided(self:Store, states:Sequence[str]=('saved', 'read', 'skipped')) -> pd
     "Items with a decision (a state in `states`, or a rating), read from the triage table through the key index"
     # the ranking's labels: this query starts from the triage rows (one per decided key) and joins the items by their
     # key index, so its cost grows with the decisions, not with the store (`items(state=...)` scans every item)
-    sql = f"""SELECT i.*, t.state, t.note, t.tags, t.rating, t.state_at FROM triage t JOIN items i ON i.key = t.key
+    sql = f"""{_SELECT} FROM triage t JOIN items i ON i.key = t.key
               WHERE t.state IN ({','.join('?' * len(states))}) OR t.rating IS NOT NULL"""
-    with self.lock: df = pd.read_sql_query(sql, self.db, params=list(states))
-    return _from_sql(df)
+    with self.lock, gc_paused(): cols = _read(self.db, sql, list(states))
+    with gc_paused(): return _from_sql(cols)
 
 # %% ../nbs/10_store.ipynb #762466ef
 @patch

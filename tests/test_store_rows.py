@@ -3,7 +3,18 @@ missing numbers and dates, empty lists, a list value holding the list separator,
 hand-made records (the point is the edge values, which the captures hold only by chance)."""
 import numpy as np, pandas as pd, pytest
 from mlnews_nb.core import to_items, ITEM_COLS, LIST_COLS
-from mlnews_nb.store import Store, SEP
+from mlnews_nb.store import Store, SEP, FS, NA, PAYLOAD_COLS
+
+def _fields(st, key) -> dict:
+    "The payload fields of `key` as stored (texts, `NA` for missing)"
+    p = st.db.execute('SELECT payload FROM items WHERE key = ?', (key,)).fetchone()[0]
+    assert p[0] == FS
+    return dict(zip(PAYLOAD_COLS, p[1:].split(FS)))
+
+def _set_field(st, key, col, text):
+    "Write one payload field of `key` by hand (what a hand edit or an older writer could leave)"
+    f = _fields(st, key); f[col] = text
+    st.db.execute('UPDATE items SET payload = ? WHERE key = ?', (FS + FS.join(f[c] for c in PAYLOAD_COLS), key))
 
 def _edge_items():
     recs = [dict(arxiv_id='2401.00001', version=2, title='Ünïcode — title', summary='abs', authors=['A', 'B'],
@@ -21,11 +32,15 @@ def test_missing_values_are_sql_nulls_never_blobs(tmp_path):
     with Store(tmp_path/'s.sqlite') as st:
         st.add(items)
         # the store never writes a blob: a missing value is NULL, whatever the add passed to SQLite to say so
-        for c in ITEM_COLS + ['first_seen', 'last_seen']:
+        for c in ITEM_COLS + ['first_seen', 'last_seen', 'payload']:
             assert st.db.execute(f"SELECT count(*) FROM items WHERE typeof({c}) = 'blob'").fetchone()[0] == 0, c
-        row = st.db.execute("SELECT url, updated, score, authors, extra FROM items WHERE key = 'arxiv:2401.00001'").fetchone()
-        assert row == (None, None, 7, f'A{SEP}B', '{"stars": 3, "k": [1, 2]}')
-        assert st.db.execute("SELECT authors, keywords, links_to FROM items WHERE title = ''").fetchone() == (None, None, None)
+        # the columns packed into the payload stay NULL in their own columns; in the payload a missing value is NA
+        for c in PAYLOAD_COLS: assert st.db.execute(f'SELECT count(*) FROM items WHERE {c} IS NOT NULL').fetchone()[0] == 0, c
+        f = _fields(st, 'arxiv:2401.00001')
+        assert (f['url'], f['updated'], f['score'], f['authors'], f['extra']) == (NA, NA, '7', f'A{SEP}B', '{"stars": 3, "k": [1, 2]}')
+        key = st.db.execute("SELECT key FROM items WHERE title = ''").fetchone()[0]
+        assert [_fields(st, key)[c] for c in ('authors', 'keywords', 'links_to')] == [NA, NA, NA]
+        assert st.db.execute("SELECT version, decision FROM items WHERE key = 'arxiv:2401.00001'").fetchone() == (2, None)
 
 def test_items_read_back_as_written(tmp_path):
     items = _edge_items()
@@ -56,11 +71,11 @@ def test_dates_in_other_forms_read_as_pandas_reads_them(tmp_path):
     with Store(tmp_path/'s.sqlite') as st:
         st.add(items)
         forms = ['2024-01-05', '2024-01-05 10:20:30Z', '2024-01-05T12:20:30+02:00', '2024-01-05T10:20:30.5+00:00']
-        for k, f in zip(items.key, forms): st.db.execute('UPDATE items SET published=? WHERE key=?', (f, k))
+        for k, f in zip(items.key, forms): _set_field(st, k, 'published', f)
         got = st.items().set_index('key').published
         want = pd.to_datetime(pd.Series(forms, index=items.key), utc=True, format='ISO8601').astype('datetime64[ns, UTC]')
         pd.testing.assert_series_equal(got.loc[items.key], want, check_names=False)
-        st.db.execute("UPDATE items SET published='2024-01-05T10:20:30+00:00'")   # the store's own form, seconds only
+        for k in items.key: _set_field(st, k, 'published', '2024-01-05T10:20:30+00:00')   # the store's own form, seconds only
         assert (st.items().published == pd.Timestamp('2024-01-05T10:20:30Z')).all()
 
 def test_decided_reads_the_same_types_as_items(tmp_path):
@@ -85,5 +100,5 @@ def test_an_extra_that_is_not_one_json_value_fails_as_before(tmp_path):
     items = _edge_items()
     with Store(tmp_path/'s.sqlite') as st:
         st.add(items)
-        st.db.execute('UPDATE items SET extra=? WHERE key=?', ('{"a": 1}, {"b": 2}', items.key[1]))
+        _set_field(st, items.key[1], 'extra', '{"a": 1}, {"b": 2}')
         with pytest.raises(ValueError, match='Extra data'): st.items()
