@@ -52,6 +52,8 @@ def same_vec(a, b, what):
     np.testing.assert_allclose(a['data'], b['data'], rtol=2e-6, atol=1e-7, err_msg=what)
 
 def same_frame(a:pd.DataFrame, b:pd.DataFrame, what:str):
+    stamp = lambda df: df.drop(columns=[c for c in df if c == 'fetched_at' or c.endswith('_seen')])   # the time of the run
+    a, b = stamp(a), stamp(b)
     assert list(a.columns) == list(b.columns), (what, list(a.columns), list(b.columns))
     k = 'work' if 'work' in a else 'key'
     assert a[k].tolist() == b[k].tolist(), (what, 'order', int((a[k] != b[k]).sum()))
@@ -91,8 +93,7 @@ def cases(quick:bool):
         from mlnews_nb.works import link_works
         w = link_works(week_items(fix)); st = Store(':memory:'); st.add(week_items(fix))
         st.mark(w['items'].iloc[0][:1] + w['items'].iloc[3][:1], 'saved'); st.mark(w['items'].iloc[5][:1], 'skipped')
-        r = m.rank(w, st, profile=prof)
-        return r.drop(columns=[c for c in r if c.endswith('_seen')])   # stamped with the time of the run
+        return m.rank(w, st, profile=prof)
     out['rank works'] = ('frame', works_case)
     if not quick:
         from bench_rank import make_items, decided_store

@@ -72,52 +72,76 @@ def profile_scores(df:pd.DataFrame, profile:Profile|None,
 
 # %% ../nbs/16_rank.ipynb #feat0001
 from .core import MLNewsError
+from functools import cached_property
 
 def _byte_table() -> bytes:
     "Lower-case ASCII letters and digits, sentence punctuation to \\x02 (bigram break), other ASCII to space"
     t = bytearray(range(256))
     for b in range(128):
         c = chr(b); t[b] = ord(c.lower()) if c.isalnum() else 2 if c in '.,;:!?()[]{}"' else 32
-    t[1] = 1   # the document separator
     return bytes(t)
 _TAB = _byte_table()
 _UNI_PUNCT = '’‘“”—–…•·‐−×'   # typographic quotes and dashes: word breaks, as in `\w+` tokenizers
-_UNI_RE = '[' + _UNI_PUNCT + ']'
+# the other Unicode spaces (`str.isspace`, and pyarrow's whitespace split, outside ASCII)
+_UNI_SPACE = '\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'
+
+def _utf8_keys(k:int) -> np.ndarray:
+    "The `k`-byte UTF-8 encodings of those word breaks, as big-endian integers"
+    return np.array(sorted(int.from_bytes(c.encode(), 'big') for c in _UNI_PUNCT + _UNI_SPACE if len(c.encode()) == k),
+                    np.int64)
+_BREAK2, _BREAK3 = _utf8_keys(2), _utf8_keys(3)
 
 def _stop_words() -> frozenset:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
     return frozenset(ENGLISH_STOP_WORDS)
 
-def _grams(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    "(document, gram id) of every word and word pair, and the words; no pair spans a stop word, punctuation or texts"
-    import pyarrow as pa, pyarrow.compute as pc
-    b = '\x01'.join(t.replace('\x01', ' ') for t in texts).encode('utf-8', 'surrogatepass')
-    s = b.translate(_TAB).decode('utf-8', 'replace').split('\x01')
-    s = pc.replace_substring_regex(pa.array(s, pa.large_string()), _UNI_RE, ' ')   # one pass for all typographic breaks
-    toks = pc.utf8_split_whitespace(s)
-    enc = pc.dictionary_encode(pc.list_flatten(toks))
-    codes, off, raw = (enc.indices.to_numpy().astype(np.int64), toks.offsets.to_numpy().astype(np.int64),
-                       enc.dictionary.to_pylist())
-    stop = _stop_words(); base = [w.strip('\x02') for w in raw]
-    ok = np.array([len(b) >= 2 and '\x02' not in b and b not in stop for b in base], bool)
-    before, after = np.array([w[:1] == '\x02' for w in raw], bool), np.array([w[-1:] == '\x02' for w in raw], bool)
-    bcode, words = pd.factorize(np.asarray(base, dtype=object)); U = len(words)
-    doc = np.repeat(np.arange(len(off) - 1), np.diff(off)); keep = ok[codes]; c = bcode[codes]
-    pair = (doc[1:] == doc[:-1]) & keep[1:] & keep[:-1] & ~after[codes[:-1]] & ~before[codes[1:]]
-    return (np.concatenate([doc[keep], doc[:-1][pair]]), np.concatenate([c[keep], U + c[:-1][pair] * U + c[1:][pair]]),
-            np.asarray(words, dtype=object), U)
+def _utf8(texts:Sequence[str]) -> Any:
+    "The texts as one pyarrow string array (a lone surrogate becomes U+FFFD)"
+    import pyarrow as pa
+    try: return pa.array(texts, pa.large_string())
+    except UnicodeEncodeError:
+        return pa.array([t.encode('utf-8', 'surrogatepass').decode('utf-8', 'replace') if isinstance(t, str) else t
+                         for t in texts], pa.large_string())
 
-def _gram_names(g:np.ndarray, words:np.ndarray, U:int) -> np.ndarray:
-    "The text of gram ids: a word, or two words joined by a space"
-    out = np.empty(len(g), dtype=object); uni = g < U
-    out[uni] = words[g[uni]]; a, b = np.divmod(g[~uni] - U, U)
-    out[~uni] = words[a] + ' ' + words[b]
-    return out
+def _breaks_to_spaces(b:np.ndarray) -> None:
+    "Typographic punctuation and Unicode spaces in the UTF-8 bytes `b` to ASCII spaces, byte for byte (in place)"
+    hi = np.flatnonzero(b >= 0xC2)                      # lead bytes of 2-4 byte characters
+    if not len(hi): return
+    b0, b1 = b[hi].astype(np.int64), b[hi + 1].astype(np.int64)
+    b2 = b[np.minimum(hi + 2, len(b) - 1)].astype(np.int64)
+    two, three = hi[np.isin(b0 << 8 | b1, _BREAK2)], hi[np.isin(b0 << 16 | b1 << 8 | b2, _BREAK3)]
+    b[two] = b[two + 1] = 32
+    b[three] = b[three + 1] = b[three + 2] = 32
+
+def _tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    ("Each token's word (its index among the words, in order of first appearance; -1: a stop word, one character or "
+     "punctuation), the tokens a word pair starts at, each text's first token, and the words (pyarrow)")
+    import pyarrow as pa, pyarrow.compute as pc
+    a = _utf8(texts); _, ob, db = a.buffers()
+    off = np.frombuffer(ob, np.int64)[a.offset:a.offset + len(a) + 1]
+    b = np.frombuffer(bytearray(memoryview(db)[int(off[0]):int(off[-1])]).translate(_TAB) if len(a) else bytearray(),
+                      np.uint8)
+    _breaks_to_spaces(b)
+    toks = pc.ascii_split_whitespace(pa.LargeStringArray.from_buffers(len(a), pa.py_buffer(off - off[0]), pa.py_buffer(b)))
+    enc = pc.dictionary_encode(pc.list_flatten(toks))
+    raw = enc.dictionary; base = pc.dictionary_encode(pc.utf8_trim(raw, '\x02'))   # words in order of first appearance
+    w, npy = base.dictionary, lambda x: x.to_numpy(zero_copy_only=False)
+    ok = ((npy(pc.utf8_length(w)) >= 2) & ~npy(pc.match_substring(w, '\x02'))
+          & ~npy(pc.is_in(w, value_set=pa.array(sorted(_stop_words()), pa.large_string()))))
+    wid = np.where(ok, np.cumsum(ok) - 1, -1).astype(np.int32)[npy(base.indices)]      # of each distinct token
+    starts, ends = wid >= 0, wid >= 0                    # a pair may start (end) at the token: no punctuation after (before)
+    starts &= ~npy(pc.ends_with(raw, '\x02')); ends &= ~npy(pc.starts_with(raw, '\x02'))
+    codes, toff = npy(enc.indices), npy(toks.offsets).astype(np.int64)
+    st = starts[codes]
+    if len(codes): st[toff[1:][toff[1:] > 0] - 1] = False      # nor across two texts
+    return wid[codes], np.flatnonzero(st[:-1] & ends[codes[1:]]), toff, w.filter(pa.array(ok))
 
 def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
     "Sparse counts of (document, column) pairs"
     import scipy.sparse as sp
-    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc, col)), shape=(n, m)); X.sum_duplicates()
+    it = np.int32 if max(n, m) < 2**31 else np.int64            # scipy's own index type: no conversions
+    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc.astype(it, copy=False), col.astype(it, copy=False))),
+                      shape=(n, m)); X.sum_duplicates()
     return X
 
 def _tfidf(X:Any, idf:np.ndarray) -> Any:
@@ -128,22 +152,32 @@ def _tfidf(X:Any, idf:np.ndarray) -> Any:
     X.data = (X.data / norm[rows]).astype(np.float32)
     return X
 
-@dataclass
+@dataclass(eq=False)
 class Vocab:
-    "Word 1- and 2-grams fitted on a set of texts, with their IDF"
-    names:np.ndarray
+    "Word 1- and 2-grams fitted on a set of texts, with their IDF: the words are the first columns, the word pairs the rest"
+    words:np.ndarray   # the words, in column order
+    pairs:np.ndarray   # each pair column as i * len(words) + j (words i and j)
     idf:np.ndarray
-    _index:pd.Index|None = None
-    @property
-    def index(self) -> pd.Index:
-        if self._index is None: self._index = pd.Index(self.names)   # a hash table built in C, queried many at a time
-        return self._index
+    @cached_property
+    def names(self) -> np.ndarray:
+        "The text of every column: a word, or two words joined by a space"
+        import pyarrow as pa, pyarrow.compute as pc
+        w = pa.array(self.words, pa.large_string()); a, b = np.divmod(self.pairs, max(1, len(self.words)))
+        pairs = pc.binary_join_element_wise(w.take(a), w.take(b), pa.scalar(' ', pa.large_string()))
+        return np.concatenate([np.asarray(self.words, dtype=object), pairs.to_numpy(zero_copy_only=False)])
+    @cached_property
+    def _word_index(self) -> pd.Index: return pd.Index(np.asarray(self.words, dtype=object))
+    @cached_property
+    def _pair_index(self) -> pd.Index: return pd.Index(self.pairs)   # hash tables built in C, queried many at a time
     def transform(self, texts:Sequence[str]) -> Any:
         "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
-        doc, g, words, U = _grams(texts)
-        ug, inv = np.unique(g, return_inverse=True)
-        col = self.index.get_indexer(_gram_names(ug, words, U)).astype(np.int64)[inv]
-        return _tfidf(_counts(doc[col >= 0], col[col >= 0], len(texts), len(self.idf)), self.idf)
+        wid, pi, toff, words = _tokens(texts); n, U = len(toff) - 1, len(self.words)
+        vw = np.append(self._word_index.get_indexer(words.to_numpy(zero_copy_only=False)), -1)[wid]   # -1 stays -1
+        doc = np.repeat(np.arange(n), np.diff(toff)); uni = vw >= 0
+        a, b = vw[pi], vw[pi + 1]; both = (a >= 0) & (b >= 0)
+        pcol = self._pair_index.get_indexer(a[both] * U + b[both]); known = pcol >= 0
+        return _tfidf(_counts(np.concatenate([doc[uni], doc[pi[both][known]]]),
+                              np.concatenate([vw[uni], U + pcol[known]]), n, len(self.idf)), self.idf)
 
 _VEC_CACHE:dict = {}
 
@@ -153,17 +187,21 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     min_df = min_df or (2 if n >= 2000 else 1)
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
-    doc, g, words, U = _grams(texts)
-    import scipy.sparse as sp
-    col, ug = pd.factorize(g)
-    C = _counts(doc, col, n, len(ug))
-    dfc = np.bincount(C.indices, minlength=len(ug)); good = dfc >= min_df
+    import pyarrow as pa, scipy.sparse as sp
+    wid, pi, toff, words = _tokens(texts); U = len(words)
+    doc = np.repeat(np.arange(n, dtype=np.int32), np.diff(toff)); uni = wid >= 0
+    pcol, pk = pd.factorize(wid[pi].astype(np.int64) * U + wid[pi + 1])   # the pairs, in order of first appearance
+    m = U + len(pk)                     # columns: every word, then every pair, each in order of first appearance
+    C = _counts(np.concatenate([doc[uni], doc[pi]]), np.concatenate([wid[uni], U + pcol]), n, m)
+    dfc = np.bincount(C.indices, minlength=m); good = dfc >= min_df
     keep = good[C.indices]; remap = np.cumsum(good) - 1
     indptr = (np.concatenate([[0], np.cumsum(np.add.reduceat(keep, C.indptr[:-1]) * (np.diff(C.indptr) > 0))])
               if len(keep) else np.zeros(n + 1, int))
     C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
-    out = (_tfidf(C, idf), Vocab(_gram_names(ug[good], words, U), idf))
+    gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept
+    out = (_tfidf(C, idf), Vocab(words.filter(pa.array(gw)).to_numpy(zero_copy_only=False), rw[a] * int(gw.sum()) + rw[b],
+                                 idf))
     if len(_VEC_CACHE) >= 4: _VEC_CACHE.pop(next(iter(_VEC_CACHE)))
     _VEC_CACHE[h] = out
     return out
