@@ -83,6 +83,22 @@ def cases(quick:bool):
     out['vec iclr'] = ('vec', lambda m: vec_out(m, m._text(iclr)))
     out['text iclr'] = ('eq', lambda m: m._text(iclr))
     out['profile_scores iclr'] = ('eq', lambda m: (lambda s, w: (s.tolist(), w))(*m.profile_scores(iclr, prof)))
+    def odd_frame(obj):
+        t = [x.replace('\ud800', '?').replace('\udfff', '?') if isinstance(x, str) else None for x in odd_texts(400, 11)]
+        extra = ['Regret\xa0bound for the K-armed ſtate', 'REGRET \t\n BOUND', 'regret\x0bbound', 'Naïve über',
+                 'sample-complexity and sample complexity', 'e.g. the state-of-the-art', 'graph\u2019s graphs']
+        df = pd.DataFrame(dict(key=[f'k{i}' for i in range(len(t) + len(extra))], title=extra + t,
+                               summary=(t + extra)[::-1]))
+        df.loc[3, 'title'] = None; df.loc[5, 'summary'] = None
+        return df.astype({'title': object, 'summary': object}) if obj else df
+    kw = R.Profile(keywords=['regret bound', 'sample complexity', 'naïve', 'über', 'learning', 'state-of-the-art',
+                             'e.g.', 'k', 'bound'], exclude=['graph', 'the state'])
+    for obj in (False, True):
+        out[f'profile_scores odd{" object" if obj else ""}'] = (
+            'eq', lambda m, obj=obj: (lambda s, w: (s.tolist(), w))(*m.profile_scores(odd_frame(obj), kw)))
+        out[f'mentions odd{" object" if obj else ""}'] = (
+            'eq', lambda m, obj=obj: [m._mentions(odd_frame(obj), t).tolist() for t in kw.keywords + list(kw.exclude)])
+        out[f'text odd{" object" if obj else ""}'] = ('eq', lambda m, obj=obj: m._text(odd_frame(obj)))
     out['rank iclr store'] = ('frame', lambda m: m.rank(iclr, st_iclr(), profile=R.Profile(authors=['Sergey Levine'])))
     out['rank iclr store profile'] = ('frame', lambda m: m.rank(iclr, st_iclr()))
     out['rank iclr profile'] = ('frame', lambda m: m.rank(iclr, profile=prof))
