@@ -92,7 +92,8 @@ def _byte_table() -> bytes:
 _TAB = _byte_table()
 _UNI_PUNCT = '’‘“”—–…•·‐−×'   # typographic quotes and dashes: word breaks, as in `\w+` tokenizers
 # the other Unicode spaces (`str.isspace`, and pyarrow's whitespace split, outside ASCII)
-_UNI_SPACE = '\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'
+_UNI_SPACE = ('\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a'
+              '\u2028\u2029\u202f\u205f\u3000')
 
 def _utf8_keys(k:int) -> np.ndarray:
     "The `k`-byte UTF-8 encodings of those word breaks, as big-endian integers"
@@ -131,14 +132,15 @@ def _tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, An
     b = np.frombuffer(bytearray(memoryview(db)[int(off[0]):int(off[-1])]).translate(_TAB) if len(a) else bytearray(),
                       np.uint8)
     _breaks_to_spaces(b)
-    toks = pc.ascii_split_whitespace(pa.LargeStringArray.from_buffers(len(a), pa.py_buffer(off - off[0]), pa.py_buffer(b)))
+    s = pa.LargeStringArray.from_buffers(len(a), pa.py_buffer(off - off[0]), pa.py_buffer(b))
+    toks = pc.ascii_split_whitespace(s)                  # every break is an ASCII space by now
     enc = pc.dictionary_encode(pc.list_flatten(toks))
     raw = enc.dictionary; base = pc.dictionary_encode(pc.utf8_trim(raw, '\x02'))   # words in order of first appearance
     w, npy = base.dictionary, lambda x: x.to_numpy(zero_copy_only=False)
     ok = ((npy(pc.utf8_length(w)) >= 2) & ~npy(pc.match_substring(w, '\x02'))
           & ~npy(pc.is_in(w, value_set=pa.array(sorted(_stop_words()), pa.large_string()))))
     wid = np.where(ok, np.cumsum(ok) - 1, -1).astype(np.int32)[npy(base.indices)]      # of each distinct token
-    starts, ends = wid >= 0, wid >= 0                    # a pair may start (end) at the token: no punctuation after (before)
+    starts, ends = wid >= 0, wid >= 0           # a pair may start (end) at a word with no punctuation after (before)
     starts &= ~npy(pc.ends_with(raw, '\x02')); ends &= ~npy(pc.starts_with(raw, '\x02'))
     codes, toff = npy(enc.indices), npy(toks.offsets).astype(np.int64)
     st = starts[codes]
@@ -163,17 +165,21 @@ def _tfidf(X:Any, idf:np.ndarray) -> Any:
 
 @dataclass(eq=False)
 class Vocab:
-    "Word 1- and 2-grams fitted on a set of texts, with their IDF: the words are the first columns, the word pairs the rest"
+    "Word 1- and 2-grams fitted on a set of texts, with their IDF: the words are the first columns, word pairs the rest"
     words:np.ndarray   # the words, in column order
     pairs:np.ndarray   # each pair column as i * len(words) + j (words i and j)
     idf:np.ndarray
     @cached_property
     def names(self) -> np.ndarray:
         "The text of every column: a word, or two words joined by a space"
-        import pyarrow as pa, pyarrow.compute as pc
-        w = pa.array(self.words, pa.large_string()); a, b = np.divmod(self.pairs, max(1, len(self.words)))
-        pairs = pc.binary_join_element_wise(w.take(a), w.take(b), pa.scalar(' ', pa.large_string()))
-        return np.concatenate([np.asarray(self.words, dtype=object), pairs.to_numpy(zero_copy_only=False)])
+        return self.gram_names(np.arange(len(self.idf)))
+    def gram_names(self, cols:np.ndarray) -> np.ndarray:
+        "The text of the columns `cols` (without building every column's)"
+        cols = np.asarray(cols, dtype=np.int64); w = np.asarray(self.words, dtype=object); U = len(w)
+        out = np.empty(len(cols), dtype=object); uni = cols < U
+        out[uni] = w[cols[uni]]; a, b = np.divmod(self.pairs[cols[~uni] - U], max(1, U))
+        out[~uni] = w[a] + ' ' + w[b]
+        return out
     @cached_property
     def _word_index(self) -> pd.Index: return pd.Index(np.asarray(self.words, dtype=object))
     @cached_property
@@ -209,8 +215,8 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
     gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept
-    out = (_tfidf(C, idf), Vocab(words.filter(pa.array(gw)).to_numpy(zero_copy_only=False), rw[a] * int(gw.sum()) + rw[b],
-                                 idf))
+    vocab = Vocab(words.filter(pa.array(gw)).to_numpy(zero_copy_only=False), rw[a] * int(gw.sum()) + rw[b], idf)
+    out = (_tfidf(C, idf), vocab)
     if len(_VEC_CACHE) >= 4: _VEC_CACHE.pop(next(iter(_VEC_CACHE)))
     _VEC_CACHE[h] = out
     return out
@@ -310,17 +316,31 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
     return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()), cols)
 
 # %% ../nbs/16_rank.ipynb #8633c3ea
-def _top_terms(C:Any, names:np.ndarray, k:int=3) -> list[list[str]]:
-    "The `k` grams that add most to each row's score, from the contributions `C` (sparse; positive entries only)"
+def _top_cols(C:Any, k:int=3) -> tuple[np.ndarray, np.ndarray]:
+    "(row, column) of the `k` largest positive entries of each row of `C` (CSR), rows in order, the largest first"
     rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr)); pos = C.data > 0
     rows, cols, v = rows[pos], C.indices[pos], C.data[pos]
-    if not len(v): return [[] for _ in range(C.shape[0])]
-    # one sort: by row, then by contribution, largest first
-    o = np.argsort(rows + (1 - v / (v.max() * 1.001)), kind='stable')
-    rows, cols = rows[o], cols[o]
-    start = np.searchsorted(rows, np.arange(C.shape[0])); rank_in = np.arange(len(rows)) - start[rows]
-    keep = rank_in < k; out = [[] for _ in range(C.shape[0])]
-    for r, t in zip(rows[keep].tolist(), names[cols[keep]].tolist()): out[r].append(t)
+    if not len(v): return rows, cols
+    key = rows + (1 - v / (v.max() * 1.001))   # by row, then by contribution, largest first (ties: column order)
+    # each row's k-th smallest key, by k passes of a per-row minimum; only the keys up to it are sorted
+    seg = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    sid = np.repeat(np.arange(len(seg)), np.diff(np.r_[seg, len(v)]))
+    kk, thr, cnt = key.copy(), np.full(len(seg), np.inf), np.zeros(len(seg), np.int64)
+    for _ in range(k):
+        mn = np.minimum.reduceat(kk, seg); thr = np.where(cnt < k, mn, thr)
+        eq = kk == mn[sid]; cnt += np.bincount(sid[eq], minlength=len(seg)); kk[eq] = np.inf
+    c = np.flatnonzero(key <= thr[sid]); o = c[np.argsort(key[c], kind='stable')]
+    rows = rows[o]; start = np.searchsorted(rows, np.arange(C.shape[0]))
+    keep = np.arange(len(rows)) - start[rows] < k
+    return rows[keep], cols[o][keep]
+
+def _top_terms(C:Any, names:np.ndarray|Callable[[np.ndarray], np.ndarray], k:int=3) -> list[list[str]]:
+    ("The `k` grams that add most to each row's score, from the contributions `C` (sparse; positive entries only); "
+     "`names`: the columns' text, or a function giving the text of some columns")
+    rows, cols = _top_cols(C, k); uc, inv = np.unique(cols, return_inverse=True)
+    out = [[] for _ in range(C.shape[0])]
+    for r, t in zip(rows.tolist(), (names(uc) if callable(names) else np.asarray(names)[uc])[inv].tolist()):
+        out[r].append(t)
     return out
 
 def _nearest_saved(X:Any, S:Any, w:np.ndarray, self_col:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -328,16 +348,16 @@ def _nearest_saved(X:Any, S:Any, w:np.ndarray, self_col:np.ndarray) -> tuple[np.
     import scipy.sparse as sp
     top = np.flatnonzero(w > 0); top = top[np.argsort(-w[top])][:2000]
     if not len(top) or not S.shape[0]: return np.full(X.shape[0], -1), np.zeros(X.shape[0])
-    Xt, St = X[:, top].tocsr(), (S[:, top] @ sp.diags(w[top])).T.tocsc()
+    # the saved rows, few, as a dense block: one sparse-dense product, the same sums in the same order
+    Xt, St = X[:, top].tocsr(), (S[:, top] @ sp.diags(w[top])).T.toarray()
     best, val = np.full(X.shape[0], -1), np.zeros(X.shape[0])
     step = max(1, 20_000_000 // max(1, S.shape[0]))          # dense blocks of at most 20M similarities
     for a in range(0, X.shape[0], step):
-        sim = (Xt[a:a + step] @ St).toarray()
+        sim = Xt[a:a + step] @ St
         sc = self_col[a:a + step]; ii = np.flatnonzero(sc >= 0); sim[ii, sc[ii]] = 0   # not like itself
         b = sim.argmax(axis=1); v = sim[np.arange(len(b)), b]
         best[a:a + step] = np.where(v > 0, b, -1); val[a:a + step] = v
     return best, val
-
 def has_code(items:pd.DataFrame) -> pd.Series:
     "Rows with a code repository (Hugging Face's GitHub repo, or a github.com link)"
     ex = items['extra'] if 'extra' in items else pd.Series([{}] * len(items), index=items.index)
@@ -422,8 +442,8 @@ def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|Non
     "Add the model's terms and the nearest saved work to each row's reasons"
     import scipy.sparse as sp
     w = model.coef
-    C = X.multiply(w[None, :]).tocsr() if X.nnz else sp.csr_matrix(X.shape)
-    for i, t in enumerate(_top_terms(C, model.vocab.names)):
+    C = sp.csr_matrix((X.data * w[X.indices], X.indices, X.indptr), shape=X.shape)   # each gram's part of the score
+    for i, t in enumerate(_top_terms(C, model.vocab.gram_names)):
         if t: why[i].append(f"terms {', '.join(t)}")
     if lab is None or not lab.y.sum(): return
     sv = lab[lab.y == 1].reset_index(drop=True)
