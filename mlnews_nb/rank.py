@@ -158,9 +158,9 @@ def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
 def _tfidf(X:Any, idf:np.ndarray) -> Any:
     "Sublinear TF-IDF rows, L2-normalized, from a count matrix (changed in place)"
     X.data = (1 + np.log(X.data)) * idf[X.indices]
-    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    per_row = np.diff(X.indptr); rows = np.repeat(np.arange(X.shape[0], dtype=np.int32), per_row)
     norm = np.sqrt(np.bincount(rows, X.data.astype(np.float64) ** 2, minlength=X.shape[0])); norm[norm == 0] = 1
-    X.data = (X.data / norm[rows]).astype(np.float32)
+    np.divide(X.data, np.repeat(norm, per_row), out=X.data, casting='same_kind')   # in float64, rounded once to float32
     return X
 
 @dataclass(eq=False)
@@ -449,7 +449,7 @@ def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|Non
     sv = lab[lab.y == 1].reset_index(drop=True)
     S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
     key = df['work'] if 'work' in df else df['key']
-    best, _ = _nearest_saved(X, S, w, np.array([pos.get(k, -1) for k in key]))
+    best, _ = _nearest_saved(X, S, w, np.array([pos.get(k, -1) for k in key.tolist()]))
     titles = sv.title.to_numpy(object)
     for i in np.flatnonzero(best >= 0).tolist(): why[i].append(f'like "{titles[best[i]]}"')
 
