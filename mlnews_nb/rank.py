@@ -49,9 +49,11 @@ def _maybe(low:Sequence[str], term:str) -> np.ndarray:
 
 def _contains(s:Sequence[str]|pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
     "Whole-word, case-insensitive matches of `term` in the strings `s`, tested on `rows` only"
-    if isinstance(s, pd.Series): s = _strs(s)
-    out, rx = np.zeros(len(s), bool), re.compile(_kw_re(term))   # `re`, as pandas' str.contains uses for this pattern
-    for i in np.flatnonzero(rows).tolist(): out[i] = rx.search(s[i]) is not None
+    out, ix = np.zeros(len(s), bool), np.flatnonzero(rows)
+    if not len(ix): return out
+    rx = re.compile(_kw_re(term))              # `re`, as pandas' str.contains uses for this pattern
+    vals = s.iloc[ix].tolist() if isinstance(s, pd.Series) else [s[i] for i in ix.tolist()]   # these rows only
+    out[ix] = [isinstance(x, str) and rx.search(x) is not None for x in vals]
     return out
 
 def _mentions(df:pd.DataFrame, term:str, low:Sequence[str]|None=None) -> np.ndarray:
@@ -64,7 +66,7 @@ def profile_scores(df:pd.DataFrame, profile:Profile|None,
     "Profile score of each row and the keywords, categories and authors that matched (`low`: lower-cased texts)"
     n = len(df); score = np.zeros(n); why = [[] for _ in range(n)]
     if not profile: return score, why
-    title, summ = (_strs(df.title), _strs(df.summary)) if profile.keywords else ([], [])
+    title, summ = df.title, df.summary
     if profile.keywords and low is None: low = _lower(df)
     def hit(mask, w, label):
         nonlocal score
