@@ -159,10 +159,11 @@ def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
 
 def _tfidf(X:Any, idf:np.ndarray) -> Any:
     "Sublinear TF-IDF rows, L2-normalized, from a count matrix (changed in place)"
-    X.data = (1 + np.log(X.data)) * idf[X.indices]
-    per_row = np.diff(X.indptr); rows = np.repeat(np.arange(X.shape[0], dtype=np.int32), per_row)
-    norm = np.sqrt(np.bincount(rows, X.data.astype(np.float64) ** 2, minlength=X.shape[0])); norm[norm == 0] = 1
-    np.divide(X.data, np.repeat(norm, per_row), out=X.data, casting='same_kind')   # in float64, rounded once to float32
+    d = X.data; np.log(d, out=d); d += 1; d *= idf[X.indices]           # in place: (1 + log tf) · idf
+    per_row = np.diff(X.indptr); sq = d.astype(np.float64); sq *= sq
+    norm = np.sqrt(np.bincount(np.repeat(np.arange(X.shape[0]), per_row), sq, minlength=X.shape[0]))
+    norm[norm == 0] = 1
+    np.divide(d, np.repeat(norm, per_row), out=d, casting='same_kind')   # in float64, rounded once to float32
     return X
 
 @dataclass(eq=False)
@@ -206,15 +207,21 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     if h in _VEC_CACHE: return _VEC_CACHE[h]
     import pyarrow as pa, scipy.sparse as sp
     wid, pi, toff, words = _tokens(texts); U = len(words)
-    doc = np.repeat(np.arange(n, dtype=np.int32), np.diff(toff)); uni = wid >= 0
-    pcol, pk = pd.factorize(wid[pi].astype(np.int64) * U + wid[pi + 1])   # the pairs, in order of first appearance
+    key = wid[pi].astype(np.int64); key *= U; key += wid[pi + 1]
+    pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
     m = U + len(pk)                     # columns: every word, then every pair, each in order of first appearance
-    C = _counts(np.concatenate([doc[uni], doc[pi]]), np.concatenate([wid[uni], U + pcol]), n, m)
+    uni = np.flatnonzero(wid >= 0); nu, it = len(uni), np.int32 if max(n, m) < 2**31 else np.int64
+    doc = np.repeat(np.arange(n, dtype=it), np.diff(toff))
+    rows, cols = np.empty(nu + len(pi), it), np.empty(nu + len(pi), it)   # (text, column) of each gram
+    rows[:nu], rows[nu:], cols[:nu] = doc[uni], doc[pi], wid[uni]; np.add(pcol, U, out=cols[nu:], casting='unsafe')
+    del doc, uni, wid, pi, pcol
+    C = _counts(rows, cols, n, m); del rows, cols
     dfc = np.bincount(C.indices, minlength=m); good = dfc >= min_df
-    keep = good[C.indices]; remap = np.cumsum(good) - 1
-    indptr = (np.concatenate([[0], np.cumsum(np.add.reduceat(keep, C.indptr[:-1]) * (np.diff(C.indptr) > 0))])
-              if len(keep) else np.zeros(n + 1, int))
-    C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
+    if not good.all():                  # (a window of copies keeps every gram)
+        keep = good[C.indices]; remap = np.cumsum(good) - 1
+        indptr = (np.concatenate([[0], np.cumsum(np.add.reduceat(keep, C.indptr[:-1]) * (np.diff(C.indptr) > 0))])
+                  if len(keep) else np.zeros(n + 1, int))
+        C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
     gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept
     vocab = Vocab(words.filter(pa.array(gw)).to_numpy(zero_copy_only=False), rw[a] * int(gw.sum()) + rw[b], idf)
