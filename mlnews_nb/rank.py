@@ -110,10 +110,11 @@ def _stop_words() -> frozenset:
 def _utf8(texts:Sequence[str]) -> Any:
     "The texts as one pyarrow string array (a lone surrogate becomes U+FFFD)"
     import pyarrow as pa
-    try: return pa.array(texts, pa.large_string())
+    typ = pa.string() if 4 * sum(len(t) for t in texts if isinstance(t, str)) < 2**31 else pa.large_string()
+    try: return pa.array(texts, typ)
     except UnicodeEncodeError:
         return pa.array([t.encode('utf-8', 'surrogatepass').decode('utf-8', 'replace') if isinstance(t, str) else t
-                         for t in texts], pa.large_string())
+                         for t in texts], typ)
 
 def _breaks_to_spaces(b:np.ndarray) -> None:
     "Typographic punctuation and Unicode spaces in the UTF-8 bytes `b` to ASCII spaces, byte for byte (in place)"
@@ -129,18 +130,20 @@ def _tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, An
     ("Each token's word (its index among the words, in order of first appearance; -1: a stop word, one character or "
      "punctuation), the tokens a word pair starts at, each text's first token, and the words (pyarrow)")
     import pyarrow as pa, pyarrow.compute as pc
-    a = _utf8(texts); _, ob, db = a.buffers()
-    off = np.frombuffer(ob, np.int64)[a.offset:a.offset + len(a) + 1]
-    b = np.frombuffer(bytearray(memoryview(db)[int(off[0]):int(off[-1])]).translate(_TAB) if len(a) else bytearray(),
-                      np.uint8)
+    a = _utf8(texts); _, ob, db = a.buffers(); big = a.type == pa.large_string()
+    off = np.frombuffer(ob, np.int64 if big else np.int32)[a.offset:a.offset + len(a) + 1]
+    b = np.frombuffer(db, np.uint8)[int(off[0]):int(off[-1])] if len(a) and db is not None else np.zeros(0, np.uint8)
+    for i in range(0, len(b), 1 << 22):     # in place, 4 MB at a time: no copy of the window's text (our own buffer)
+        b[i:i + (1 << 22)] = np.frombuffer(b[i:i + (1 << 22)].tobytes().translate(_TAB), np.uint8)
     _breaks_to_spaces(b)
-    s = pa.LargeStringArray.from_buffers(len(a), pa.py_buffer(off - off[0]), pa.py_buffer(b))
+    s = (pa.LargeStringArray if big else pa.StringArray).from_buffers(len(a), pa.py_buffer(off - off[0]),
+                                                                      pa.py_buffer(b))
     toks = pc.ascii_split_whitespace(s)                  # every break is an ASCII space by now
     enc = pc.dictionary_encode(pc.list_flatten(toks))
     raw = enc.dictionary; base = pc.dictionary_encode(pc.utf8_trim(raw, '\x02'))   # words in order of first appearance
     w, npy = base.dictionary, lambda x: x.to_numpy(zero_copy_only=False)
     ok = ((npy(pc.utf8_length(w)) >= 2) & ~npy(pc.match_substring(w, '\x02'))
-          & ~npy(pc.is_in(w, value_set=pa.array(sorted(_stop_words()), pa.large_string()))))
+          & ~npy(pc.is_in(w, value_set=pa.array(sorted(_stop_words()), w.type))))
     wid = np.where(ok, np.cumsum(ok) - 1, -1).astype(np.int32)[npy(base.indices)]      # of each distinct token
     starts, ends = wid >= 0, wid >= 0           # a pair may start (end) at a word with no punctuation after (before)
     starts &= ~npy(pc.ends_with(raw, '\x02')); ends &= ~npy(pc.starts_with(raw, '\x02'))
