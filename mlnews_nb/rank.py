@@ -330,8 +330,8 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
 # %% ../nbs/16_rank.ipynb #8633c3ea
 def _top_cols(C:Any, k:int=3) -> tuple[np.ndarray, np.ndarray]:
     "(row, column) of the `k` largest positive entries of each row of `C` (CSR), rows in order, the largest first"
-    rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr)); pos = C.data > 0
-    rows, cols, v = rows[pos], C.indices[pos], C.data[pos]
+    pos = np.flatnonzero(C.data > 0)
+    rows, cols, v = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))[pos], C.indices[pos], C.data[pos]
     if not len(v): return rows, cols
     key = rows + (1 - v / (v.max() * 1.001))   # by row, then by contribution, largest first (ties: column order)
     # each row's k-th smallest key, by k passes of a per-row minimum; only the keys up to it are sorted
