@@ -222,8 +222,8 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     dfc = np.bincount(C.indices, minlength=m); good = dfc >= min_df
     if not good.all():                  # (a window of copies keeps every gram)
         keep = good[C.indices]; remap = np.cumsum(good) - 1
-        indptr = (np.concatenate([[0], np.cumsum(np.add.reduceat(keep, C.indptr[:-1]) * (np.diff(C.indptr) > 0))])
-                  if len(keep) else np.zeros(n + 1, int))
+        per_row = np.bincount(np.repeat(np.arange(n), np.diff(C.indptr))[keep], minlength=n)
+        indptr = np.concatenate([[0], np.cumsum(per_row)])
         C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
     gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept

@@ -68,6 +68,8 @@ def test_gram_names_and_empty_inputs():
     X, v = R.vectorize(['regret bound of bandits', 'bandits regret bound'], min_df=1)
     np.testing.assert_array_equal(v.gram_names(np.arange(len(v.idf))[::-1]), v.names[::-1])
     assert all(' ' not in n for n in v.words) and len(v.names) == len(v.words) + len(v.pairs)
+    X2, v2 = R.vectorize(['regret bound', 'regret bound', 'policy', ''], min_df=2)   # a rare gram, an empty last text
+    assert list(v2.names) == ['regret', 'bound', 'regret bound'] and X2.shape == (4, 3) and X2[3].nnz == X2[2].nnz == 0
     E, ve = R.vectorize([], min_df=1)
     assert E.shape == (0, 0) and len(ve.names) == 0
     Z = v.transform(['', 'regret bound'])
