@@ -32,30 +32,41 @@ class Profile:
 
 def _kw_re(k:str) -> str: return r'(?i)\b' + r'\s+'.join(map(re.escape, k.split())) + r'\b'
 
-def _lower(df:pd.DataFrame) -> pd.Series: return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower()
+def _strs(s:pd.Series) -> list[str]:
+    "The values as Python strings ('' for a missing one)"
+    return [x if isinstance(x, str) else '' for x in s.tolist()]
 
-def _maybe(low:pd.Series, term:str) -> np.ndarray:
+def _lower(df:pd.DataFrame) -> list[str]:
+    "Title and abstract of each row, lower-cased"
+    return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower().tolist()
+
+def _maybe(low:Sequence[str], term:str) -> np.ndarray:
     "Rows whose lower-cased text has `term`'s longest word (a substring test); the regex runs on these only"
     ws = re.findall(r'[^\W_]+', term.lower())
-    return low.str.contains(max(ws, key=len), regex=False).to_numpy(bool) if ws else np.ones(len(low), bool)
+    if not ws: return np.ones(len(low), bool)
+    w = max(ws, key=len)      # Python's `in`: a few times faster than pyarrow's substring kernel
+    return np.fromiter((w in s for s in (low.tolist() if isinstance(low, pd.Series) else low)), bool, len(low))
 
-def _contains(s:pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
-    "Whole-word, case-insensitive matches of `term` in `s`, tested on `rows` only"
-    out = np.zeros(len(s), bool); ix = np.flatnonzero(rows)
-    if len(ix): out[ix] = s.iloc[ix].fillna('').str.contains(_kw_re(term), regex=True).to_numpy(bool)
+def _contains(s:Sequence[str]|pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
+    "Whole-word, case-insensitive matches of `term` in the strings `s`, tested on `rows` only"
+    out, ix = np.zeros(len(s), bool), np.flatnonzero(rows)
+    if not len(ix): return out
+    rx = re.compile(_kw_re(term))              # `re`, as pandas' str.contains uses for this pattern
+    vals = s.iloc[ix].tolist() if isinstance(s, pd.Series) else [s[i] for i in ix.tolist()]   # these rows only
+    out[ix] = [isinstance(x, str) and rx.search(x) is not None for x in vals]
     return out
 
-def _mentions(df:pd.DataFrame, term:str, low:pd.Series|None=None) -> np.ndarray:
+def _mentions(df:pd.DataFrame, term:str, low:Sequence[str]|None=None) -> np.ndarray:
     "Rows whose title or abstract mention `term` (whole words, case-insensitive)"
     rows = _maybe(_lower(df) if low is None else low, term)
     return _contains(df.title, term, rows) | _contains(df.summary, term, rows)
 
 def profile_scores(df:pd.DataFrame, profile:Profile|None,
-                   low:pd.Series|None=None) -> tuple[np.ndarray, list[list[str]]]:
+                   low:Sequence[str]|None=None) -> tuple[np.ndarray, list[list[str]]]:
     "Profile score of each row and the keywords, categories and authors that matched (`low`: lower-cased texts)"
     n = len(df); score = np.zeros(n); why = [[] for _ in range(n)]
     if not profile: return score, why
-    title, summ = df.title.fillna(''), df.summary.fillna('')
+    title, summ = df.title, df.summary
     if profile.keywords and low is None: low = _lower(df)
     def hit(mask, w, label):
         nonlocal score
@@ -72,78 +83,122 @@ def profile_scores(df:pd.DataFrame, profile:Profile|None,
 
 # %% ../nbs/16_rank.ipynb #feat0001
 from .core import MLNewsError
+from functools import cached_property
 
 def _byte_table() -> bytes:
     "Lower-case ASCII letters and digits, sentence punctuation to \\x02 (bigram break), other ASCII to space"
     t = bytearray(range(256))
     for b in range(128):
         c = chr(b); t[b] = ord(c.lower()) if c.isalnum() else 2 if c in '.,;:!?()[]{}"' else 32
-    t[1] = 1   # the document separator
     return bytes(t)
 _TAB = _byte_table()
 _UNI_PUNCT = '’‘“”—–…•·‐−×'   # typographic quotes and dashes: word breaks, as in `\w+` tokenizers
-_UNI_RE = '[' + _UNI_PUNCT + ']'
+# the other Unicode spaces (`str.isspace`, and pyarrow's whitespace split, outside ASCII)
+_UNI_SPACE = ('\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a'
+              '\u2028\u2029\u202f\u205f\u3000')
+
+def _utf8_keys(k:int) -> np.ndarray:
+    "The `k`-byte UTF-8 encodings of those word breaks, as big-endian integers"
+    return np.array(sorted(int.from_bytes(c.encode(), 'big') for c in _UNI_PUNCT + _UNI_SPACE if len(c.encode()) == k),
+                    np.int64)
+_BREAK2, _BREAK3 = _utf8_keys(2), _utf8_keys(3)
 
 def _stop_words() -> frozenset:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
     return frozenset(ENGLISH_STOP_WORDS)
 
-def _grams(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    "(document, gram id) of every word and word pair, and the words; no pair spans a stop word, punctuation or texts"
-    import pyarrow as pa, pyarrow.compute as pc
-    b = '\x01'.join(t.replace('\x01', ' ') for t in texts).encode('utf-8', 'surrogatepass')
-    s = b.translate(_TAB).decode('utf-8', 'replace').split('\x01')
-    s = pc.replace_substring_regex(pa.array(s, pa.large_string()), _UNI_RE, ' ')   # one pass for all typographic breaks
-    toks = pc.utf8_split_whitespace(s)
-    enc = pc.dictionary_encode(pc.list_flatten(toks))
-    codes, off, raw = (enc.indices.to_numpy().astype(np.int64), toks.offsets.to_numpy().astype(np.int64),
-                       enc.dictionary.to_pylist())
-    stop = _stop_words(); base = [w.strip('\x02') for w in raw]
-    ok = np.array([len(b) >= 2 and '\x02' not in b and b not in stop for b in base], bool)
-    before, after = np.array([w[:1] == '\x02' for w in raw], bool), np.array([w[-1:] == '\x02' for w in raw], bool)
-    bcode, words = pd.factorize(np.asarray(base, dtype=object)); U = len(words)
-    doc = np.repeat(np.arange(len(off) - 1), np.diff(off)); keep = ok[codes]; c = bcode[codes]
-    pair = (doc[1:] == doc[:-1]) & keep[1:] & keep[:-1] & ~after[codes[:-1]] & ~before[codes[1:]]
-    return (np.concatenate([doc[keep], doc[:-1][pair]]), np.concatenate([c[keep], U + c[:-1][pair] * U + c[1:][pair]]),
-            np.asarray(words, dtype=object), U)
+def _utf8(texts:Sequence[str]) -> Any:
+    "The texts as one pyarrow string array (a lone surrogate becomes U+FFFD)"
+    import pyarrow as pa
+    typ = pa.string() if 4 * sum(len(t) for t in texts if isinstance(t, str)) < 2**31 else pa.large_string()
+    try: return pa.array(texts, typ)
+    except UnicodeEncodeError:
+        return pa.array([t.encode('utf-8', 'surrogatepass').decode('utf-8', 'replace') if isinstance(t, str) else t
+                         for t in texts], typ)
 
-def _gram_names(g:np.ndarray, words:np.ndarray, U:int) -> np.ndarray:
-    "The text of gram ids: a word, or two words joined by a space"
-    out = np.empty(len(g), dtype=object); uni = g < U
-    out[uni] = words[g[uni]]; a, b = np.divmod(g[~uni] - U, U)
-    out[~uni] = words[a] + ' ' + words[b]
-    return out
+def _breaks_to_spaces(b:np.ndarray) -> None:
+    "Typographic punctuation and Unicode spaces in the UTF-8 bytes `b` to ASCII spaces, byte for byte (in place)"
+    hi = np.flatnonzero(b >= 0xC2)                      # lead bytes of 2-4 byte characters
+    if not len(hi): return
+    b0, b1 = b[hi].astype(np.int64), b[hi + 1].astype(np.int64)
+    b2 = b[np.minimum(hi + 2, len(b) - 1)].astype(np.int64)
+    two, three = hi[np.isin(b0 << 8 | b1, _BREAK2)], hi[np.isin(b0 << 16 | b1 << 8 | b2, _BREAK3)]
+    b[two] = b[two + 1] = 32
+    b[three] = b[three + 1] = b[three + 2] = 32
+
+def _tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    ("Each token's word (its index among the words, in order of first appearance; -1: a stop word, one character or "
+     "punctuation), the tokens a word pair starts at, each text's first token, and the words (pyarrow)")
+    import pyarrow as pa, pyarrow.compute as pc
+    a = _utf8(texts); _, ob, db = a.buffers(); big = a.type == pa.large_string()
+    off = np.frombuffer(ob, np.int64 if big else np.int32)[a.offset:a.offset + len(a) + 1]
+    b = np.frombuffer(db, np.uint8)[int(off[0]):int(off[-1])] if len(a) and db is not None else np.zeros(0, np.uint8)
+    for i in range(0, len(b), 1 << 22):     # in place, 4 MB at a time: no copy of the window's text (our own buffer)
+        b[i:i + (1 << 22)] = np.frombuffer(b[i:i + (1 << 22)].tobytes().translate(_TAB), np.uint8)
+    _breaks_to_spaces(b)
+    s = (pa.LargeStringArray if big else pa.StringArray).from_buffers(len(a), pa.py_buffer(off - off[0]),
+                                                                      pa.py_buffer(b))
+    toks = pc.ascii_split_whitespace(s)                  # every break is an ASCII space by now
+    enc = pc.dictionary_encode(pc.list_flatten(toks))
+    raw = enc.dictionary; base = pc.dictionary_encode(pc.utf8_trim(raw, '\x02'))   # words in order of first appearance
+    w, npy = base.dictionary, lambda x: x.to_numpy(zero_copy_only=False)
+    ok = ((npy(pc.utf8_length(w)) >= 2) & ~npy(pc.match_substring(w, '\x02'))
+          & ~npy(pc.is_in(w, value_set=pa.array(sorted(_stop_words()), w.type))))
+    wid = np.where(ok, np.cumsum(ok) - 1, -1).astype(np.int32)[npy(base.indices)]      # of each distinct token
+    starts, ends = wid >= 0, wid >= 0           # a pair may start (end) at a word with no punctuation after (before)
+    starts &= ~npy(pc.ends_with(raw, '\x02')); ends &= ~npy(pc.starts_with(raw, '\x02'))
+    codes, toff = npy(enc.indices), npy(toks.offsets).astype(np.int64)
+    st = starts[codes]
+    if len(codes): st[toff[1:][toff[1:] > 0] - 1] = False      # nor across two texts
+    return wid[codes], np.flatnonzero(st[:-1] & ends[codes[1:]]), toff, w.filter(pa.array(ok))
 
 def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
     "Sparse counts of (document, column) pairs"
     import scipy.sparse as sp
-    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc, col)), shape=(n, m)); X.sum_duplicates()
+    it = np.int32 if max(n, m) < 2**31 else np.int64            # scipy's own index type: no conversions
+    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc.astype(it, copy=False), col.astype(it, copy=False))),
+                      shape=(n, m)); X.sum_duplicates()
     return X
 
 def _tfidf(X:Any, idf:np.ndarray) -> Any:
     "Sublinear TF-IDF rows, L2-normalized, from a count matrix (changed in place)"
-    X.data = (1 + np.log(X.data)) * idf[X.indices]
-    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    norm = np.sqrt(np.bincount(rows, X.data.astype(np.float64) ** 2, minlength=X.shape[0])); norm[norm == 0] = 1
-    X.data = (X.data / norm[rows]).astype(np.float32)
+    d = X.data; np.log(d, out=d); d += 1; d *= idf[X.indices]           # in place: (1 + log tf) · idf
+    per_row = np.diff(X.indptr); sq = d.astype(np.float64); sq *= sq
+    norm = np.sqrt(np.bincount(np.repeat(np.arange(X.shape[0]), per_row), sq, minlength=X.shape[0]))
+    norm[norm == 0] = 1
+    np.divide(d, np.repeat(norm, per_row), out=d, casting='same_kind')   # in float64, rounded once to float32
     return X
 
-@dataclass
+@dataclass(eq=False)
 class Vocab:
-    "Word 1- and 2-grams fitted on a set of texts, with their IDF"
-    names:np.ndarray
+    "Word 1- and 2-grams fitted on a set of texts, with their IDF: the words are the first columns, word pairs the rest"
+    words:np.ndarray   # the words, in column order
+    pairs:np.ndarray   # each pair column as i * len(words) + j (words i and j)
     idf:np.ndarray
-    _index:pd.Index|None = None
-    @property
-    def index(self) -> pd.Index:
-        if self._index is None: self._index = pd.Index(self.names)   # a hash table built in C, queried many at a time
-        return self._index
+    @cached_property
+    def names(self) -> np.ndarray:
+        "The text of every column: a word, or two words joined by a space"
+        return self.gram_names(np.arange(len(self.idf)))
+    def gram_names(self, cols:np.ndarray) -> np.ndarray:
+        "The text of the columns `cols` (without building every column's)"
+        cols = np.asarray(cols, dtype=np.int64); w = np.asarray(self.words, dtype=object); U = len(w)
+        out = np.empty(len(cols), dtype=object); uni = cols < U
+        out[uni] = w[cols[uni]]; a, b = np.divmod(self.pairs[cols[~uni] - U], max(1, U))
+        out[~uni] = w[a] + ' ' + w[b]
+        return out
+    @cached_property
+    def _word_index(self) -> pd.Index: return pd.Index(np.asarray(self.words, dtype=object))
+    @cached_property
+    def _pair_index(self) -> pd.Index: return pd.Index(self.pairs)   # hash tables built in C, queried many at a time
     def transform(self, texts:Sequence[str]) -> Any:
         "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
-        doc, g, words, U = _grams(texts)
-        ug, inv = np.unique(g, return_inverse=True)
-        col = self.index.get_indexer(_gram_names(ug, words, U)).astype(np.int64)[inv]
-        return _tfidf(_counts(doc[col >= 0], col[col >= 0], len(texts), len(self.idf)), self.idf)
+        wid, pi, toff, words = _tokens(texts); n, U = len(toff) - 1, len(self.words)
+        vw = np.append(self._word_index.get_indexer(words.to_numpy(zero_copy_only=False)), -1)[wid]   # -1 stays -1
+        doc = np.repeat(np.arange(n), np.diff(toff)); uni = vw >= 0
+        a, b = vw[pi], vw[pi + 1]; both = (a >= 0) & (b >= 0)
+        pcol = self._pair_index.get_indexer(a[both] * U + b[both]); known = pcol >= 0
+        return _tfidf(_counts(np.concatenate([doc[uni], doc[pi[both][known]]]),
+                              np.concatenate([vw[uni], U + pcol[known]]), n, len(self.idf)), self.idf)
 
 _VEC_CACHE:dict = {}
 
@@ -153,17 +208,27 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     min_df = min_df or (2 if n >= 2000 else 1)
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
-    doc, g, words, U = _grams(texts)
-    import scipy.sparse as sp
-    col, ug = pd.factorize(g)
-    C = _counts(doc, col, n, len(ug))
-    dfc = np.bincount(C.indices, minlength=len(ug)); good = dfc >= min_df
-    keep = good[C.indices]; remap = np.cumsum(good) - 1
-    indptr = (np.concatenate([[0], np.cumsum(np.add.reduceat(keep, C.indptr[:-1]) * (np.diff(C.indptr) > 0))])
-              if len(keep) else np.zeros(n + 1, int))
-    C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
+    import pyarrow as pa, scipy.sparse as sp
+    wid, pi, toff, words = _tokens(texts); U = len(words)
+    key = wid[pi].astype(np.int64); key *= U; key += wid[pi + 1]
+    pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
+    m = U + len(pk)                     # columns: every word, then every pair, each in order of first appearance
+    uni = np.flatnonzero(wid >= 0); nu, it = len(uni), np.int32 if max(n, m) < 2**31 else np.int64
+    doc = np.repeat(np.arange(n, dtype=it), np.diff(toff))
+    rows, cols = np.empty(nu + len(pi), it), np.empty(nu + len(pi), it)   # (text, column) of each gram
+    rows[:nu], rows[nu:], cols[:nu] = doc[uni], doc[pi], wid[uni]; np.add(pcol, U, out=cols[nu:], casting='unsafe')
+    del doc, uni, wid, pi, pcol
+    C = _counts(rows, cols, n, m); del rows, cols
+    dfc = np.bincount(C.indices, minlength=m); good = dfc >= min_df
+    if not good.all():                  # (a window of copies keeps every gram)
+        keep = good[C.indices]; remap = np.cumsum(good) - 1
+        per_row = np.bincount(np.repeat(np.arange(n), np.diff(C.indptr))[keep], minlength=n)
+        indptr = np.concatenate([[0], np.cumsum(per_row)])
+        C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
-    out = (_tfidf(C, idf), Vocab(_gram_names(ug[good], words, U), idf))
+    gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept
+    vocab = Vocab(words.filter(pa.array(gw)).to_numpy(zero_copy_only=False), rw[a] * int(gw.sum()) + rw[b], idf)
+    out = (_tfidf(C, idf), vocab)
     if len(_VEC_CACHE) >= 4: _VEC_CACHE.pop(next(iter(_VEC_CACHE)))
     _VEC_CACHE[h] = out
     return out
@@ -171,11 +236,9 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
 # %% ../nbs/16_rank.ipynb #02f8f049
 def _text(df:pd.DataFrame) -> list[str]:
     "What the model reads: the title twice (it weighs more), the abstract, keywords and categories"
-    lst = lambda c: (df[c].map(lambda x: ' '.join(x) if isinstance(x, list) else '') if c in df
-                     else pd.Series('', index=df.index))
-    t = df.title.fillna('').astype(str)
-    return (t + ' . ' + t + ' . ' + df.summary.fillna('').astype(str) + ' . ' + lst('keywords') + ' . '
-            + lst('categories')).tolist()
+    lst = lambda c: [' '.join(x) if isinstance(x, list) else '' for x in df[c].tolist()] if c in df else [''] * len(df)
+    t, s = df.title.fillna('').astype(str).tolist(), df.summary.fillna('').astype(str).tolist()
+    return [f'{a} . {a} . {b} . {k} . {c}' for a, b, k, c in zip(t, s, lst('keywords'), lst('categories'))]
 
 def labels(store:Store) -> pd.DataFrame:
     "One labelled row per decided key: the item text and `y` (1 saved/read/rated 4-5, 0 skipped/rated 1-2)"
@@ -265,17 +328,31 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
     return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()), cols)
 
 # %% ../nbs/16_rank.ipynb #8633c3ea
-def _top_terms(C:Any, names:np.ndarray, k:int=3) -> list[list[str]]:
-    "The `k` grams that add most to each row's score, from the contributions `C` (sparse; positive entries only)"
-    rows = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr)); pos = C.data > 0
-    rows, cols, v = rows[pos], C.indices[pos], C.data[pos]
-    if not len(v): return [[] for _ in range(C.shape[0])]
-    # one sort: by row, then by contribution, largest first
-    o = np.argsort(rows + (1 - v / (v.max() * 1.001)), kind='stable')
-    rows, cols = rows[o], cols[o]
-    start = np.searchsorted(rows, np.arange(C.shape[0])); rank_in = np.arange(len(rows)) - start[rows]
-    keep = rank_in < k; out = [[] for _ in range(C.shape[0])]
-    for r, t in zip(rows[keep].tolist(), names[cols[keep]].tolist()): out[r].append(t)
+def _top_cols(C:Any, k:int=3) -> tuple[np.ndarray, np.ndarray]:
+    "(row, column) of the `k` largest positive entries of each row of `C` (CSR), rows in order, the largest first"
+    pos = np.flatnonzero(C.data > 0)
+    rows, cols, v = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))[pos], C.indices[pos], C.data[pos]
+    if not len(v): return rows, cols
+    key = rows + (1 - v / (v.max() * 1.001))   # by row, then by contribution, largest first (ties: column order)
+    # each row's k-th smallest key, by k passes of a per-row minimum; only the keys up to it are sorted
+    seg = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    sid = np.repeat(np.arange(len(seg)), np.diff(np.r_[seg, len(v)]))
+    kk, thr, cnt = key.copy(), np.full(len(seg), np.inf), np.zeros(len(seg), np.int64)
+    for _ in range(k):
+        mn = np.minimum.reduceat(kk, seg); thr = np.where(cnt < k, mn, thr)
+        eq = kk == mn[sid]; cnt += np.bincount(sid[eq], minlength=len(seg)); kk[eq] = np.inf
+    c = np.flatnonzero(key <= thr[sid]); o = c[np.argsort(key[c], kind='stable')]
+    rows = rows[o]; start = np.searchsorted(rows, np.arange(C.shape[0]))
+    keep = np.arange(len(rows)) - start[rows] < k
+    return rows[keep], cols[o][keep]
+
+def _top_terms(C:Any, names:np.ndarray|Callable[[np.ndarray], np.ndarray], k:int=3) -> list[list[str]]:
+    ("The `k` grams that add most to each row's score, from the contributions `C` (sparse; positive entries only); "
+     "`names`: the columns' text, or a function giving the text of some columns")
+    rows, cols = _top_cols(C, k); uc, inv = np.unique(cols, return_inverse=True)
+    out = [[] for _ in range(C.shape[0])]
+    for r, t in zip(rows.tolist(), (names(uc) if callable(names) else np.asarray(names)[uc])[inv].tolist()):
+        out[r].append(t)
     return out
 
 def _nearest_saved(X:Any, S:Any, w:np.ndarray, self_col:np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -283,16 +360,16 @@ def _nearest_saved(X:Any, S:Any, w:np.ndarray, self_col:np.ndarray) -> tuple[np.
     import scipy.sparse as sp
     top = np.flatnonzero(w > 0); top = top[np.argsort(-w[top])][:2000]
     if not len(top) or not S.shape[0]: return np.full(X.shape[0], -1), np.zeros(X.shape[0])
-    Xt, St = X[:, top].tocsr(), (S[:, top] @ sp.diags(w[top])).T.tocsc()
+    # the saved rows, few, as a dense block: one sparse-dense product, the same sums in the same order
+    Xt, St = X[:, top].tocsr(), (S[:, top] @ sp.diags(w[top])).T.toarray()
     best, val = np.full(X.shape[0], -1), np.zeros(X.shape[0])
     step = max(1, 20_000_000 // max(1, S.shape[0]))          # dense blocks of at most 20M similarities
     for a in range(0, X.shape[0], step):
-        sim = (Xt[a:a + step] @ St).toarray()
+        sim = Xt[a:a + step] @ St
         sc = self_col[a:a + step]; ii = np.flatnonzero(sc >= 0); sim[ii, sc[ii]] = 0   # not like itself
         b = sim.argmax(axis=1); v = sim[np.arange(len(b)), b]
         best[a:a + step] = np.where(v > 0, b, -1); val[a:a + step] = v
     return best, val
-
 def has_code(items:pd.DataFrame) -> pd.Series:
     "Rows with a code repository (Hugging Face's GitHub repo, or a github.com link)"
     ex = items['extra'] if 'extra' in items else pd.Series([{}] * len(items), index=items.index)
@@ -377,14 +454,14 @@ def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|Non
     "Add the model's terms and the nearest saved work to each row's reasons"
     import scipy.sparse as sp
     w = model.coef
-    C = X.multiply(w[None, :]).tocsr() if X.nnz else sp.csr_matrix(X.shape)
-    for i, t in enumerate(_top_terms(C, model.vocab.names)):
+    C = sp.csr_matrix((X.data * w[X.indices], X.indices, X.indptr), shape=X.shape)   # each gram's part of the score
+    for i, t in enumerate(_top_terms(C, model.vocab.gram_names)):
         if t: why[i].append(f"terms {', '.join(t)}")
     if lab is None or not lab.y.sum(): return
     sv = lab[lab.y == 1].reset_index(drop=True)
     S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
     key = df['work'] if 'work' in df else df['key']
-    best, _ = _nearest_saved(X, S, w, np.array([pos.get(k, -1) for k in key]))
+    best, _ = _nearest_saved(X, S, w, np.array([pos.get(k, -1) for k in key.tolist()]))
     titles = sv.title.to_numpy(object)
     for i in np.flatnonzero(best >= 0).tolist(): why[i].append(f'like "{titles[best[i]]}"')
 
