@@ -126,10 +126,11 @@ def _breaks_to_spaces(b:np.ndarray) -> None:
     b[two] = b[two + 1] = 32
     b[three] = b[three + 1] = b[three + 2] = 32
 
-def _tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+def _tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     ("Each token's word (its index among the words, in order of first appearance; -1: a stop word, one character or "
-     "punctuation), the tokens a word pair starts at, each text's first token, and the words (pyarrow)")
-    import pyarrow as pa, pyarrow.compute as pc
+     "punctuation), the tokens a word pair starts at, each text's first token, and the words")
+    try: import pyarrow as pa, pyarrow.compute as pc
+    except ImportError: return _tokens_py(texts)       # an install without the `bulk` extra: the same tokens, slower
     a = _utf8(texts); _, ob, db = a.buffers(); big = a.type == pa.large_string()
     off = np.frombuffer(ob, np.int64 if big else np.int32)[a.offset:a.offset + len(a) + 1]
     b = np.frombuffer(db, np.uint8)[int(off[0]):int(off[-1])] if len(a) and db is not None else np.zeros(0, np.uint8)
@@ -150,7 +151,28 @@ def _tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, An
     codes, toff = npy(enc.indices), npy(toks.offsets).astype(np.int64)
     st = starts[codes]
     if len(codes): st[toff[1:][toff[1:] > 0] - 1] = False      # nor across two texts
-    return wid[codes], np.flatnonzero(st[:-1] & ends[codes[1:]]), toff, w.filter(pa.array(ok))
+    return wid[codes], np.flatnonzero(st[:-1] & ends[codes[1:]]), toff, npy(w.filter(pa.array(ok))).astype(object)
+
+_SPACES = str.maketrans(dict.fromkeys(_UNI_PUNCT + _UNI_SPACE, ' '))
+
+def _tokens_py(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    "`_tokens` one text at a time in plain Python: what ranks without pyarrow (the `bulk` extra), token for token"
+    stop, ids, seen = _stop_words(), {}, {}   # seen: each distinct token's (word id, may start a pair, may end one)
+    wid, st, en, toff = [], [], [], [0]
+    for t in texts:
+        t = t if isinstance(t, str) else ''
+        s = t.encode('utf-8', 'surrogatepass').translate(_TAB).decode('utf-8', 'replace').translate(_SPACES)
+        for r in s.split():
+            if (v := seen.get(r)) is None:
+                b = r.strip('\x02'); word = len(b) >= 2 and '\x02' not in b and b not in stop
+                i = ids.setdefault(b, len(ids)) if word else -1
+                v = seen[r] = (i, i >= 0 and r[-1] != '\x02', i >= 0 and r[0] != '\x02')
+            wid.append(v[0]); st.append(v[1]); en.append(v[2])
+        if len(wid) > toff[-1]: st[-1] = False        # no pair across two texts
+        toff.append(len(wid))
+    st, en = np.array(st, bool), np.array(en, bool)
+    return (np.array(wid, np.int32), np.flatnonzero(st[:-1] & en[1:]), np.array(toff, np.int64),
+            np.array(list(ids), dtype=object))
 
 def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
     "Sparse counts of (document, column) pairs"
@@ -193,7 +215,7 @@ class Vocab:
     def transform(self, texts:Sequence[str]) -> Any:
         "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
         wid, pi, toff, words = _tokens(texts); n, U = len(toff) - 1, len(self.words)
-        vw = np.append(self._word_index.get_indexer(words.to_numpy(zero_copy_only=False)), -1)[wid]   # -1 stays -1
+        vw = np.append(self._word_index.get_indexer(words), -1)[wid]   # -1 stays -1
         doc = np.repeat(np.arange(n), np.diff(toff)); uni = vw >= 0
         a, b = vw[pi], vw[pi + 1]; both = (a >= 0) & (b >= 0)
         pcol = self._pair_index.get_indexer(a[both] * U + b[both]); known = pcol >= 0
@@ -208,7 +230,7 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     min_df = min_df or (2 if n >= 2000 else 1)
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
-    import pyarrow as pa, scipy.sparse as sp
+    import scipy.sparse as sp
     wid, pi, toff, words = _tokens(texts); U = len(words)
     key = wid[pi].astype(np.int64); key *= U; key += wid[pi + 1]
     pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
@@ -227,7 +249,7 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
         C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
     gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept
-    vocab = Vocab(words.filter(pa.array(gw)).to_numpy(zero_copy_only=False), rw[a] * int(gw.sum()) + rw[b], idf)
+    vocab = Vocab(words[gw], rw[a] * int(gw.sum()) + rw[b], idf)
     out = (_tfidf(C, idf), vocab)
     if len(_VEC_CACHE) >= 4: _VEC_CACHE.pop(next(iter(_VEC_CACHE)))
     _VEC_CACHE[h] = out
