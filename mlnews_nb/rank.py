@@ -303,7 +303,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
-QUEUE_DIVERSITY, QUEUE_HEAD = 0.3, 60
+QUEUE_DIVERSITY, QUEUE_HEAD = 0.5, 60
 
 def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.ndarray|None=None,
         budget:float=np.inf) -> list[int]:
