@@ -16,9 +16,9 @@ from .core import gc_paused
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'MODEL_FEATURES', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'BUZZ_COLS', 'Profile',
-           'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank', 'simulate',
-           'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'BUZZ_COLS',
+           'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank',
+           'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -296,6 +296,7 @@ def _query(vocab:Vocab, keywords:Sequence[str]) -> Any:
 
 WEAK_NEGATIVES = 15_000
 PROFILE_DOC = 0.0
+SKIP_SHARE = 0.25
 MODEL_FEATURES = 20_000
 
 def _norms(X:Any, cols:np.ndarray|None) -> np.ndarray:
@@ -311,19 +312,22 @@ def _frequent(X:Any, k:int) -> np.ndarray|None:
     if X.shape[1] <= k: return None
     return np.sort(np.argsort(-np.bincount(X.indices, minlength=X.shape[1]), kind='stable')[:k])
 
-def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_weight:float=1.0):
-    "Class-balanced linear SVM: decisions, undecided rows as weak negatives, the profile as one more save"
+def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_share:float|None=None):
+    ("Linear SVM: the saves (and the profile as one more) weigh half, the skips `SKIP_SHARE`, the undecided rows "
+     "(weak negatives) the rest")
     import scipy.sparse as sp
     from sklearn.svm import LinearSVC
-    parts, ys, ws = [XL], [y], [np.where(y == 1, 1.0, skip_weight)]
+    parts, ys, ws, gs = [XL], [y], [np.ones(len(y))], [np.where(y == 1, 0, 1)]   # groups: 0 saves, 1 skips, 2 weak
     if XU is not None and XU.shape[0]:
-        parts.append(XU); ys.append(np.zeros(XU.shape[0])); ws.append(np.ones(XU.shape[0]))
+        n = XU.shape[0]; parts.append(XU); ys.append(np.zeros(n)); ws.append(np.ones(n)); gs.append(np.full(n, 2))
     if q is not None and q.nnz and PROFILE_DOC:
-        parts.append(q); ys.append(np.ones(1)); ws.append(np.full(1, PROFILE_DOC))
-    yy, w = np.concatenate(ys), np.concatenate(ws)
+        parts.append(q); ys.append(np.ones(1)); ws.append(np.full(1, PROFILE_DOC)); gs.append(np.zeros(1, int))
+    yy, w, g = np.concatenate(ys), np.concatenate(ws), np.concatenate(gs)
     if yy.min() == yy.max(): return None
-    # balanced: saves weigh as much as the rest
-    w = np.where(yy == 1, w / w[yy == 1].sum(), w / w[yy == 0].sum()) * len(yy) / 2
+    sh = SKIP_SHARE if skip_share is None else skip_share
+    if not (g == 1).any() or not (g == 2).any(): sh = 0.5 * (g == 1).any()   # one kind of negative: it takes the half
+    share = np.array([0.5, sh, 0.5 - sh])
+    w = w / np.bincount(g, w, minlength=3)[g] * share[g] * len(yy)    # each group's total weight: its share
     return LinearSVC(C=C).fit(sp.vstack(parts).tocsr(), yy, sample_weight=w)
 
 def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|None=None, min_labels:int=1,
@@ -398,7 +402,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
-QUEUE_DIVERSITY, QUEUE_HEAD = 0.3, 60
+QUEUE_DIVERSITY, QUEUE_HEAD = 0.5, 60
 
 def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.ndarray|None=None,
         budget:float=np.inf) -> list[int]:
