@@ -313,8 +313,8 @@ def _frequent(X:Any, k:int) -> np.ndarray|None:
     return np.sort(np.argsort(-np.bincount(X.indices, minlength=X.shape[1]), kind='stable')[:k])
 
 def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_share:float|None=None):
-    ("Linear SVM: the saves (and the profile as one more) weigh half, each skip as a save up to `SKIP_SHARE` in all, "
-     "the undecided rows (weak negatives) the rest")
+    ("Linear SVM: the saves (and the profile as one more) weigh half, the skips `SKIP_SHARE`, the undecided rows "
+     "(weak negatives) the rest")
     import scipy.sparse as sp
     from sklearn.svm import LinearSVC
     parts, ys, ws, gs = [XL], [y], [np.ones(len(y))], [np.where(y == 1, 0, 1)]   # groups: 0 saves, 1 skips, 2 weak
@@ -324,8 +324,7 @@ def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_share:fl
         parts.append(q); ys.append(np.ones(1)); ws.append(np.full(1, PROFILE_DOC)); gs.append(np.zeros(1, int))
     yy, w, g = np.concatenate(ys), np.concatenate(ws), np.concatenate(gs)
     if yy.min() == yy.max(): return None
-    tot = np.bincount(g, w, minlength=3)            # each skip weighs as a save until the skips reach `SKIP_SHARE`
-    sh = min(SKIP_SHARE, 0.5 * tot[1] / max(tot[0], 1e-12)) if skip_share is None else skip_share
+    sh = SKIP_SHARE if skip_share is None else skip_share
     if not (g == 1).any() or not (g == 2).any(): sh = 0.5 * (g == 1).any()   # one kind of negative: it takes the half
     share = np.array([0.5, sh, 0.5 - sh])
     w = w / np.bincount(g, w, minlength=3)[g] * share[g] * len(yy)    # each group's total weight: its share
