@@ -32,10 +32,6 @@ class Profile:
 
 def _kw_re(k:str) -> str: return r'(?i)\b' + r'\s+'.join(map(re.escape, k.split())) + r'\b'
 
-def _strs(s:pd.Series) -> list[str]:
-    "The values as Python strings ('' for a missing one)"
-    return [x if isinstance(x, str) else '' for x in s.tolist()]
-
 def _lower(df:pd.DataFrame) -> list[str]:
     "Title and abstract of each row, lower-cased"
     return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower().tolist()

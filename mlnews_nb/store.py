@@ -464,7 +464,7 @@ def _take(v, o:np.ndarray):
 def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
     ("The columns of a store query (name -> values, the payload among them) as the item contract plus the triage "
      "columns, each converted once and taken out of `cols` (its raw values freed as it goes); `newest_first` orders "
-     "the rows as `_newest_first` does, on the raw values before they are converted (a pointer each), not on the frame")
+     "the rows as `_order` says, on the raw values before they are converted (a pointer each), not on the frame")
     cols.update(_unpack(cols.pop('payload')))
     out = {}
     if newest_first and len(cols['key']):
@@ -503,10 +503,6 @@ def _order(published:pd.Series, first_seen:pd.Series) -> np.ndarray:
     o = np.argsort(-k.to_numpy(dtype='datetime64[ns]').view('int64'), kind='stable')
     na = k.isna().to_numpy()[o]
     return np.concatenate([o[~na], o[na]])
-
-def _newest_first(df:pd.DataFrame) -> pd.DataFrame:
-    "Rows by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
-    return df.take(_order(df.published, df.first_seen)).reset_index(drop=True)
 
 @patch
 def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[str]|None=None,

@@ -36,8 +36,8 @@ def test_plain_tokens_are_the_arrow_tokens(iclr):
     finally: R._tokens = tp; R._VEC_CACHE.clear()
     assert list(v.names) == list(v2.names) and abs(X - X2).max() == 0 and abs(X - Z).max() < 1e-6
 
-def test_a_broken_tokenizer_is_caught(iclr):
-    "The comparison above can fail: a plain tokenizer that lets pairs run across texts differs"
+def test_no_pair_spans_two_texts(iclr):
+    "A text's last word and the next text's first make no pair, though both are words"
     texts = R._text(iclr.head(50)); wid, pi, toff, w = R._tokens_py(texts)
     assert not np.isin(toff[1:-1] - 1, pi).any()          # no pair starts at a text's last token
     assert len(np.flatnonzero((wid[:-1] >= 0) & (wid[1:] >= 0))) > len(pi)
@@ -67,7 +67,6 @@ def test_rank_without_pyarrow_is_the_same_ranking(fix, tmp_path):
     p = subprocess.run([sys.executable, '-c', RUN, str(src), str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert p.returncode == 0, p.stderr[-3000:]
     X0, names0, idf0, r0 = pickle.load(open(out, 'rb'))
-    from mlnews_nb.store import Store
     items = read_paperlist(src).reset_index(drop=True)
     X, v = R.vectorize(R._text(items))
     assert names0 == list(v.names) and np.array_equal(idf0, v.idf) and abs(X0 - X).max() == 0
