@@ -42,6 +42,7 @@ def test_the_other_cards_are_the_models(iclr, monkeypatch):
 
 def test_no_keywords_no_exploration(iclr, monkeypatch):
     st = _store(iclr, None)
-    q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.tolist()
+    q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
     monkeypatch.setattr(R, 'QUEUE_EXPLORE', 0)
-    assert q == R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.tolist()
+    # the head only: below it, rows whose scores differ in the last digits (liblinear's shuffling) may swap between fits
+    assert q == R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
