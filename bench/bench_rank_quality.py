@@ -13,6 +13,9 @@ and abstract, the venue and everything else is blanked):
   colm   a topic hidden from the profile: COLM 2024 papers (2.5%), the profile ['reasoning', 'alignment', 'evaluation',
          'benchmark'] names no language model, so the cold start brings reasoning and evaluation papers of every venue and
          the decisions must find the topic; the ACL papers (language, but before LLMs) are its hard negatives
+  iclr   a guard against tuning to the four above (not in the default run): ICLR 2013, 2014 and 2017 papers (5.2%); profile
+         ['representation learning', 'deep learning', 'neural network', 'generative model']; the deep-learning papers of
+         NeurIPS and ICML of the same years are its hard negatives
 Honest harness: the labels reach the model only through `store.decide(key, state=...)`; `rank` reads them with `labels(store)`.
 An "ordering" shuffles the order in which the items are handed to `rank` (ties break by position).
 
@@ -36,6 +39,7 @@ READERS = {
     'corl': (lambda d: d.venue == 'CoRL', ['robot', 'manipulation', 'reinforcement learning', 'grasping']),
     'acl': (lambda d: d.venue == 'ACL', ['machine translation', 'question answering', 'parsing', 'named entity recognition']),
     'colm': (lambda d: d.venue == 'COLM', ['reasoning', 'alignment', 'evaluation', 'benchmark']),
+    'iclr': (lambda d: d.venue == 'ICLR', ['representation learning', 'deep learning', 'neural network', 'generative model']),
 }
 
 def pool() -> pd.DataFrame:

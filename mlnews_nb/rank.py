@@ -16,9 +16,9 @@ from .core import gc_paused
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'BUZZ_COLS',
-           'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank',
-           'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'QUEUE_DIVERSITY',
+           'QUEUE_HEAD', 'QUEUE_EXPLORE', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels',
+           'Model', 'train', 'has_code', 'mmr', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -294,6 +294,7 @@ WEAK_NEGATIVES = 15_000
 PROFILE_DOC = 0.0
 SKIP_SHARE = 0.25
 MODEL_FEATURES = 20_000
+FEATURES_PER_DECISION = 800
 
 def _norms(X:Any, cols:np.ndarray|None) -> np.ndarray:
     "The L2 norm of each row of `X` over the columns `cols` (1 for empty rows; all 1 when `cols` is None)"
@@ -342,7 +343,8 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
     if len(iu) > WEAK_NEGATIVES:
         iu = iu[np.sort(np.random.default_rng(0).choice(len(iu), WEAK_NEGATIVES, replace=False))]
     q = _query(vocab, profile.keywords) if profile else None
-    cols = _frequent(X, MODEL_FEATURES)     # the model learns on the window's most frequent grams only
+    # the model learns on the window's most frequent grams only, more of them as the decisions grow
+    cols = _frequent(X, max(MODEL_FEATURES, FEATURES_PER_DECISION * len(lab)))
     import scipy.sparse as sp           # rows normalized again over the columns kept, as with a vocabulary of `k` grams
     sub = (lambda M: M) if cols is None else (lambda M: None if M is None else
                                              (sp.diags(1 / _norms(M, cols)) @ M[:, cols]).tocsr())
@@ -398,7 +400,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
-QUEUE_DIVERSITY, QUEUE_HEAD = 0.5, 60
+QUEUE_DIVERSITY, QUEUE_HEAD, QUEUE_EXPLORE = 0.5, 60, 2
 
 def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.ndarray|None=None,
         budget:float=np.inf) -> list[int]:
@@ -414,13 +416,28 @@ def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.n
         red = np.maximum(red, sim(i))   # one column per pick: no rows x rows matrix
     return out
 
-def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray) -> np.ndarray:
-    "Row order: the `head` best `ok` rows by score `s`, picked greedily for score and novelty (MMR); the rest by score"
+def _explore(head:np.ndarray, alt:np.ndarray, ok:np.ndarray, every:int) -> np.ndarray:
+    "`head` (rows) with every `every`-th card the best `ok` row by `alt` (the cold start) not placed yet"
+    ao = np.argsort(-alt, kind='stable'); a, h = iter(ao[ok[ao]].tolist()), iter(head.tolist())
+    out, seen = [], set()
+    for i in range(len(head)):
+        src, other = (a, h) if (i + 1) % every == 0 else (h, a)
+        r = next((x for x in src if x not in seen), None)
+        if r is None: r = next((x for x in other if x not in seen), None)
+        if r is None: break
+        out.append(r); seen.add(r)
+    return np.array(out, dtype=np.int64)
+
+def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray, alt:np.ndarray|None=None,
+                   every:int=0) -> np.ndarray:
+    ("Row order: the `head` best `ok` rows by score `s`, picked greedily for score and novelty (MMR), every `every`-th "
+     "card the best by `alt` instead; the rest by score")
     o = np.argsort(-s, kind='stable'); h = o[ok[o]][:head]
     if lam <= 0 or len(h) < 3: return o
     rel = s[h]; rel = (rel - rel.min()) / (np.ptp(rel) or 1.0); Xh = X[h]
-    sel = mmr(rel, lambda j: (Xh @ Xh[j].T).toarray().ravel(), 1 - lam)
-    return np.concatenate([h[sel], o[~np.isin(o, h)]])
+    h = h[mmr(rel, lambda j: (Xh @ Xh[j].T).toarray().ravel(), 1 - lam)]
+    if alt is not None and every > 0 and np.ptp(alt[ok]) > 0: h = _explore(h, alt, ok, every)
+    return np.concatenate([h, o[~np.isin(o, h)]])
 
 @gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
 def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None, model:Model|None=None,
@@ -466,7 +483,7 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
         dec = (df['work'] if 'work' in df else df['key']).isin(lk).to_numpy()   # a work: decided with any of its items
         if 'items' in df and lk:
             dec = dec | df['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
-        o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec)     # the head: undecided rows only
+        o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec, start, QUEUE_EXPLORE)   # the head: undecided rows
         df = df.iloc[o].assign(queue=np.arange(len(df)))
         return (df[~ex[o]] if exclude == 'drop' else df).reset_index(drop=True)
     if exclude == 'drop': df = df[~ex]

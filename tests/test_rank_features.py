@@ -11,7 +11,8 @@ def iclr(fix):
     return df.assign(keywords=[[]] * len(df)).reset_index(drop=True)
 
 @pytest.fixture
-def few_features(monkeypatch): monkeypatch.setattr(R, 'MODEL_FEATURES', 500)
+def few_features(monkeypatch):
+    monkeypatch.setattr(R, 'MODEL_FEATURES', 500); monkeypatch.setattr(R, 'FEATURES_PER_DECISION', 0)
 
 def _store(df, saved, skipped=()):
     st = Store(':memory:'); st.add(df)
@@ -48,3 +49,10 @@ def test_small_window_keeps_every_column(iclr):
     st = _store(iclr.head(50), iclr.key[:2], iclr.key[2:4])
     m = R.train(R.labels(st), items=iclr.head(50), _vec=(X, vocab))
     assert m.cols is None and np.allclose(m.decision(X), m.clf.decision_function(X), atol=1e-5)
+
+def test_more_columns_as_the_decisions_grow(iclr, monkeypatch):
+    monkeypatch.setattr(R, 'MODEL_FEATURES', 500); monkeypatch.setattr(R, 'FEATURES_PER_DECISION', 100)
+    rl = iclr.title.str.contains('(?i)reinforcement|policy'); vec = R.vectorize(R._text(iclr))
+    few = R.train(R.labels(_store(iclr, iclr.key[rl][:2], iclr.key[~rl][:2])), items=iclr, _vec=vec)
+    many = R.train(R.labels(_store(iclr, iclr.key[rl][:10], iclr.key[~rl][:10])), items=iclr, _vec=vec)
+    assert len(few.cols) == 500 and len(many.cols) == 2000 and set(few.cols) <= set(many.cols)   # the most frequent first

@@ -25,7 +25,8 @@ def _redundancy(X, at, keys):
     M = X[[at[k] for k in keys]]; S = (M @ M.T).toarray()
     return float(np.mean([S[i, :i].max() for i in range(1, len(keys))]))
 
-def test_queue_head_is_diverse(iclr, st):
+def test_queue_head_is_diverse(iclr, st, monkeypatch):
+    monkeypatch.setattr(R, 'QUEUE_EXPLORE', 0)          # the keyword cards: tests/test_rank_explore.py
     r, q = R.rank(iclr, st), R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY)
     assert sorted(q.key) == sorted(r.key) and q.queue.tolist() == list(range(len(q)))
     dec = set(R.labels(st).key); und = lambda d: [k for k in d.key if k not in dec]
