@@ -325,7 +325,7 @@ def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_share:fl
     if not (g == 1).any() or not (g == 2).any(): sh = 0.5 * (g == 1).any()   # one kind of negative: it takes the half
     share = np.array([0.5, sh, 0.5 - sh])
     w = w / np.bincount(g, w, minlength=3)[g] * share[g] * len(yy)    # each group's total weight: its share
-    return LinearSVC(C=C).fit(sp.vstack(parts).tocsr(), yy, sample_weight=w)
+    return LinearSVC(C=C, random_state=0).fit(sp.vstack(parts).tocsr(), yy, sample_weight=w)
 
 def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|None=None, min_labels:int=1,
           _vec=None) -> Model|None:
