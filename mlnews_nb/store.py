@@ -466,8 +466,12 @@ def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
     return pd.to_datetime(pd.Series(_objs(v), dtype=object), utc=True, format='ISO8601').astype(dtype)
 
 def _dt_few(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
-    ("`_dt` for a column of few distinct times (`first_seen` and `last_seen`: one per `add`): each distinct text "
-     "parsed once")
+    ("`_dt` for a column of few distinct times (`first_seen` and `last_seen`: one per `add`; `fetched_at`: one per "
+     "fetch; `published`: papers share their announcement days): each distinct text parsed once")
+    if _is_arrow(v) and len(v) >= 1000:   # a payload column: Arrow finds the distinct texts in C
+        enc = v.dictionary_encode()
+        if len(enc.dictionary) * 8 > len(v): return _dt(v, dtype)
+        return pd.Series(_dt(enc.dictionary, dtype).array.take(enc.indices.fill_null(-1).to_numpy(), allow_fill=True))
     a = _objs(v)
     if _is_arrow(v) or len(a) < 1000: return _dt(v, dtype)
     codes, uniq = pd.factorize(a)
@@ -484,7 +488,7 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
      "the rows as `_order` says, on the raw values before they are converted (a pointer each), not on the frame")
     get = _unpack(cols.pop('payload')); out = {}; o = None
     if newest_first and len(cols['key']):
-        pub, fs = _dt(get('published'), ITEM_DTYPES['published']), _dt_few(cols.pop('first_seen'))
+        pub, fs = _dt_few(get('published'), ITEM_DTYPES['published']), _dt_few(cols.pop('first_seen'))
         o = _order(pub, fs)
         out['published'], out['first_seen'] = pub.take(o).reset_index(drop=True), fs.take(o).reset_index(drop=True)
         for c in list(cols): cols[c] = _take(cols[c], o)
@@ -493,7 +497,7 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
     for c,t in ITEM_DTYPES.items():
         if c in out: continue
         v = cols.pop(c)
-        if t.startswith('datetime'): out[c] = _dt(v, t)
+        if t.startswith('datetime'): out[c] = _dt_few(v, t)
         elif t == 'Int64': out[c] = _int(v)
         elif c in LIST_COLS: out[c] = _split(v)
         elif c == 'extra': out[c] = _loads(v, dict)
