@@ -118,3 +118,19 @@ def test_a_source_that_cannot_be_a_literal_is_bound(tmp_path):
         a = _items(); a['source'] = pd.Series(['a\x00b'] * len(a), dtype=a.source.dtype)
         st.add(a)
         assert st.items().source.unique().tolist() == ['a\x00b']
+
+def test_a_new_store_has_16k_pages_and_an_old_one_keeps_its_own(tmp_path, arrow):
+    "A new file gets `_PAGE_SIZE` pages; a store written with SQLite's default 4 KB pages keeps them, and works"
+    with Store(tmp_path/'new.sqlite') as st:
+        assert st.db.execute('PRAGMA page_size').fetchone()[0] == S._PAGE_SIZE == 16384
+        st.add(_items())
+        assert len(st.items()) == 40 and st.db.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
+    old = tmp_path/'old.sqlite'
+    con = sqlite3.connect(old); con.execute('PRAGMA page_size=4096'); con.execute('PRAGMA journal_mode=WAL'); con.close()
+    with Store(old) as st:                       # an empty file in WAL mode: its page size is fixed already
+        st.add(_items()); st.mark(_items().key[0], 'saved')
+    with Store(old) as st:
+        assert st.db.execute('PRAGMA page_size').fetchone()[0] == 4096
+        df = st.items()
+        assert len(df) == 40 and (df.state == 'saved').sum() == 1
+        _check(st, df)
