@@ -9,7 +9,7 @@ import json, sqlite3, threading, uuid
 from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 import numpy as np, pandas as pd
 from fastcore.basics import patch
 from .core import (ITEM_COLS, ITEM_DTYPES, LIST_COLS, KIND_RANK, check_items, StoreError, to_utc,
@@ -77,6 +77,7 @@ MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
 def _now() -> str: return pd.Timestamp.now(tz='UTC').isoformat()
 
 _OUR_TABLES = {'items', 'triage', 'fetch_log', 'state'}
+_PAGE_SIZE = 16384   # the page size of a new store file
 _SQLITE_MAGIC = b'SQLite format 3\x00'
 
 def _check_file(p:Path):
@@ -115,6 +116,9 @@ class Store:
         try:
             _check_ours(self.db, self.path)
             self.lock = threading.RLock()
+            # a new file gets 16 KB pages (SQLite's default is 4 KB): a quarter of the pages, WAL frames and system
+            # calls for an add of many items; the page size is fixed once the file is in WAL mode: a store keeps its own
+            if not self.db.execute('PRAGMA page_count').fetchone()[0]: self.db.execute(f'PRAGMA page_size={_PAGE_SIZE}')
             self.db.execute('PRAGMA journal_mode=WAL'); self.db.execute('PRAGMA synchronous=FULL')
             self.db.execute(f'PRAGMA busy_timeout={int(timeout*1000)}')
             # a 32 MB page cache (SQLite's default is 2 MB): an upsert of 100k items or a read of the whole store
@@ -157,7 +161,6 @@ def _migrate(self:Store):
         while v < SCHEMA_VERSION:
             MIGRATIONS[v](db); v += 1
         db.execute(f'PRAGMA user_version={v}')
-
 
 # %% ../nbs/10_store.ipynb #f42273f9
 @dataclass
@@ -250,15 +253,27 @@ def _payloads(df:pd.DataFrame) -> list[str]:
             out[i] = json.dumps([_field(c, v) for c, v in zip(PAYLOAD_COLS, r)], ensure_ascii=False)
     return out
 
+def _literal(v) -> str|None:
+    "The text `v` as an SQL string literal, or None when it cannot be one (not text, a NUL, not encodable as UTF-8)"
+    if v.__class__ is not str or '\x00' in v: return None
+    try: v.encode('utf-8')
+    except UnicodeEncodeError: return None
+    return "'" + v.replace("'", "''") + "'"
+
 def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tuple]]:
     ("The items as SQL parameters: the row columns with a value in some row, their placeholders (`nullif(?, x'')` "
-     "where some row misses it, `_NULL` standing for NULL), the payload, and the rows, each followed by `extra`")
+     "where some row misses it, `_NULL` standing for NULL; the literal of a text all rows share), the payload, and the "
+     "rows, each followed by `extra`")
     names, marks, cols = [], [], []
     for c in ROW_COLS:
         s, t = df[c], ITEM_DTYPES[c]
-        na = s.isna().to_numpy(); v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
+        na = s.isna().to_numpy()
         # a column no row has is left out of the INSERT: SQLite writes its NULL without a parameter
         if na.all() and c not in ('source', 'key'): continue
+        # a text the whole batch shares (a fetch is one source, mostly one kind) is written once into the statement
+        u = s.unique() if t == 'str' and c != 'key' and not na.any() else ()
+        if len(u) == 1 and (lit := _literal(u[0])): names.append(c); marks.append(lit); continue
+        v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
         names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
     names.append('payload'); marks.append('?'); cols.append(_payloads(df))
     return names, marks, zip(*cols, *map(repeat, extra))
@@ -306,15 +321,15 @@ def _keys(items:pd.DataFrame) -> str:
     "The batch's keys as one JSON parameter"
     return json.dumps(items.key.unique().tolist(), ensure_ascii=False)
 
-
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
 # what a read takes from the items `i` and their triage `t`
 # (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python
 # string, and which Arrow then reads as its text without a copy)
-_SELECT = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
-           + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at'))
-           + ', t.state, t.note, t.tags, t.rating, t.state_at')
+_SELECT_ITEMS = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
+                 + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at')))
+_TRIAGE_READ = ('state', 'note', 'tags', 'rating', 'state_at')
+_SELECT = _SELECT_ITEMS + ''.join(f', t.{c}' for c in _TRIAGE_READ)
 _STR = pd.Series([], dtype='str').dtype
 
 def _arrow():
@@ -350,9 +365,10 @@ def _unpack_rows(a:np.ndarray) -> dict[str, np.ndarray]:
     cols = zip(*rows) if rows else [()] * k
     return {c: np.fromiter(v, dtype=object, count=len(rows)) for c, v in zip(PAYLOAD_COLS, cols)}
 
-def _unpack(p) -> dict:
-    ("The payload column as one column of texts per payload column (missing: null): Arrow arrays, split in C, when "
-     "pyarrow is there and every payload has the plain form; object arrays otherwise")
+def _unpack(p) -> Callable[[str, np.ndarray|None], Any]:
+    ("The payload column as a getter of one column of texts per payload column (missing: null), in store order or in "
+     "the row order `o`: Arrow arrays, split in C, when pyarrow is there and every payload has the plain form; object "
+     "arrays otherwise")
     a, k = _objs(p), len(PAYLOAD_COLS); n = len(a)
     ar = _arrow()
     if ar and n:
@@ -366,21 +382,25 @@ def _unpack(p) -> dict:
             parts = pc.split_pattern(s, FS)
             if pc.all(pc.equal(pc.list_value_length(parts), k + 1)).as_py():
                 # row i's field j is value i*(k+1) + j of the flattened parts (the first of each row is the ''
-                # before FS): one take puts them column after column, each column a slice of it (not a take each)
+                # before FS): a column is one take of those values, in whatever row order the read wants
                 flat = parts.flatten(); na = pc.invert(pc.equal(flat, NA))
                 # a field NA is missing: its validity bit cleared (the same buffers, no copy of the text)
                 flat = (pa.Array.from_buffers(flat.type, len(flat), [na.buffers()[1], *flat.buffers()[1:]])
                         if flat.offset == 0 and na.offset == 0 else
                         pc.if_else(na, flat, pa.scalar(None, pa.large_string())))
-                allc = flat.take(pa.array(np.arange(n * (k + 1)).reshape(n, k + 1).T[1:].ravel()))
-                return {c: allc.slice(j * n, n) for j, c in enumerate(PAYLOAD_COLS)}
+                at = {c: j for j, c in enumerate(PAYLOAD_COLS, 1)}
+                return lambda c, o=None: flat.take((np.arange(n) if o is None else o) * (k + 1) + at[c])
     a = _text(a)
     if n and all(x.__class__ is str and x[:1] == FS for x in a):   # no pyarrow: one split in C for all the rows
         flat = ''.join(a).split(FS)
         if len(flat) == 1 + n * k:
-            return {c: np.array([None if f == NA else f for f in flat[j::k]], dtype=object)
-                    for j, c in enumerate(PAYLOAD_COLS, 1)}
-    return _unpack_rows(a)
+            return _getter({c: np.array([None if f == NA else f for f in flat[j::k]], dtype=object)
+                            for j, c in enumerate(PAYLOAD_COLS, 1)})
+    return _getter(_unpack_rows(a))
+
+def _getter(cols:dict) -> Callable[[str, np.ndarray|None], np.ndarray]:
+    "`_unpack`'s getter over object arrays: a column in store order, or taken in the row order `o`"
+    return lambda c, o=None: cols[c] if o is None else cols[c][o]
 
 def _none(v) -> bool:
     "Whether a column holds no value at all (an Arrow array through its null count, at once)"
@@ -449,8 +469,12 @@ def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
     return pd.to_datetime(pd.Series(_objs(v), dtype=object), utc=True, format='ISO8601').astype(dtype)
 
 def _dt_few(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
-    ("`_dt` for a column of few distinct times (`first_seen` and `last_seen`: one per `add`): each distinct text "
-     "parsed once")
+    ("`_dt` for a column of few distinct times (`first_seen` and `last_seen`: one per `add`; `fetched_at`: one per "
+     "fetch; `published`: papers share their announcement days): each distinct text parsed once")
+    if _is_arrow(v) and len(v) >= 1000:   # a payload column: Arrow finds the distinct texts in C
+        enc = v.dictionary_encode()
+        if len(enc.dictionary) * 8 > len(v): return _dt(v, dtype)
+        return pd.Series(_dt(enc.dictionary, dtype).array.take(enc.indices.fill_null(-1).to_numpy(), allow_fill=True))
     a = _objs(v)
     if _is_arrow(v) or len(a) < 1000: return _dt(v, dtype)
     codes, uniq = pd.factorize(a)
@@ -465,22 +489,24 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
     ("The columns of a store query (name -> values, the payload among them) as the item contract plus the triage "
      "columns, each converted once and taken out of `cols` (its raw values freed as it goes); `newest_first` orders "
      "the rows as `_order` says, on the raw values before they are converted (a pointer each), not on the frame")
-    cols.update(_unpack(cols.pop('payload')))
-    out = {}
+    get = _unpack(cols.pop('payload')); out = {}; o = None
     if newest_first and len(cols['key']):
-        pub, fs = _dt(cols.pop('published'), ITEM_DTYPES['published']), _dt_few(cols.pop('first_seen'))
+        pub, fs = _dt_few(get('published'), ITEM_DTYPES['published']), _dt_few(cols.pop('first_seen'))
         o = _order(pub, fs)
         out['published'], out['first_seen'] = pub.take(o).reset_index(drop=True), fs.take(o).reset_index(drop=True)
         for c in list(cols): cols[c] = _take(cols[c], o)
+    # the payload columns come out of the split payloads already in this order: their text copied once
+    cols.update({c: get(c, o) for c in PAYLOAD_COLS if c not in out})
     for c,t in ITEM_DTYPES.items():
         if c in out: continue
         v = cols.pop(c)
-        if t.startswith('datetime'): out[c] = _dt(v, t)
+        if t.startswith('datetime'): out[c] = _dt_few(v, t)
         elif t == 'Int64': out[c] = _int(v)
         elif c in LIST_COLS: out[c] = _split(v)
         elif c == 'extra': out[c] = _loads(v, dict)
         else: out[c] = _str(v)
-    out['state'] = _str(pd.Series(_objs(cols.pop('state')), dtype=object).fillna('new'))
+    st = _objs(cols.pop('state')); na = np.equal(st, None)
+    out['state'] = _str(np.where(na, 'new', st) if na.any() else st)
     out['note'] = _str(cols.pop('note')); out['tags'] = _loads(cols.pop('tags'), list)
     out['rating'] = _int(cols.pop('rating'))
     for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'):
@@ -496,6 +522,33 @@ def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
     # 2-D object array are strided, and every later pass over them ran slower than the transposition it saved)
     cols = zip(*rows) if rows else [()] * len(names)
     return {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
+
+def _triage(db:sqlite3.Connection, keys:np.ndarray) -> dict[str, np.ndarray]:
+    ("The triage columns of the items whose keys are `keys` (None where an item has no triage row): the whole triage "
+     "table read once (a row per decided key) and matched by key here")
+    rows = db.execute(f'SELECT key, {", ".join(_TRIAGE_READ)} FROM triage').fetchall()
+    n = len(keys)
+    pos = pd.Index([r[0] for r in rows]).get_indexer(keys) if rows and n else np.full(n, -1)
+    if not (pos >= 0).any(): return {c: np.full(n, None, dtype=object) for c in _TRIAGE_READ}
+    have = pos >= 0; pos = pos[have]
+    out = {}
+    for j, c in enumerate(_TRIAGE_READ, 1):
+        col = np.fromiter((r[j] for r in rows), dtype=object, count=len(rows))
+        v = np.full(n, None, dtype=object); v[have] = col[pos]; out[c] = v
+    return out
+
+@patch
+def _snapshot(self:Store):
+    "One read transaction for several queries (all of them see the same store), or the write transaction already open"
+    import contextlib
+    @contextlib.contextmanager
+    def cm():
+        with self.lock:
+            if self.db.in_transaction: yield self.db; return
+            self.db.execute('BEGIN')
+            try: yield self.db
+            finally: self.db.execute('COMMIT')
+    return cm()
 
 def _order(published:pd.Series, first_seen:pd.Series) -> np.ndarray:
     "Row positions by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
@@ -518,10 +571,11 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     if kind is not None: _in('i.kind', kind)
     if keys is not None: _in('i.key', keys)
     if since is not None: where.append('i.first_seen >= ?'); params.append(_since(since).isoformat())
-    sql = f"""{_SELECT} FROM items i LEFT JOIN triage t ON t.key = i.key
+    # the triage table is joined only to filter by state; the triage columns are read apart (see `_triage`)
+    sql = f"""{_SELECT_ITEMS} FROM items i {'LEFT JOIN triage t ON t.key = i.key' if state is not None else ''}
               {'WHERE ' + ' AND '.join(where) if where else ''}"""
     # sorted here, after the types are set, not by SQLite: a sort in SQL builds a temporary b-tree of whole rows
-    with self.lock, gc_paused(): cols = _read(self.db, sql, params)
+    with self._snapshot() as db, gc_paused(): cols = _read(db, sql, params); cols.update(_triage(db, cols['key']))
     with gc_paused(): return _from_sql(cols, newest_first=True)
 
 _since = parse_since   # one since-grammar for the package: core's
