@@ -44,5 +44,5 @@ def test_no_keywords_no_exploration(iclr, monkeypatch):
     st = _store(iclr, None)
     q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
     monkeypatch.setattr(R, 'QUEUE_EXPLORE', 0)
-    # the head only: below it, rows whose scores differ in the last digits (liblinear's shuffling) may swap between fits
+    # the head only: below it, rows whose scores differ in the last digits may swap between two orders of the same fit
     assert q == R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
