@@ -73,7 +73,7 @@ def arxiv_sanity(texts:list, pos:np.ndarray) -> np.ndarray|None:
     if X is None:
         X = TfidfVectorizer(ngram_range=(1, 2), max_features=20_000, stop_words='english', sublinear_tf=True, norm='l2').fit_transform(texts)
         arxiv_sanity.X, arxiv_sanity.h = X, h
-    return LinearSVC(C=0.1, class_weight="balanced", random_state=0).fit(X, pos.astype(int)).decision_function(X)
+    return LinearSVC(C=0.1, class_weight='balanced', random_state=0).fit(X, pos.astype(int)).decision_function(X)
 
 def queue(items:pd.DataFrame, st:Store, how:str='triage') -> list:
     "The keys of the undecided cards in the order the reader meets them"

@@ -133,15 +133,16 @@ class Store:
     def __exit__(self, *a): self.close()
 
 @patch
-def _tx(self:Store):
-    "A write transaction taken at once (BEGIN IMMEDIATE), committed on success, rolled back on error"
+def _tx(self:Store, begin:str='BEGIN IMMEDIATE'):
+    ("A transaction, committed on success, rolled back on error: a write taken at once by default, or `begin='BEGIN'` "
+     "for a read whose queries must all see the same store")
     import contextlib
     @contextlib.contextmanager
     def cm():
         with self.lock:
             # inside a `batch` this thread opened: part of it, committed (or rolled back) with it
             if self.db.in_transaction: yield self.db; return
-            self.db.execute('BEGIN IMMEDIATE')
+            self.db.execute(begin)
             try: yield self.db
             except BaseException: self.db.execute('ROLLBACK'); raise
             else: self.db.execute('COMMIT')
@@ -471,15 +472,12 @@ def _dt(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
 def _dt_few(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
     ("`_dt` for a column of few distinct times (`first_seen` and `last_seen`: one per `add`; `fetched_at`: one per "
      "fetch; `published`: papers share their announcement days): each distinct text parsed once")
-    if _is_arrow(v) and len(v) >= 1000:   # a payload column: Arrow finds the distinct texts in C
-        enc = v.dictionary_encode()
-        if len(enc.dictionary) * 8 > len(v): return _dt(v, dtype)
-        return pd.Series(_dt(enc.dictionary, dtype).array.take(enc.indices.fill_null(-1).to_numpy(), allow_fill=True))
-    a = _objs(v)
-    if _is_arrow(v) or len(a) < 1000: return _dt(v, dtype)
-    codes, uniq = pd.factorize(a)
-    if len(uniq) * 8 > len(a): return _dt(a, dtype)
-    return pd.Series(_dt(uniq.astype(object), dtype).array.take(codes, allow_fill=True))
+    if len(v) < 1000: return _dt(v, dtype)
+    if _is_arrow(v):                    # a payload column: Arrow finds the distinct texts in C
+        enc = v.dictionary_encode(); uniq, codes = enc.dictionary, enc.indices.fill_null(-1).to_numpy()
+    else: codes, uniq = pd.factorize(v); uniq = uniq.astype(object)
+    if len(uniq) * 8 > len(v): return _dt(v, dtype)
+    return pd.Series(_dt(uniq, dtype).array.take(codes, allow_fill=True))
 
 def _take(v, o:np.ndarray):
     "The column `v` (an object or Arrow array) in the row order `o`"
@@ -537,19 +535,6 @@ def _triage(db:sqlite3.Connection, keys:np.ndarray) -> dict[str, np.ndarray]:
         v = np.full(n, None, dtype=object); v[have] = col[pos]; out[c] = v
     return out
 
-@patch
-def _snapshot(self:Store):
-    "One read transaction for several queries (all of them see the same store), or the write transaction already open"
-    import contextlib
-    @contextlib.contextmanager
-    def cm():
-        with self.lock:
-            if self.db.in_transaction: yield self.db; return
-            self.db.execute('BEGIN')
-            try: yield self.db
-            finally: self.db.execute('COMMIT')
-    return cm()
-
 def _order(published:pd.Series, first_seen:pd.Series) -> np.ndarray:
     "Row positions by `published` (or `first_seen` without one), newest first, missing last, ties in store order"
     k = published.fillna(first_seen)
@@ -575,7 +560,8 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     sql = f"""{_SELECT_ITEMS} FROM items i {'LEFT JOIN triage t ON t.key = i.key' if state is not None else ''}
               {'WHERE ' + ' AND '.join(where) if where else ''}"""
     # sorted here, after the types are set, not by SQLite: a sort in SQL builds a temporary b-tree of whole rows
-    with self._snapshot() as db, gc_paused(): cols = _read(db, sql, params); cols.update(_triage(db, cols['key']))
+    # one read transaction (or the batch's own): the items and their triage see the same store
+    with self._tx('BEGIN') as db, gc_paused(): cols = _read(db, sql, params); cols.update(_triage(db, cols['key']))
     with gc_paused(): return _from_sql(cols, newest_first=True)
 
 _since = parse_since   # one since-grammar for the package: core's
