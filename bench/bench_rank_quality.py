@@ -16,10 +16,14 @@ and abstract, the venue and everything else is blanked):
   iclr   a guard against tuning to the four above (not in the default run): ICLR 2013, 2014 and 2017 papers (5.2%); profile
          ['representation learning', 'deep learning', 'neural network', 'generative model']; the deep-learning papers of
          NeurIPS and ICML of the same years are its hard negatives
+  aistats held out (stop 21, never used to choose a setting; not in the default run): AISTATS 2023-2025 papers (13%);
+         profile ['Bayesian', 'Gaussian process', 'causal inference', 'variational inference']; the statistical papers of
+         the older AISTATS years, NeurIPS and ICML are its hard negatives
 Honest harness: the labels reach the model only through `store.decide(key, state=...)`; `rank` reads them with `labels(store)`.
 An "ordering" shuffles the order in which the items are handed to `rank` (ties break by position).
 
 Run: python bench/bench_rank_quality.py [--quick] [--readers colt,corl,acl,colm] [--orderings 5] [--queue rank] [--jobs 2]
+     [--set NAME=VALUE ...] (screening: a constant of mlnews_nb.rank set before the runs, say which in the output)
 (`--queue rank` takes the queue from `rank(items, store, diverse=QUEUE_DIVERSITY)` directly: the same ranking over items
 instead of works, a second faster per batch, for exploring; the table printed for the issue uses the triage queue)
 """
@@ -40,6 +44,8 @@ READERS = {
     'acl': (lambda d: d.venue == 'ACL', ['machine translation', 'question answering', 'parsing', 'named entity recognition']),
     'colm': (lambda d: d.venue == 'COLM', ['reasoning', 'alignment', 'evaluation', 'benchmark']),
     'iclr': (lambda d: d.venue == 'ICLR', ['representation learning', 'deep learning', 'neural network', 'generative model']),
+    'aistats': (lambda d: (d.venue == 'AISTATS') & (d.year >= 2023),
+                ['Bayesian', 'Gaussian process', 'causal inference', 'variational inference']),
 }
 
 def pool() -> pd.DataFrame:
@@ -131,9 +137,15 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); ap.add_argument('--readers', default='colt,corl,acl,colm')
     ap.add_argument('--orderings', type=int, default=None); ap.add_argument('--queue', default='triage', choices=['triage', 'rank'])
     ap.add_argument('--jobs', type=int, default=1)
+    ap.add_argument('--set', action='append', default=[], metavar='NAME=VALUE',
+                    help="screening: set a constant of mlnews_nb.rank (e.g. QUEUE_EXPLORE=3) before the runs")
     a = ap.parse_args(); n_ord = a.orderings or (2 if a.quick else 5)
+    import ast
+    for kv in a.set:                    # the workers are forked after this: they inherit the setting
+        k, v = kv.split('=', 1); assert hasattr(R, k), f'no constant {k} in mlnews_nb.rank'; setattr(R, k, ast.literal_eval(v))
     t0 = time.time(); df = pool(); load0 = os.getloadavg()[0]; tabs = {}
-    print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader; load average {load0:.1f}')
+    print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader; load average {load0:.1f}'
+          + (f"; settings {', '.join(a.set)}" if a.set else ''))
     names = a.readers.split(','); _DF.append(df); args = [(r, n_ord, a.queue) for r in names]
     if a.jobs > 1:                      # readers in parallel processes (forked: the pool of papers is inherited)
         from concurrent.futures import ProcessPoolExecutor
