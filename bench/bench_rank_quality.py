@@ -17,8 +17,8 @@ and abstract, the venue and everything else is blanked):
          ['representation learning', 'deep learning', 'neural network', 'generative model']; the deep-learning papers of
          NeurIPS and ICML of the same years are its hard negatives
   aistats held out (stop 21, never used to choose a setting; not in the default run): AISTATS 2023-2025 papers (13%);
-         profile ['Bayesian', 'Gaussian process', 'causal inference', 'variational inference']; the statistical papers of
-         the older AISTATS years, NeurIPS and ICML are its hard negatives
+         profile ['Bayesian', 'Gaussian process', 'causal inference', 'variational inference']; the statistical
+         papers of the older AISTATS years, NeurIPS and ICML are its hard negatives
 Honest harness: the labels reach the model only through `store.decide(key, state=...)`; `rank` reads them with `labels(store)`.
 An "ordering" shuffles the order in which the items are handed to `rank` (ties break by position).
 
@@ -142,7 +142,8 @@ if __name__ == '__main__':
     a = ap.parse_args(); n_ord = a.orderings or (2 if a.quick else 5)
     import ast
     for kv in a.set:                    # the workers are forked after this: they inherit the setting
-        k, v = kv.split('=', 1); assert hasattr(R, k), f'no constant {k} in mlnews_nb.rank'; setattr(R, k, ast.literal_eval(v))
+        k, v = kv.split('=', 1); assert hasattr(R, k), f'no constant {k} in mlnews_nb.rank'
+        setattr(R, k, ast.literal_eval(v))
     t0 = time.time(); df = pool(); load0 = os.getloadavg()[0]; tabs = {}
     print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader; load average {load0:.1f}'
           + (f"; settings {', '.join(a.set)}" if a.set else ''))
