@@ -83,7 +83,7 @@ def _ffp_walk(content, url=None, headers=None):
     from fastfeedparser import _core
     import mlnews_nb.feeds as F
     if F._c1(content): return None
-    r = _core.parse_entries(content, dict, lambda s: None, html.unescape, True, True, False, False)
+    r = _core.parse_entries(content, dict, _iso, html.unescape, True, True, False, False)
     if isinstance(r, str): return None   # the extractor hands back what it does not read
     _, _, header, es = r
     if (feed := _FAST(header, url, headers)) is None: return None
@@ -96,6 +96,11 @@ def _ffp_walk(content, url=None, headers=None):
 
 _FAST = None
 
+def _iso(s):
+    "The dates the extractor leaves to Python (its own fast paths read the usual shapes), read by our `feed_date`"
+    from mlnews_nb.feeds import feed_date
+    return d.isoformat() if (d := feed_date(s)) is not None else None
+
 def ffp_route(bs, feeds, n):
     """The fastfeedparser route, measured: its extractor alone against our tree and walk, and parse_feeds with it in place of
     the walk (`_ffp_walk`, unguarded), interleaved with the anchor and the product path; how many of the feeds' frames differ."""
@@ -104,7 +109,7 @@ def ffp_route(bs, feeds, n):
     from fastfeedparser import _core
     import pandas as pd
     _FAST = F._fast_parse
-    core = lambda: [_core.parse_entries(b, dict, lambda s: None, html.unescape, True, True, False, False) for b in bs]
+    core = lambda: [_core.parse_entries(b, dict, _iso, html.unescape, True, True, False, False) for b in bs]
     best = dict(anchor=1e9, ours=1e9, route=1e9, core=1e9, walk=1e9)
     try:
         for _ in range(n):
