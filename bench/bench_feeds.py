@@ -84,7 +84,7 @@ def _ffp_walk(content, url=None, headers=None):
     import mlnews_nb.feeds as F
     if F._c1(content): return None
     r = _core.parse_entries(content, dict, _iso, html.unescape, True, True, False, False)
-    if isinstance(r, str): return None   # the extractor hands back what it does not read
+    if isinstance(r, str): return _FAST(content, url, headers)   # what the extractor hands back: our walk
     _, _, header, es = r
     if (feed := _FAST(header, url, headers)) is None: return None
     raw = [dict(title=e.get('title'), link=F._join(url, e.get('link')), id=F._join(url, e.get('id')),
@@ -105,7 +105,7 @@ def ffp_route(bs, feeds, n):
     """The fastfeedparser route, measured: its extractor alone against our tree and walk, and parse_feeds with it in place of
     the walk (`_ffp_walk`, unguarded), interleaved with the anchor and the product path; how many of the feeds' frames differ."""
     global _FAST
-    import html, fastfeedparser.main, mlnews_nb.feeds as F
+    import html, mlnews_nb.feeds as F
     from fastfeedparser import _core
     import pandas as pd
     _FAST = F._fast_parse
