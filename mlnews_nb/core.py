@@ -452,10 +452,10 @@ def _rel_attrs(s:str) -> list:
         if i >= last and (m := _REL_ATTR.match(s, i)): out.append(m); last = m.end()
     return out
 
-def _sub_relative(f, s:str, ms:list) -> str:
-    "`s` with each of the matches `ms` (from `_rel_attrs(s)`) replaced by `f(match)`"
+def _sub_relative(f, s:str, ms:list|None=None) -> str:
+    "`s` with each quoted relative value (the matches `ms`, from `_rel_attrs(s)`) replaced by `f(match)`"
     out, last = [], 0
-    for m in ms: out += (s[last:m.start()], f(m)); last = m.end()
+    for m in (_rel_attrs(s) if ms is None else ms): out += (s[last:m.start()], f(m)); last = m.end()
     return ''.join((*out, s[last:])) if out else s
 
 def _kept_relative(s:str, ms:list) -> bool:
