@@ -427,9 +427,13 @@ _NO_CONTENT = {'script', 'style', 'iframe', 'object', 'noscript', 'template'}
 # the word boundary is checked after the first letter (`h(?<!\wh)`), not before it: a pattern that starts with a
 # letter lets `re` skip ahead to each 'h' or 's' instead of trying every position (half the scan on real feeds)
 _ATTR = r'(?:h(?<!\wh)ref|s(?<!\ws)rc)'
-_RELATIVE = re.compile(_ATTR + r'''\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|["\'>])''')
+_NO_SCHEME = r'''\s*=\s*["\']?\s*(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#|["\'>])'''
+_RELATIVE = re.compile(_ATTR + _NO_SCHEME)
+# the same pattern for each attribute alone, its boundary checked after the whole word: a literal start `re` finds
+# with its C prefix search, so a text is scanned twice in C instead of matched at each `href`/`src` from Python
+_REL_HREF, _REL_SRC = re.compile(r'href(?<!\whref)' + _NO_SCHEME), re.compile(r'src(?<!\wsrc)' + _NO_SCHEME)
 _REL_ATTR = re.compile('(' + _ATTR + r'''\s*=\s*)(["\'])(?![a-zA-Z][a-zA-Z0-9+.\-]*:|#)([^"\'<>]*)\2''')
-_CLEANER = None
+_CLEANER, _KW = None, None
 
 def _at_attrs(s:str) -> list[int]:
     "Where an `href` or `src` starts in `s`, in order: the only places `_RELATIVE` and `_REL_ATTR` can match"
@@ -439,38 +443,66 @@ def _at_attrs(s:str) -> list[int]:
         while i != -1: at.append(i); i = s.find(lit, i + 1)
     return sorted(at)
 
-# `_RELATIVE.search` and `_REL_ATTR.sub`, each pattern tried only where a literal `href` or `src` starts (a C
-# `find`): the same answers (a match never starts elsewhere, and `match(s, i)` sees the characters before i for the
-# lookbehind), a sixth of the time on long posts, where the pattern itself is tried at every 'h' and 's' of the text
-def _has_relative(s:str) -> bool: return any(_RELATIVE.match(s, i) for i in _at_attrs(s))
+def _has_relative(s:str) -> bool: return bool(_REL_HREF.search(s) or _REL_SRC.search(s))
 
-def _sub_relative(f, s:str) -> str:
+def _rel_attrs(s:str) -> list:
+    "The quoted relative `href`/`src` values `_sub_relative` rewrites, left to right, none overlapping"
     out, last = [], 0
     for i in _at_attrs(s):
-        if i < last or not (m := _REL_ATTR.match(s, i)): continue
-        out += (s[last:i], f(m)); last = m.end()
+        if i >= last and (m := _REL_ATTR.match(s, i)): out.append(m); last = m.end()
+    return out
+
+def _sub_relative(f, s:str, ms:list|None=None) -> str:
+    "`s` with each quoted relative value (the matches `ms`, from `_rel_attrs(s)`) replaced by `f(match)`"
+    out, last = [], 0
+    for m in (_rel_attrs(s) if ms is None else ms): out += (s[last:m.start()], f(m)); last = m.end()
     return ''.join((*out, s[last:])) if out else s
+
+def _kept_relative(s:str, ms:list) -> bool:
+    ("Whether a relative link of `s` starts outside every rewritten value of `ms`: the rewrite leaves its characters "
+     "(and those either side) as they are, so it is still there after it")
+    # as many relative links as rewritten values that start one: they are the same places (two C `findall`s), none
+    # kept; only otherwise is each link placed among the values from Python
+    if len(_REL_HREF.findall(s)) + len(_REL_SRC.findall(s)) == sum(1 for m in ms if _RELATIVE.match(s, m.start())):
+        return False
+    starts = sorted(m.start() for p in (_REL_HREF, _REL_SRC) for m in p.finditer(s))
+    spans = iter(ms); m = next(spans, None)
+    for i in starts:
+        while m is not None and m.end() <= i: m = next(spans, None)
+        if m is None or i < m.start(): return True
+    return False
 
 def sanitize_html(s:Any, base_url:str|None=None) -> str:
     ("HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or "
      "styles")
     import nh3
+    global _CLEANER, _KW
     if s is None or (isinstance(s, float) and np.isnan(s)) or s == '': return ''
-    kw = dict(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT,
-              url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer nofollow', strip_comments=True)
+    if _KW is None:
+        _KW = dict(tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRS, clean_content_tags=_NO_CONTENT, strip_comments=True,
+                   url_schemes={'http', 'https', 'mailto'}, link_rel='noopener noreferrer nofollow')
+        _CLEANER = nh3.Cleaner(**_KW).clean if hasattr(nh3, 'Cleaner') else (lambda x: nh3.clean(x, **_KW))
     s = clean_text(str(s))
     try:
+        # the C scan for a relative link first: `urlsplit` of the base costs more than it, and most texts have none
         if base_url and _has_relative(s) and urlsplit(base_url).scheme in ('http', 'https'):
             # quoted relative links made absolute here, so the prepared cleaner can take the rest
             from urllib.parse import urljoin
-            absolute = lambda m: html.escape(urljoin(base_url, html.unescape(m.group(3))))
-            s2 = _sub_relative(lambda m: m.group(1) + m.group(2) + absolute(m) + m.group(2), s)
-            if _has_relative(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **kw)
+            ms = _rel_attrs(s)
+            vals = [html.unescape(m.group(3)) for m in ms]
+            # a relative link the rewrite cannot reach (unquoted, say) stays: nh3 resolves them all, on the text as it
+            # came, so the rewrite is skipped; unless `urljoin` could raise on a value (an IPv6 bracket, a non-ASCII
+            # host), which leaves every link relative below
+            if _kept_relative(s, ms) and all(v.isascii() and '[' not in v and ']' not in v for v in vals):
+                return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **_KW)
+            done = {}   # a post links the same image or page more than once
+            for v in vals:
+                if v not in done: done[v] = html.escape(urljoin(base_url, v))
+            at = iter(vals)
+            s2 = _sub_relative(lambda m: m.group(1) + m.group(2) + done[next(at)] + m.group(2), s, ms)
+            if _has_relative(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **_KW)
             s = s2
     except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative
-    global _CLEANER
-    if _CLEANER is None:
-        _CLEANER = nh3.Cleaner(**kw).clean if hasattr(nh3, 'Cleaner') else (lambda x: nh3.clean(x, **kw))
     # no relative link to resolve: one prepared cleaner (converting the allow-lists on every call costs as much as
     # cleaning)
     return _CLEANER(s)
