@@ -387,8 +387,6 @@ _SELECT_ITEMS = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.p
                  + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at')))
 _TRIAGE_READ = ('state', 'note', 'tags', 'rating', 'state_at')
 _SELECT = _SELECT_ITEMS + ''.join(f', t.{c}' for c in _TRIAGE_READ)
-_FEW = ('source', 'kind', 'decision')   # the row columns of few distinct texts (a fetch is one source, one kind)
-
 def _objs(v) -> np.ndarray:
     "A column of query results (an object array, an Arrow array from `_unpack`, a Series) as an object array"
     if isinstance(v, pd.Series): return v.to_numpy(dtype=object)
@@ -453,7 +451,9 @@ def _getter(cols:dict) -> Callable[[str, np.ndarray|None], np.ndarray]:
 
 def _none(v) -> bool:
     "Whether a column holds no value at all (an Arrow array through its null count, at once)"
-    return v.null_count == len(v) if _is_arrow(v) else not any(x is not None for x in v)
+    if _is_arrow(v): return v.null_count == len(v)
+    a = v.tolist() if isinstance(v, np.ndarray) else list(v)
+    return a.count(None) == len(a)     # `None` found by identity in C: 4x faster than a generator over the values
 
 def _split(v) -> pd.Series:
     "A list column (its values joined by `SEP`; missing or empty: `[]`) as Python lists"
@@ -494,18 +494,6 @@ def _str(v) -> pd.Series:
         try: return pd.Series(v if _is_arrow(v) else pa.array(v, type=pa.large_string(), from_pandas=True), dtype=_STR)
         except (pa.ArrowException, TypeError): pass   # a value that is not text: pandas' own conversion below
     return pd.Series(_objs(v), dtype=object).astype('str')
-
-def _str_few(v) -> pd.Series:
-    ("`_str` for a column of few distinct texts (source, kind, state: each row's value its own Python string): each "
-     "distinct text converted once, then taken for every row")
-    ar = _arrow()
-    if not ar or _is_arrow(v) or len(v) < 1000: return _str(v)
-    pa, _ = ar
-    codes, uniq = pd.factorize(_objs(v))     # a missing value (None) gets -1: a null after the take
-    if len(uniq) * 8 > len(v): return _str(v)
-    try: u = pa.array(uniq.astype(object), type=pa.large_string())
-    except (pa.ArrowException, TypeError): return _str(v)   # a value that is not text: `_str` converts it
-    return _str(u.take(pa.array(codes, mask=codes < 0)))
 
 def _int(v) -> pd.Series:
     "An integer column (numbers, or their text from the payload) as pandas' `Int64`"
@@ -551,6 +539,16 @@ def _dt_few(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
     if len(uniq) * 8 > len(v): return _dt(v, dtype)
     return pd.Series(_dt(uniq, dtype).array.take(codes, allow_fill=True))
 
+_TEXT = tuple(c for c in ROW_COLS if ITEM_DTYPES[c] == 'str') + ('change',)   # the row columns of text
+
+def _as_text(v):
+    "An object array of texts (and None) as an Arrow text array when pyarrow is there; as it is otherwise"
+    ar = _arrow()
+    if not ar or _is_arrow(v): return v
+    pa, _ = ar
+    try: return pa.array(v, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError): return v   # a value that is not text: `_str` converts it as before
+
 def _take(v, o:np.ndarray):
     "The column `v` (an object or Arrow array) in the row order `o`"
     return v.take(o) if _is_arrow(v) else v[o]
@@ -564,7 +562,9 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
         pub, fs = _dt_few(get('published'), ITEM_DTYPES['published']), _dt_few(cols.pop('first_seen'))
         o = _order(pub, fs)
         out['published'], out['first_seen'] = pub.take(o).reset_index(drop=True), fs.take(o).reset_index(drop=True)
-        for c in list(cols): cols[c] = _take(cols[c], o)
+        # the text columns made Arrow text in store order, then taken: the Python strings are read in the order
+        # the query made them (in memory order), not once each at random in the new order (40% less for the abstracts)
+        for c in list(cols): cols[c] = _take(_as_text(cols[c]) if c in _TEXT else cols[c], o)
     # the payload columns come out of the split payloads already in this order: their text copied once
     cols.update({c: get(c, o) for c in PAYLOAD_COLS if c not in out})
     for c,t in ITEM_DTYPES.items():
@@ -574,9 +574,9 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
         elif t == 'Int64': out[c] = _int(v)
         elif c in LIST_COLS: out[c] = _split(v)
         elif c == 'extra': out[c] = _loads(v, dict)
-        else: out[c] = _str_few(v) if c in _FEW else _str(v)
+        else: out[c] = _str(v)
     st = _objs(cols.pop('state')); na = np.equal(st, None)
-    out['state'] = _str_few(np.where(na, 'new', st) if na.any() else st)
+    out['state'] = _str(np.where(na, 'new', st) if na.any() else st)
     out['note'] = _str(cols.pop('note')); out['tags'] = _loads(cols.pop('tags'), list)
     out['rating'] = _int(cols.pop('rating'))
     for c in ('state_at', 'first_seen', 'last_seen', 'changed_at'):
