@@ -539,7 +539,8 @@ def _dt_few(v, dtype:str='datetime64[ns, UTC]') -> pd.Series:
     if len(uniq) * 8 > len(v): return _dt(v, dtype)
     return pd.Series(_dt(uniq, dtype).array.take(codes, allow_fill=True))
 
-_TEXT = tuple(c for c in ROW_COLS if ITEM_DTYPES[c] == 'str') + ('change',)   # the row columns of text
+# the row columns of text (times too: `_dt_few` finds their few distinct values in C)
+_TEXT = tuple(c for c in ROW_COLS if ITEM_DTYPES[c] == 'str') + ('change', 'last_seen', 'changed_at')
 
 def _as_text(v):
     "An object array of texts (and None) as an Arrow text array when pyarrow is there; as it is otherwise"
