@@ -459,16 +459,6 @@ def _split(v) -> pd.Series:
     "A list column (its values joined by `SEP`; missing or empty: `[]`) as Python lists"
     n = len(v)
     if _none(v): return pd.Series(np.fromiter(([] for _ in range(n)), dtype=object, count=n), dtype=object)
-    ar = _arrow()
-    if ar and _is_arrow(v):
-        # a payload column: one split in C for the whole column, every piece made a Python string in one pass, and
-        # each row's list a slice of those (3x faster than a `str.split` a row on the texts made Python strings first)
-        pa, pc = ar
-        v = pc.fill_null(v, ''); parts = pc.split_pattern(v, SEP)
-        offs = parts.offsets.to_numpy(); flat = parts.flatten().to_numpy(zero_copy_only=False).tolist()
-        empty = pc.equal(v, '').to_numpy(zero_copy_only=False).tolist()
-        offs = (offs - offs[0]).tolist()
-        return pd.Series([[] if e else flat[a:b] for a, b, e in zip(offs, offs[1:], empty)], dtype=object)
     return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in _objs(v)], dtype=object)
 
 def _loads(v, empty) -> pd.Series:
