@@ -77,7 +77,7 @@ MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
 def _now() -> str: return pd.Timestamp.now(tz='UTC').isoformat()
 
 _OUR_TABLES = {'items', 'triage', 'fetch_log', 'state'}
-_PAGE_SIZE = 16384   # the page size of a new store file
+_PAGE_SIZE = 32768   # the page size of a new store file
 _SQLITE_MAGIC = b'SQLite format 3\x00'
 
 def _check_file(p:Path):
@@ -116,7 +116,7 @@ class Store:
         try:
             _check_ours(self.db, self.path)
             self.lock = threading.RLock()
-            # a new file gets 16 KB pages (SQLite's default is 4 KB): a quarter of the pages, WAL frames and system
+            # a new file gets 32 KB pages (SQLite's default is 4 KB): an eighth of the pages, WAL frames and system
             # calls for an add of many items; the page size is fixed once the file is in WAL mode: a store keeps its own
             if not self.db.execute('PRAGMA page_count').fetchone()[0]: self.db.execute(f'PRAGMA page_size={_PAGE_SIZE}')
             self.db.execute('PRAGMA journal_mode=WAL'); self.db.execute('PRAGMA synchronous=FULL')
