@@ -3,9 +3,13 @@ items again (the weekly re-fetch). Issue 13 §4 goal: upsert 100k + read back < 
 run: the same rows as JSON in one `executemany` transaction and read back with `json.loads` into a DataFrame; plus a naive
 baseline (one INSERT OR REPLACE per row with a commit each, on a sample, extrapolated).
 
-    python bench/bench_store.py [--n 100000]
+The measured figure is the median of `--runs` fresh processes (default 5), each timing the product path as a user's first
+calls (`Store.add` then `Store.items` on a new store file) and checking what it read back; every run is listed. One
+process's CPU time moves by ~45% from run to run on this shared machine (stop 20), so one run says little.
+
+    python bench/bench_store.py [--n 100000] [--runs 5]
 """
-import argparse, resource, sqlite3, tempfile, time, json
+import argparse, resource, sqlite3, subprocess, statistics, tempfile, time, json
 from pathlib import Path
 from mlnews_nb.core import to_items, ITEM_COLS
 from mlnews_nb.store import Store
@@ -20,19 +24,33 @@ def make(n):
                  published=f'2024-0{1 + i % 9}-1{i % 10}T00:00:00Z', score=i % 50) for i in range(n)]
     return to_items(recs, source='arxiv', kind='paper')
 
-def main():
-    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=100_000); a = ap.parse_args()
-    items = make(a.n)
-    d = Path(tempfile.mkdtemp())
+def one(items, d:Path) -> dict:
+    "Upsert `items` into a new store file and read them back (the product path), checked; times and peak RSS"
     st = Store(d/'bench.sqlite')
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0, c0 = time.perf_counter(), time.process_time(); r = st.add(items); t_add, c_add = time.perf_counter() - t0, time.process_time() - c0
     t0, c0 = time.perf_counter(), time.process_time(); df = st.items(); t_read, c_read = time.perf_counter() - t0, time.process_time() - c0
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    assert len(df) == a.n and r.new == a.n
+    assert len(df) == len(items) and r.new == len(items)
     # check the output: what was written is what comes back, every column of the contract, dtypes included
     back = df.set_index('key').loc[items.key, ITEM_COLS[1:]].reset_index()
     pd.testing.assert_frame_equal(back, items.reset_index(drop=True), check_exact=True)
+    return dict(t_add=t_add, c_add=c_add, t_read=t_read, c_read=c_read, rss0=rss0, rss1=rss1, st=st)
+
+def main():
+    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=100_000)
+    ap.add_argument('--runs', type=int, default=5, help='fresh processes whose median is the measured figure')
+    ap.add_argument('--one', action='store_true', help=argparse.SUPPRESS)   # a fresh process: one timed run, as JSON
+    a = ap.parse_args()
+    items = make(a.n)
+    d = Path(tempfile.mkdtemp())
+    if a.one:
+        m = one(items, d); print(json.dumps({k: v for k, v in m.items() if k != 'st'})); return
+    # the fresh processes first, one after the other (nothing of this process's work is in their figures)
+    runs = [json.loads(subprocess.run([sys.executable, __file__, '--n', str(a.n), '--one'], check=True, capture_output=True,
+                                      text=True).stdout.strip().splitlines()[-1]) for _ in range(a.runs)]
+    m = one(items, d); st = m['st']
+    t_add, c_add, t_read, c_read, rss0, rss1 = (m[k] for k in ('t_add', 'c_add', 't_read', 'c_read', 'rss0', 'rss1'))
     # fair baseline: one executemany transaction of JSON rows, read back with json.loads into a DataFrame
     c0 = time.process_time()
     fair = sqlite3.connect(d/'fair.sqlite'); fair.execute('CREATE TABLE items (source, key, data, PRIMARY KEY (source, key))')
@@ -53,14 +71,21 @@ def main():
     print(f'store: {a.n:,} items')
     print(f'  upsert (new)          {t_add:6.2f} s  ({a.n/t_add:,.0f} rows/s)')
     print(f'  read back DataFrame   {t_read:6.2f} s  ({a.n/t_read:,.0f} rows/s)')
-    print(f'  upsert + read         {t_add+t_read:6.2f} s wall, {c_add+c_read:.2f} s CPU (goal < 3 s CPU)')
-    print(f'  fair baseline: one executemany transaction of JSON rows + json.loads read back: {c_fair:.2f} s CPU -> ours {c_fair/(c_add+c_read):.2f}x faster')
+    print(f'  upsert + read         {t_add+t_read:6.2f} s wall, {c_add+c_read:.2f} s CPU in this process (goal < 3 s CPU)')
+    cpu = [r['c_add'] + r['c_read'] for r in runs] or [c_add + c_read]
+    med = statistics.median(cpu); mr = min(runs, key=lambda r: abs(r['c_add'] + r['c_read'] - med)) if runs else m
+    if runs:
+        print(f'  {len(runs)} fresh processes, CPU s (upsert + read): ' +
+              ', '.join(f"{r['c_add']+r['c_read']:.2f} ({r['c_add']:.2f} + {r['c_read']:.2f})" for r in runs))
+        print(f'  median {med:.2f} s CPU; {sum(c < 3 for c in cpu)} of {len(cpu)} under 3 s')
+    print(f'  fair baseline: one executemany transaction of JSON rows + json.loads read back: {c_fair:.2f} s CPU -> ours {c_fair/med:.2f}x faster')
     print(f'  upsert again (same)   {t_again:6.2f} s  (all {r2.unchanged:,} unchanged)')
     print(f'  naive row-at-a-time   {t_naive:6.2f} s  (extrapolated from {k:,} rows) -> {t_naive/t_add:.0f}x slower than ours')
     print(f'  process peak RSS {rss1:.0f} MB after upsert+read (goal < 1 GB), of which {rss0:.0f} MB before it '
           f'(the {a.n:,} generated items themselves)')
     print(f'  file size {(d/"bench.sqlite").stat().st_size/2**20:.0f} MB')
     summary('bench_store', 'store: upsert 100k items + read them back < 3 s CPU', f'one executemany transaction of JSON rows + json.loads: {c_fair:.2f} s CPU',
-            f'{a.n:,} items: {c_add+c_read:.2f} s CPU (upsert {c_add:.2f} + read {c_read:.2f}), {rss1:.0f} MB', c_add + c_read < 3 and a.n >= 100_000)
+            f'{a.n:,} items: {med:.2f} s CPU, median of {len(cpu)} fresh processes ({", ".join(f"{c:.2f}" for c in cpu)}; '
+            f'median run: upsert {mr["c_add"]:.2f} + read {mr["c_read"]:.2f}), {mr["rss1"]:.0f} MB', med < 3 and a.n >= 100_000)
 
 if __name__ == '__main__': main()

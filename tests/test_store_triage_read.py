@@ -119,10 +119,10 @@ def test_a_source_that_cannot_be_a_literal_is_bound(tmp_path):
         st.add(a)
         assert st.items().source.unique().tolist() == ['a\x00b']
 
-def test_a_new_store_has_16k_pages_and_an_old_one_keeps_its_own(tmp_path, arrow):
+def test_a_new_store_has_32k_pages_and_an_old_one_keeps_its_own(tmp_path, arrow):
     "A new file gets `_PAGE_SIZE` pages; a store written with SQLite's default 4 KB pages keeps them, and works"
     with Store(tmp_path/'new.sqlite') as st:
-        assert st.db.execute('PRAGMA page_size').fetchone()[0] == S._PAGE_SIZE == 16384
+        assert st.db.execute('PRAGMA page_size').fetchone()[0] == S._PAGE_SIZE == 32768
         st.add(_items())
         assert len(st.items()) == 40 and st.db.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'
     old = tmp_path/'old.sqlite'
