@@ -196,13 +196,21 @@ def _nulled(a:np.ndarray, na:np.ndarray, null:np.ndarray=_NULLS) -> list:
     "The values of the object array `a` as a list, `null[0]` where `na`"
     return np.where(na, null, a).tolist() if na.any() else a.tolist()
 
+def _iso_parts(s:pd.Series) -> tuple[list[str], np.ndarray]:
+    "The distinct times of a datetime column as ISO 8601 strings (UTC), and each row's position among them"
+    # a fetch stamps its items with one `fetched_at`, and papers share their announcement days: few distinct times
+    u, inv = np.unique(s.dt.tz_convert(None).to_numpy(dtype='datetime64[us]'), return_inverse=True)
+    return [x + '+00:00' for x in np.datetime_as_string(u, unit='us').tolist()], inv.reshape(-1)
+
 def _iso(s:pd.Series, na:np.ndarray, null:np.ndarray=_NULLS) -> list:
     "ISO 8601 strings (UTC) for a datetime column (`na` its NaT), `null[0]` for NaT, each distinct time formatted once"
     if na.all(): return [null[0]] * len(s)
-    # a fetch stamps its items with one `fetched_at`, and papers share their announcement days: few distinct times
-    u, inv = np.unique(s.dt.tz_convert(None).to_numpy(dtype='datetime64[us]'), return_inverse=True)
-    txt = np.array([x + '+00:00' for x in np.datetime_as_string(u, unit='us').tolist()], dtype=object)
-    return _nulled(txt[inv.reshape(-1)], na, null)
+    txt, inv = _iso_parts(s)
+    return _nulled(np.array(txt, dtype=object)[inv], na, null)
+
+def _extra_text(x) -> str|None:
+    "An `extra` dict as its payload text (JSON, which escapes every control character), None when empty"
+    return json.dumps(x, ensure_ascii=False, default=str) if x else None
 
 def _join(v) -> str|None:
     "A list joined by `SEP` (a separator inside a value becomes a space), None for an empty list"
@@ -228,7 +236,7 @@ def _field(c:str, v) -> str|None:
     "One value of payload column `c` as its payload text, None when missing (the slow path of `_fields`, one value)"
     t = ITEM_DTYPES[c]
     if c in LIST_COLS: return _join(v)
-    if c == 'extra': return json.dumps(v, ensure_ascii=False, default=str) if v else None
+    if c == 'extra': return _extra_text(v)
     if pd.isna(v): return None
     if t.startswith('datetime'): return _iso(pd.Series([v], dtype=t), np.zeros(1, dtype=bool))[0]
     return str(int(v)) if t == 'Int64' else v
@@ -237,8 +245,7 @@ def _fields(s:pd.Series, c:str) -> tuple[list, np.ndarray|None]:
     "Column `c` as payload texts (`NA` where missing), and the rows whose value holds `FS` or `NA` (None if none does)"
     t = ITEM_DTYPES[c]
     if t.startswith('datetime'): return _iso(s, s.isna().to_numpy(), _NAS), None   # ISO text: no control characters
-    # JSON escapes every control character
-    if c == 'extra': return [json.dumps(x, ensure_ascii=False, default=str) if x else NA for x in s], None
+    if c == 'extra': return [_extra_text(x) or NA for x in s], None
     if c in LIST_COLS: v, na = _joins(s, NA)
     else:
         na = s.isna().to_numpy()
@@ -263,9 +270,8 @@ def _arrow_field(s:pd.Series, c:str):
     if t.startswith('datetime'):
         na = s.isna().to_numpy()
         if na.all(): return pa.nulls(n, T), na
-        u, inv = np.unique(s.dt.tz_convert(None).to_numpy(dtype='datetime64[us]'), return_inverse=True)
-        txt = pa.array([x + '+00:00' for x in np.datetime_as_string(u, unit='us').tolist()], T)
-        return txt.take(pa.array(inv.reshape(-1), mask=na)), na
+        txt, inv = _iso_parts(s)
+        return pa.array(txt, T).take(pa.array(inv, mask=na)), na
     if c in LIST_COLS:
         try: lst = pa.array(s.tolist(), pa.large_list(T))
         except (pa.ArrowException, TypeError): lst = None     # a value that is not text: `_joins` converts it
@@ -276,7 +282,7 @@ def _arrow_field(s:pd.Series, c:str):
         return (pc.if_else(na, pa.scalar(None, T), pc.binary_join(lst, pa.scalar(SEP, T))),
                 na.to_numpy(zero_copy_only=False))
     if c == 'extra':
-        v = [json.dumps(x, ensure_ascii=False, default=str) if x else None for x in s]
+        v = [_extra_text(x) for x in s]
         return pa.array(v, T), np.equal(v, None)
     a = pa.array(s, from_pandas=True)
     if isinstance(a, pa.ChunkedArray): a = a.combine_chunks()   # a frame built by concat keeps its pieces

@@ -1,6 +1,6 @@
 """Stop 21 moved more of the store's work into Arrow: `add` joins the payload columns with Arrow
-(`binary_join_element_wise`) instead of one Python join a row, and `items` splits the list columns with one Arrow split,
-and makes the text columns Arrow text before the newest-first take. The paths without pyarrow (`_arrow` patched to None)
+(`binary_join_element_wise`) instead of one Python join a row, and `items` makes the text columns Arrow text before the
+newest-first take (and hands `_split` Arrow arrays). The paths without pyarrow (`_arrow` patched to None)
 are the ones that were there before, unchanged. Both must write the same rows and read the same frames, for every
 filter. The items are real captures (every committed blog feed) plus hand-made rows: the edge values (separators inside
 values, list members that are not text, non-ASCII text, a frame built by concat whose Arrow columns are in pieces) are
@@ -92,7 +92,7 @@ def test_every_read_is_the_same_with_and_without_arrow(tmp_path, fix, monkeypatc
     for x, y in zip(with_arrow, without): pd.testing.assert_frame_equal(x, y, check_exact=True)
 
 @pytest.mark.parametrize('vals', [['a', None, '', f'b{SEP}c', f'd{SEP}', f'{SEP}', 'é'], [None, None], ['x'] * 5, []])
-def test_list_columns_split_by_arrow_as_by_python(vals):
+def test_list_columns_split_the_same_from_arrow_or_object_arrays(vals):
     pa = pytest.importorskip('pyarrow')
     got = S._split(pa.array(vals, type=pa.large_string()))
     want = S._split(np.array(vals, dtype=object))
