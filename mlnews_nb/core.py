@@ -221,10 +221,20 @@ def norm_title(t:str) -> str:
     return ' '.join(t.split())
 
 # %% ../nbs/00_core.ipynb #fc712a14
+# the shapes nearly every link to a work has, read in one match: an arXiv abstract, PDF or HTML page, a Hugging Face
+# paper page, an OpenReview forum or PDF, a doi.org DOI; the key is the one the general code below gives (a test checks)
+_WORK_URL = re.compile(r'https?://(?:(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?'
+                       r'|(?:www\.)?(?:huggingface|hf)\.co/papers/(\d{4}\.\d{4,5})'
+                       r'|(?:www\.)?openreview\.net/(?:forum|pdf)\?id=([\w-]+)'
+                       r'|(?:www\.|dx\.)?doi\.org/(10\.\d{4,9}/[\w.()/-]+))', re.A).fullmatch
+
 def link_key(url:str, *, code:bool=False) -> str|None:
     ("The key of the work a URL points at (arXiv, Hugging Face papers, OpenReview, DOI; GitHub repos with `code`), "
      "or None")
     if not url or not isinstance(url, str): return None
+    if m := _WORK_URL(url):
+        a, h, o, d = m.groups()
+        return f'arxiv:{a or h}' if a or h else f'openreview:{o}' if o else f'doi:{d.rstrip(".").lower()}'
     u = urlsplit(url.strip())
     host, path = (u.hostname or '').lower().removeprefix('www.'), u.path
     if host.endswith('arxiv.org'): return f'arxiv:{a}' if (a := arxiv_id(url)) else None

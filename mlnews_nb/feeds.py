@@ -42,21 +42,57 @@ def _fragment(s:str):
     if len(bodies) != 1: raise ValueError(f'{len(bodies)} bodies')
     return bodies[0]
 
+_SENTENCE = re.compile(r'(?<=[.!?])\s+(?=[A-Z0-9“"(\[])')
+
 def _blurb(a, max_len:int=400) -> str:
     el = a.getparent()
     while el is not None and el.tag not in _BLOCKS: el = el.getparent()
     text = ' '.join(_string(el if el is not None else a).split())
     if len(text) <= max_len: return text
     anchor = ' '.join(_string(a).split())
-    sents = re.split(r'(?<=[.!?])\s+(?=[A-Z0-9“"(\[])', text)
+    sents = _SENTENCE.split(text)
     hit = next((s for s in sents if anchor and anchor in s), sents[0])
     return hit if len(hit) <= max_len else hit[:max_len-1].rstrip() + '…'
 
 # a paper host named somewhere: worth an HTML parse
 _HINTS = ('arxiv', 'openreview', 'doi.org', 'huggingface.co', 'hf.co')
+# `\s` spelled out (the same code points: a test checks every one), ranges the regex engine tests without a lookup
+_WS = r'\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'
+_AT = r'href[{0}]*=[{0}]*(["\']?)[{0}]*'.format(_WS)   # an href attribute up to its value, and the quote it opens
+_VALUE = r'[^"\'>{0}]*'.format(_WS)                       # its value, as far as it reads without a parse
+def _hinted(hints:tuple) -> re.Pattern: return re.compile(_AT + _VALUE + '(?:%s)' % '|'.join(map(re.escape, hints)))
+_HREF, _HREF_CODE = _hinted(_HINTS), _hinted((*_HINTS, 'github'))
+_HREFS = re.compile(_AT + f'({_VALUE})')
+# an absolute URL's host part, when no character reference, zone or bracket is in it
+_ABS = re.compile(r'https?://([^/?#&%\[\]]*)(?:[/?#]|$)')
+_WORK_HOSTS = ('huggingface.co', 'hf.co', 'doi.org', 'dx.doi.org', 'github.com')
+# below this many characters the parse costs less than reading every href first
+_READ_FIRST = 2000
 
-_HREF = re.compile(r'href\s*=\s*["\']?\s*[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in _HINTS))
-_HREF_CODE = re.compile(r'href\s*=\s*["\']?\s*[^"\'>\s]*(?:%s)' % '|'.join(re.escape(h) for h in (*_HINTS, 'github')))
+def _work_host(netloc:str) -> bool:
+    "Whether `core.link_key` can name a work on this host (`netloc` of an http(s) URL, as `urlsplit` finds its host)"
+    host = netloc.rpartition('@')[2].partition(':')[0].lower().removeprefix('www.')
+    return host.endswith(('arxiv.org', 'openreview.net')) or host in _WORK_HOSTS
+
+def _cites_nothing(s:str, low:str, base:str|None, code:bool) -> bool:
+    ("True when every `href` in `s` reads exactly without a parse and none names a work: the parse would find no "
+     "link. False when one names a work, or may (an href whose value only the parser reads exactly)")
+    hints = (*_HINTS, 'github') if code else _HINTS
+    for m in _HREFS.finditer(low):   # `low` is `s` lower-cased, the same length: the same positions
+        a, b = m.span(2)
+        v, q, end = s[a:b], m[1], s[b:b+1]
+        # the whole value: its closing quote, or (unquoted) the space or `>` HTML ends it at
+        if not (end == q if q else end and end in '\t\n\x0c\r >' and not any(c in v for c in '<=`')): return False
+        hl = v.lower()
+        if 'href' in hl: return False   # an href inside this value: the scan above went past it
+        if (h := _ABS.match(v)) and h[1].isascii() and not _work_host(h[1]): continue   # a host that holds no work
+        if '&' in v: return False   # a character reference: what it reads as is the parser's
+        if any(x in hl for x in hints):
+            if not v.isascii(): return False
+            try:
+                if link_key(_join(base, v), code=code): return False
+            except ValueError: pass
+    return True
 
 def _join(base:str|None, u:str|None) -> str|None:
     "`u` resolved against `base`; `u` as it is when either is missing or the pair does not parse (a bad IPv6 literal)"
@@ -68,14 +104,18 @@ def _join(base:str|None, u:str|None) -> str|None:
 def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> list[dict]:
     "The works an HTML fragment cites: one dict per work (key, url, text, blurb), in order of first mention"
     if not html or not str(html).strip(): return []
-    hints = (*_HINTS, 'github') if code else _HINTS
     s = str(html)
-    low, blow = s.lower(), (base_url or '').lower()
-    if not any(h in low or h in blow for h in hints): return []  # no paper host named: skip the HTML parse
-    check_all = any(h in blow for h in hints)   # relative hrefs may resolve to a paper host: look at every one
-    # named in prose only, no link to it
-    if not check_all and not (_HREF_CODE if code else _HREF).search(low): return []
-    try: root = _fragment(clean_text(s))
+    if '=' not in s: return []   # no attribute has a value: no link
+    hints = (*_HINTS, 'github') if code else _HINTS
+    check_all = any(h in (base_url or '').lower() for h in hints)   # relative hrefs may resolve to a paper host
+    t = None
+    if not check_all:
+        low = s.lower()
+        if not (_HREF_CODE if code else _HREF).search(low): return []   # no href names a paper host
+        # a long post whose every href is one that names no work (a list of models, a share link): no parse
+        if (len(s) > _READ_FIRST and (t := clean_text(s)) is s and len(low) == len(s)
+                and _cites_nothing(s, low, base_url, code)): return []
+    try: root = _fragment(clean_text(s) if t is None else t)
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
     for a in root.iter('a'):
