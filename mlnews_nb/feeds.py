@@ -44,14 +44,24 @@ def _fragment(s:str):
 
 _SENTENCE = re.compile(r'(?<=[.!?])\s+(?=[A-Z0-9“"(\[])')
 
+def _sentences(text:str):
+    "The pieces `_SENTENCE.split(text)` gives, one at a time: a blurb stops at the sentence it wants"
+    i = 0
+    for m in _SENTENCE.finditer(text):
+        yield text[i:m.start()]
+        i = m.end()
+    yield text[i:]
+
 def _blurb(a, max_len:int=400) -> str:
     el = a.getparent()
     while el is not None and el.tag not in _BLOCKS: el = el.getparent()
     text = ' '.join(_string(el if el is not None else a).split())
     if len(text) <= max_len: return text
     anchor = ' '.join(_string(a).split())
-    sents = _SENTENCE.split(text)
-    hit = next((s for s in sents if anchor and anchor in s), sents[0])
+    sents = _sentences(text)
+    # the first sentence holding the link's text, else the first sentence
+    hit = first = next(sents)
+    if anchor and anchor in text and anchor not in first: hit = next((s for s in sents if anchor in s), first)
     return hit if len(hit) <= max_len else hit[:max_len-1].rstrip() + '…'
 
 # a paper host named somewhere: worth an HTML parse
@@ -65,34 +75,45 @@ _HREF, _HREF_CODE = _hinted(_HINTS), _hinted((*_HINTS, 'github'))
 _HREFS = re.compile(_AT + f'({_VALUE})')
 # an absolute URL's host part, when no character reference, zone or bracket is in it
 _ABS = re.compile(r'https?://([^/?#&%\[\]]*)(?:[/?#]|$)')
-_WORK_HOSTS = ('huggingface.co', 'hf.co', 'doi.org', 'dx.doi.org', 'github.com')
+_HF, _OTHER_HOSTS = ('huggingface.co', 'hf.co'), ('doi.org', 'dx.doi.org', 'github.com')
 # below this many characters the parse costs less than reading every href first
 _READ_FIRST = 2000
 
-def _work_host(netloc:str) -> bool:
-    "Whether `core.link_key` can name a work on this host (`netloc` of an http(s) URL, as `urlsplit` finds its host)"
-    host = netloc.rpartition('@')[2].partition(':')[0].lower().removeprefix('www.')
-    return host.endswith(('arxiv.org', 'openreview.net')) or host in _WORK_HOSTS
+def _host(netloc:str) -> str:
+    "The host `core.link_key` looks at, from the `netloc` of an http(s) URL (as `urlsplit` finds it, without `www.`)"
+    return netloc.rpartition('@')[2].partition(':')[0].lower().removeprefix('www.')
+
+def _work_host(host:str) -> bool:
+    "Whether `core.link_key` names works on this host (Hugging Face, arXiv, OpenReview, DOI, GitHub)"
+    return host.endswith(('arxiv.org', 'openreview.net')) or host in _HF or host in _OTHER_HOSTS
+
+def _keyless(m:re.Match, s:str, base:str|None, code:bool, hints:tuple) -> bool:
+    "Whether the href `m` found reads exactly without a parse and names no work"
+    a, b = m.span(2)
+    v, q, end = s[a:b], m[1], s[b:b+1]
+    # the whole value: its closing quote, or (unquoted) the space or `>` HTML ends it at
+    if not (end == q if q else end and end in '\t\n\x0c\r >' and not any(c in v for c in '<=`')): return False
+    hl = v.lower()
+    if 'href' in hl: return False   # an href inside this value: a scan that found this one went past it
+    amp = '&' in v   # a character reference: what it reads as is the parser's
+    if (h := _ABS.match(v)) and h[1].isascii():
+        host = _host(h[1])
+        # a Hugging Face page that is not a paper's (a model, a dataset): its path as written, unless `urljoin` would
+        # normalize it
+        if host in _HF: return not (amp or '/.' in v or v.startswith('/papers/', h.end(1)))
+        if not _work_host(host): return True   # a host that holds no work, whatever the rest of the URL says
+    if amp: return False
+    if not any(x in hl for x in hints): return True   # extract_links passes it by
+    if not v.isascii(): return False
+    try: return not link_key(_join(base, v), code=code)
+    except ValueError: return True
 
 def _cites_nothing(s:str, low:str, base:str|None, code:bool) -> bool:
     ("True when every `href` in `s` reads exactly without a parse and none names a work: the parse would find no "
      "link. False when one names a work, or may (an href whose value only the parser reads exactly)")
     hints = (*_HINTS, 'github') if code else _HINTS
-    for m in _HREFS.finditer(low):   # `low` is `s` lower-cased, the same length: the same positions
-        a, b = m.span(2)
-        v, q, end = s[a:b], m[1], s[b:b+1]
-        # the whole value: its closing quote, or (unquoted) the space or `>` HTML ends it at
-        if not (end == q if q else end and end in '\t\n\x0c\r >' and not any(c in v for c in '<=`')): return False
-        hl = v.lower()
-        if 'href' in hl: return False   # an href inside this value: the scan above went past it
-        if (h := _ABS.match(v)) and h[1].isascii() and not _work_host(h[1]): continue   # a host that holds no work
-        if '&' in v: return False   # a character reference: what it reads as is the parser's
-        if any(x in hl for x in hints):
-            if not v.isascii(): return False
-            try:
-                if link_key(_join(base, v), code=code): return False
-            except ValueError: pass
-    return True
+    # `low` is `s` lower-cased, the same length: the same positions
+    return all(_keyless(m, s, base, code, hints) for m in _HREFS.finditer(low))
 
 def _join(base:str|None, u:str|None) -> str|None:
     "`u` resolved against `base`; `u` as it is when either is missing or the pair does not parse (a bad IPv6 literal)"

@@ -263,14 +263,22 @@ def test_link_key_is_the_old_one(fix, monkeypatch):
         for code in (False, True): assert _answer(C.link_key, u, code=code) == _answer(_old_link_key, u, code=code), u
 
 def test_work_host_covers_link_key():
-    "A host `_work_host` calls workless is one `link_key` names no work on, whatever the path"
-    hosts = ['arxiv.org', 'export.arxiv.org', 'notarxiv.org', 'arxiv.org.x.com', 'huggingface.co', 'www.hf.co',
-             'hf.co.uk', 'openreview.net', 'api.openreview.net', 'doi.org', 'dx.doi.org', 'www.dx.doi.org',
-             'sub.doi.org', 'github.com', 'gist.github.com', 'example.com', 'u:p@arxiv.org', 'arxiv.org@example.com',
-             'ARXIV.ORG:80', 'HF.CO', 'x\\@hf.co']
+    "A host `_work_host` calls workless is one `link_key` names no work on, whatever the path; `_host` is urlsplit's host"
+    netlocs = ['arxiv.org', 'export.arxiv.org', 'notarxiv.org', 'arxiv.org.x.com', 'huggingface.co', 'www.hf.co',
+               'hf.co.uk', 'openreview.net', 'api.openreview.net', 'doi.org', 'dx.doi.org', 'www.dx.doi.org',
+               'sub.doi.org', 'github.com', 'gist.github.com', 'example.com', 'u:p@arxiv.org', 'arxiv.org@example.com',
+               'ARXIV.ORG:80', 'HF.CO', 'x\\@hf.co', 'www.', '', ':80', 'a@', 'WWW.GitHub.com']
     paths = ['/abs/2001.08361', '/papers/2305.18290', '/forum?id=X', '/10.1145/3442188', '/karpathy/nanoGPT', '/']
-    for h in hosts:
+    for n in netlocs:
+        assert F._host(n) == (urlsplit(f'https://{n}/').hostname or '').removeprefix('www.'), n
         for p in paths:
-            if not F._work_host(h):
-                assert all(_old_link_key(f'https://{h}{p}', code=c) is None for c in (False, True)), (h, p)
-    assert F._work_host('www.arxiv.org') and F._work_host('u@huggingface.co:443') and not F._work_host('example.com')
+            if not F._work_host(F._host(n)):
+                assert all(_old_link_key(f'https://{n}{p}', code=c) is None for c in (False, True)), (n, p)
+    assert F._work_host('arxiv.org') and F._work_host('hf.co') and not F._work_host('example.com')
+
+def test_sentences_are_the_split():
+    "A blurb's sentences, cut one at a time, are `re.split`'s"
+    rnd = random.Random(5)
+    toks = ['a', 'B', '.', '!', '?', ' ', '  ', '\n', '“', '"', '(', '[', '1', 'x. Y', '\u00e9', '\u2003', '.\u2003A', '..']
+    for t in (''.join(rnd.choice(toks) for _ in range(rnd.randint(0, 40))) for _ in range(20_000)):
+        assert list(F._sentences(t)) == F._SENTENCE.split(t), t
