@@ -110,10 +110,13 @@ def _strings(o, out:list):
     elif isinstance(o, list): [_strings(v, out) for v in o]
     elif isinstance(o, str) and '=' in o: out.append(o)
 
+_TEXTS = {}
+
 def _capture_texts(fix, monkeypatch) -> list[tuple]:
     ("(text, base) pairs: every entry's summary, content and both, every string of the data captures, what parse_feed "
      "hands on")
-    got = {}
+    if str(fix) in _TEXTS: return _TEXTS[str(fix)]   # read once for the tests of this file
+    got = _TEXTS.setdefault(str(fix), {})
     def add(t, b):
         if isinstance(t, str) and t: got[(t, b)] = None
     files = _files(fix)
@@ -141,7 +144,8 @@ def _capture_texts(fix, monkeypatch) -> list[tuple]:
         except C.SourceError: pass
     monkeypatch.undo()
     for h, b in handed: add(h, b)
-    return list(got)
+    _TEXTS[str(fix)] = list(got)
+    return _TEXTS[str(fix)]
 
 # longer than `_READ_FIRST`: the href scan is taken
 PAD = '<p>' + 'Plain words about models and data, nothing linked. ' * 45 + '</p>'
@@ -211,7 +215,7 @@ def test_extract_links_is_the_old_one(fix, monkeypatch):
     monkeypatch.setattr(F, '_fragment', lambda s: parsed.append(1) or frag(s))
     found = 0
     for t, b in ins:
-        for base in dict.fromkeys([b, *BASES]):
+        for base in dict.fromkeys([b, *(BASES if '=' in t else ())]):   # no `=`: the fuzzed texts try the bases
             want = _answer(_old_extract_links, t, base_url=base)
             assert _answer(F.extract_links, t, base_url=base) == want, (t[:300], base)
             found += bool(want)
