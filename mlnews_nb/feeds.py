@@ -400,12 +400,13 @@ _NSDECL = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 def _q(ns:str|None, tag:str) -> str: return f'{{{ns}}}{tag}' if ns else tag
 
-# libxml2 reads a CDATA section one character at a time, ~10 ns a byte, several times slower than it reads other text:
-# Substack's 490 KB of posts in CDATA took 5 ms, half the XML parse of `bench_feeds`' 16 feeds. So a feed's CDATA sections
-# are taken out before the parse (`_cdata_out`): each one's content becomes a short mark, and the text reads below
-# (`_text`, `_markup`) put the content back. The bytes outside the sections are the document's own, so the tree is the same
-# but for those texts; what the parser would refuse inside a section (bad UTF-8, a control character, U+FFFE/U+FFFF) is
-# checked here, and anything unusual (a DTD, an unclosed section, a mark in markup) reads the document as it came.
+# libxml2 reads a CDATA section one character at a time, ~10 ns a byte, several times slower than other text:
+# Substack's 490 KB of posts in CDATA took 5 ms, half the XML parse of `bench_feeds`' 16 feeds. So a feed's CDATA
+# sections are taken out before the parse (`_cdata_out`): each one's content becomes a short mark, and the text reads
+# below (`_text`, `_markup`) put the content back. The bytes outside the sections are the document's own, so the tree
+# is the same but for those texts; what the parser would refuse inside a section (bad UTF-8, a control character,
+# U+FFFE/U+FFFF) is checked here, and anything unusual (a DTD, an unclosed section, a mark in markup) reads the
+# document as it came.
 _CD = threading.local()
 _OPEN = re.compile(rb'<[!?]')
 _C0X = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])   # not XML characters, in text or CDATA
@@ -414,8 +415,8 @@ class _Redo(Exception):
     "A mark met where its content cannot be put back as text: read the document as it came"
 
 def _cdata_out(content:bytes) -> tuple[bytes, str, list[str]]|None:
-    ("The document with each CDATA section's content replaced by a mark, the mark's head and the contents as text; None "
-     "when it has no section or anything it cannot vouch for")
+    ("The document with each CDATA section's content replaced by a mark, the mark's head and the contents as text; "
+     "None when it has no section or anything it cannot vouch for")
     out, pieces, i, last, find, search = [], [], 0, 0, content.find, _OPEN.search
     mark = None
     while (m := search(content, i)) is not None:
@@ -508,6 +509,7 @@ def _base(el, base:str|None) -> str|None:
     "An element's xml:base resolved against `base` (lxml's `.base` raises on some malformed values)"
     try: return el.base or base
     except ValueError: return base
+
 
 
 # %% ../nbs/03_feeds.ipynb #8add8481
