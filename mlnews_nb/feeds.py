@@ -202,14 +202,17 @@ def _entry(e, base:str|None) -> dict:
                 guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
+from .core import norm_title
+
 def _dedupe(recs:list[dict]) -> list[dict]:
     "Merge entries with the same guid or the same link (first one wins)"
-    seen, out = set(), []
+    guids, urls, out = set(), set(), []
     for r in recs:
-        ids = {('g', r['extra'].get('guid')), ('u', canonical_url(r['url']) if r.get('url')
-                                               else None)} - {('g', None), ('u', None)}
-        if ids & seen: continue
-        seen |= ids; out.append(r)
+        g, u = r['extra'].get('guid'), canonical_url(r['url']) if r.get('url') else None
+        if g is not None and g in guids or u is not None and u in urls: continue
+        if g is not None: guids.add(g)
+        if u is not None: urls.add(u)
+        out.append(r)
     return out
 
 _STR = pd.StringDtype(na_value=np.nan)   # the contract's 'str' dtype (Arrow-backed when pyarrow is installed)
@@ -286,22 +289,31 @@ class FeedRows:
         df.attrs['feed'] = self.info
         return df
 
+def _key(r:dict, u:str|None, t:str|None, a:str|None) -> str:
+    "`item_key` of a record as `_rows` reads it (its URL, title and arXiv id already bound), without copying it"
+    if a: return f'arxiv:{arxiv_id(a) or a}'
+    if 'doi' in r or 'openreview_id' in r or not (u or t): return item_key(dict(r, url=u, title=t, arxiv_id=a))
+    return bound_key(f'url:{canonical_url(u)}' if u else 'title:' + norm_title(t))
+
 def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> FeedRows:
     ("The contract's columns of feed records, as Python lists: what `to_items` makes of them, residue rules included, "
-     "without its per-column checks")
+     "without its per-column checks; an entry with neither link nor title is keyed by its guid and text")
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
-    n, notes = len(recs), [{} for _ in recs]
-    urls, titles = [], []
-    for r, nt in zip(recs, notes):
-        u = r.get('url')
-        if isinstance(u, str) and u.strip() and (u := safe_url(u)) is None: nt['url_refused'] = r['url'][:200]
-        urls.append(u or None)
+    n, notes, urls, titles, aid, keys = len(recs), [], [], [], [], []
+    # one pass a record: its URL and title bound (with a note when refused or cut), its arXiv id and key
+    for r in recs:
+        nt, u, su = {}, r.get('url'), None
+        if isinstance(u, str) and u.strip() and (u := (su := safe_url(u))) is None: nt['url_refused'] = r['url'][:200]
         t, cut = bound_title(r.get('title'))
         if cut: nt['title_cut'] = cut
-        titles.append(t)
-    aid = [arxiv_id(u) if u else None for u in urls]
-    keys = [bound_key(str(r['key'])) if r.get('key') else item_key(dict(r, url=u, title=t, arxiv_id=a))
-            for r, u, t, a in zip(recs, urls, titles, aid)]
+        u = u or None
+        a = arxiv_id(u) if u else None
+        # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
+        if not (t or '').strip() and not su:
+            k = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|{r['summary']}".encode('utf-8',
+                                                                                          'replace')).hexdigest()[:16]
+        else: k = bound_key(str(r['key'])) if r.get('key') else _key(r, u, t, a)
+        notes.append(nt); urls.append(u); titles.append(t); aid.append(a); keys.append(k)
     # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it
     if len(set(keys)) < n:
         first = {}
@@ -340,14 +352,11 @@ def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> FeedRows:
     "A feed's records as its rows: entries merged by guid or link, keyed, `info` saying what the parser met"
     recs = _dedupe(recs)
-    for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
-            r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|"
-                                              f"{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
     src = source or info.get('title') or 'feed'
     return (_rows(recs, source=src, kind=kind, info=info) if recs
             else FeedRows({c: [] for c in ('key', 'published')}, src, kind, datetime.now(timezone.utc), info))
+
 
 # %% ../nbs/03_feeds.ipynb #24d356f9
 def _parse_json_feed(content:bytes, url:str|None) -> tuple[list[dict], dict]:
