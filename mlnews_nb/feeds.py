@@ -297,22 +297,18 @@ def _key(r:dict, u:str|None, t:str|None, a:str|None) -> str:
 
 def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> FeedRows:
     ("The contract's columns of feed records, as Python lists: what `to_items` makes of them, residue rules included, "
-     "without its per-column checks; an entry with neither link nor title is keyed by its guid and text")
+     "without its per-column checks")
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
     n, notes, urls, titles, aid, keys = len(recs), [], [], [], [], []
     # one pass a record: its URL and title bound (with a note when refused or cut), its arXiv id and key
     for r in recs:
-        nt, u, su = {}, r.get('url'), None
-        if isinstance(u, str) and u.strip() and (u := (su := safe_url(u))) is None: nt['url_refused'] = r['url'][:200]
+        nt, u = {}, r.get('url')
+        if isinstance(u, str) and u.strip() and (u := safe_url(u)) is None: nt['url_refused'] = r['url'][:200]
         t, cut = bound_title(r.get('title'))
         if cut: nt['title_cut'] = cut
         u = u or None
         a = arxiv_id(u) if u else None
-        # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not (t or '').strip() and not su:
-            k = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|{r['summary']}".encode('utf-8',
-                                                                                          'replace')).hexdigest()[:16]
-        else: k = bound_key(str(r['key'])) if r.get('key') else _key(r, u, t, a)
+        k = bound_key(str(r['key'])) if r.get('key') else _key(r, u, t, a)
         notes.append(nt); urls.append(u); titles.append(t); aid.append(a); keys.append(k)
     # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it
     if len(set(keys)) < n:
@@ -352,11 +348,14 @@ def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> FeedRows:
     "A feed's records as its rows: entries merged by guid or link, keyed, `info` saying what the parser met"
     recs = _dedupe(recs)
+    for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
+        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
+            r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|"
+                                              f"{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
     src = source or info.get('title') or 'feed'
     return (_rows(recs, source=src, kind=kind, info=info) if recs
             else FeedRows({c: [] for c in ('key', 'published')}, src, kind, datetime.now(timezone.utc), info))
-
 
 # %% ../nbs/03_feeds.ipynb #24d356f9
 def _parse_json_feed(content:bytes, url:str|None) -> tuple[list[dict], dict]:
@@ -519,8 +518,6 @@ def _base(el, base:str|None) -> str|None:
     try: return el.base or base
     except ValueError: return base
 
-
-
 # %% ../nbs/03_feeds.ipynb #8add8481
 def _rss_fields(ns:str|None) -> dict:
     "Tag -> field of the children an RSS 2.0 (`ns=None`) or RSS 1.0 item may have"
@@ -651,7 +648,6 @@ def _walk(root, content:bytes, url:str|None, ctype:str, cd:tuple|None=None) -> t
     info.update(title=html_to_text(info['title'] or '') or None, entries=len(items), bozo=False, problem=None,
                 encoding=enc, note=None, parser='lxml')
     return items, info
-
 
 # %% ../nbs/03_feeds.ipynb #ba41f49c
 def _fast_records(raw:list[dict], base:str|None) -> list[dict]:
@@ -818,7 +814,6 @@ def read_feed(url_or_path:str|Path, *, source:str|None=None, kind:str='post', ht
     ("Items of an RSS, Atom or JSON feed at a URL or path, in the item contract (`read_feed_result` also says what "
      "happened)")
     return read_feed_result(url_or_path, source=source, kind=kind, http=http).items
-
 
 # %% ../nbs/03_feeds.ipynb #dd834b0e
 _FEED_TYPES = {'application/rss+xml': 'rss', 'application/atom+xml': 'atom', 'application/feed+json': 'json',
