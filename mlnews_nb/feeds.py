@@ -202,7 +202,7 @@ def _entry(e, base:str|None) -> dict:
                 guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
-from .core import norm_title
+from .core import norm_title, _has_ctrl, _cut_title
 
 def _dedupe(recs:list[dict]) -> list[dict]:
     "Merge entries with the same guid or the same link (first one wins)"
@@ -243,15 +243,19 @@ def _same(v:str, n:int) -> Any:
 _NAT = np.iinfo('int64').min
 _UTC_NS = pd.DatetimeTZDtype('ns', 'UTC')
 
-def _times(*cols:list) -> list:
-    "datetime64[ns, UTC] columns from lists of aware datetimes and Nones (all the same length)"
-    n = len(cols[0])
+def _times(*cols:list, runs:list[tuple[datetime, int]]|None=None) -> list:
+    ("datetime64[ns, UTC] columns from lists of aware datetimes and Nones (all the same length); with `runs`, one more "
+     "column of (time, count) runs (a feed's fetch time, once a feed rather than once an item)")
+    n, k = len(cols[0]), len(cols) + (runs is not None)
     ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for ds in cols for d in ds), 'int64',
-                     n * len(cols)).view('M8[ns]')
+                     n * len(cols))
+    if runs is not None:
+        ns = np.concatenate([ns, np.repeat(np.array([(d - _EPOCH) // _US * 1000 for d, _ in runs], 'int64'),
+                                           [c for _, c in runs])])
     # one public constructor for all the date columns, sliced: 35 us a call (pandas' private
     # `DatetimeArray._simple_new` takes 2 us, but pandas' internals are not ours to lean on), once a frame
-    a = pd.DatetimeIndex(ns, tz='UTC').array
-    return [a[i*n:(i+1)*n] for i in range(len(cols))]
+    a = pd.DatetimeIndex(ns.view('M8[ns]'), tz='UTC').array
+    return [a[i*n:(i+1)*n] for i in range(k)]
 
 def _objs(values:list) -> np.ndarray:
     a = np.empty(len(values), dtype=object)
@@ -289,6 +293,14 @@ class FeedRows:
         df.attrs['feed'] = self.info
         return df
 
+def _no_ctrl(texts:list, xml:bool=False) -> bool:
+    ("Whether no text of `texts` (strings and Nones) holds a control character, in one look over all of them. `xml`: "
+     "each is text lxml read from XML (or its `html_to_text`), where only DEL passes the parser: no other C0, no lone "
+     "surrogate, and no character reference `html.unescape` reads gives one")
+    if not all(type(x) is str or x is None for x in texts): return False
+    s = ''.join([x for x in texts if x is not None])
+    return '\x7f' not in s if xml else not _has_ctrl(s)
+
 def _key(r:dict, u:str|None, t:str|None, a:str|None) -> str:
     "`item_key` of a record as `_rows` reads it (its URL, title and arXiv id already bound), without copying it"
     if a: return f'arxiv:{arxiv_id(a) or a}'
@@ -300,11 +312,13 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
      "without its per-column checks")
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
     n, notes, urls, titles, aid, keys = len(recs), [], [], [], [], []
+    xml = info is not None and info.get('parser') == 'lxml'
+    bt = _cut_title if _no_ctrl([r.get('title') for r in recs], xml) else bound_title
     # one pass a record: its URL and title bound (with a note when refused or cut), its arXiv id and key
     for r in recs:
         nt, u = {}, r.get('url')
         if isinstance(u, str) and u.strip() and (u := safe_url(u)) is None: nt['url_refused'] = r['url'][:200]
-        t, cut = bound_title(r.get('title'))
+        t, cut = bt(r.get('title'))
         if cut: nt['title_cut'] = cut
         u = u or None
         a = arxiv_id(u) if u else None
@@ -320,9 +334,14 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
                 published=[r.get('published') for r in recs], updated=[r.get('updated') for r in recs],
                 extra=[{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {})
                        for r, nt in zip(recs, notes)])
-    for c in _TXT: cols[c] = [clean_text(r.get(c)) for r in recs]
+    # control characters looked for once a column (each text cleaned only when one of them has some)
+    for c in _TXT:
+        v = [r.get(c) for r in recs]
+        cols[c] = v if _no_ctrl(v, xml and c == 'summary') else [clean_text(x) for x in v]
     for c in _LST:
-        cols[c] = [[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs]
+        ls = [r.get(c) or [] for r in recs]
+        cols[c] = ([[x for x in l if x] for l in ls] if _no_ctrl([x for l in ls for x in l], xml and c != 'links_to')
+                   else [[clean_text(str(x)) for x in l if x is not None and str(x) != ''] for l in ls])
     return FeedRows(cols, source, kind, datetime.now(timezone.utc), info)
 
 def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
@@ -335,7 +354,7 @@ def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
     # a feed's source and kind: one shared column when every feed has the same
     per = lambda a: (_same(getattr(batches[0], a), n) if len({getattr(b, a) for b in batches}) == 1
                      else _strs([getattr(b, a) for b in batches for _ in range(len(b))]))
-    pub, upd, now = _times(col('published'), col('updated'), [b.now for b in batches for _ in range(len(b))])
+    pub, upd, now = _times(col('published'), col('updated'), runs=[(b.now, len(b)) for b in batches])
     cols = dict(key=_strs(col('key')), source=per('source'), kind=per('kind'), title=_strs(col('title')),
                 url=_strs(col('url')), published=pub, updated=upd, arxiv_id=_strs(col('arxiv_id')),
                 extra=_objs(col('extra')), fetched_at=now,
@@ -348,8 +367,9 @@ def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> FeedRows:
     "A feed's records as its rows: entries merged by guid or link, keyed, `info` saying what the parser met"
     recs = _dedupe(recs)
+    bt = _cut_title if _no_ctrl([r.get('title') for r in recs], info.get('parser') == 'lxml') else bound_title
     for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
+        if not (bt(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
             r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|"
                                               f"{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
