@@ -271,10 +271,7 @@ def clean_text(s:Any) -> Any:
 
 def bound_title(t:Any) -> tuple[Any, int|None]:
     "A title without control characters, cut to `MAX_TITLE` characters; and its original length when it was cut"
-    return _cut_title(clean_text(t))
-
-def _cut_title(t:Any) -> tuple[Any, int|None]:
-    "`bound_title` of a title known to hold no control character"
+    t = clean_text(t)
     return (t[:MAX_TITLE-1] + '…', len(t)) if isinstance(t, str) and len(t) > MAX_TITLE else (t, None)
 
 # %% ../nbs/00_core.ipynb #df322e9d

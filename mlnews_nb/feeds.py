@@ -202,7 +202,7 @@ def _entry(e, base:str|None) -> dict:
                 guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
-from .core import norm_title, _has_ctrl, _cut_title
+from .core import norm_title
 
 def _dedupe(recs:list[dict]) -> list[dict]:
     "Merge entries with the same guid or the same link (first one wins)"
@@ -299,7 +299,7 @@ def _no_ctrl(texts:list, xml:bool=False) -> bool:
      "surrogate, and no character reference `html.unescape` reads gives one")
     if not all(type(x) is str or x is None for x in texts): return False
     s = ''.join([x for x in texts if x is not None])
-    return '\x7f' not in s if xml else not _has_ctrl(s)
+    return '\x7f' not in s if xml else clean_text(s) is s   # the same string back: nothing to clean
 
 def _key(r:dict, u:str|None, t:str|None, a:str|None) -> str:
     "`item_key` of a record as `_rows` reads it (its URL, title and arXiv id already bound), without copying it"
@@ -313,12 +313,11 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
     n, notes, urls, titles, aid, keys = len(recs), [], [], [], [], []
     xml = info is not None and info.get('parser') == 'lxml'
-    bt = _cut_title if _no_ctrl([r.get('title') for r in recs], xml) else bound_title
     # one pass a record: its URL and title bound (with a note when refused or cut), its arXiv id and key
     for r in recs:
         nt, u = {}, r.get('url')
         if isinstance(u, str) and u.strip() and (u := safe_url(u)) is None: nt['url_refused'] = r['url'][:200]
-        t, cut = bt(r.get('title'))
+        t, cut = bound_title(r.get('title'))
         if cut: nt['title_cut'] = cut
         u = u or None
         a = arxiv_id(u) if u else None
@@ -347,7 +346,12 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
 def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
     ("One contract frame of many feeds' rows, in order, each column built in one call: the frame's fixed costs (~0.5 "
      "ms) paid once, not once a feed")
-    batches = [b for b in batches if len(b)]
+    # the cycle collector paused here too, whoever calls (`fetch_all` joins its feeds' rows outside any pause): the
+    # frame's lists and dicts are thousands of new objects, and no cycle
+    with gc_paused(): return _rows_frame([b for b in batches if len(b)])
+
+def _rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
+    "`rows_frame` of non-empty rows"
     if not batches: return empty_items()
     n = sum(map(len, batches))
     col = lambda c: batches[0].cols[c] if len(batches) == 1 else [v for b in batches for v in b.cols[c]]
@@ -367,9 +371,8 @@ def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
 def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> FeedRows:
     "A feed's records as its rows: entries merged by guid or link, keyed, `info` saying what the parser met"
     recs = _dedupe(recs)
-    bt = _cut_title if _no_ctrl([r.get('title') for r in recs], info.get('parser') == 'lxml') else bound_title
     for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not (bt(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
+        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
             r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|"
                                               f"{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
