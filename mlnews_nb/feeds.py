@@ -838,6 +838,7 @@ def read_feed(url_or_path:str|Path, *, source:str|None=None, kind:str='post', ht
      "happened)")
     return read_feed_result(url_or_path, source=source, kind=kind, http=http).items
 
+
 # %% ../nbs/03_feeds.ipynb #dd834b0e
 _FEED_TYPES = {'application/rss+xml': 'rss', 'application/atom+xml': 'atom', 'application/feed+json': 'json',
                'application/json': 'json', 'application/rdf+xml': 'rdf', 'text/xml': 'rss', 'application/xml': 'rss'}
