@@ -263,14 +263,17 @@ def _entry(e, base:str|None) -> dict:
                 guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
+from .core import norm_title
+
 def _dedupe(recs:list[dict]) -> list[dict]:
     "Merge entries with the same guid or the same link (first one wins)"
-    seen, out = set(), []
+    guids, urls, out = set(), set(), []
     for r in recs:
-        ids = {('g', r['extra'].get('guid')), ('u', canonical_url(r['url']) if r.get('url')
-                                               else None)} - {('g', None), ('u', None)}
-        if ids & seen: continue
-        seen |= ids; out.append(r)
+        g, u = r['extra'].get('guid'), canonical_url(r['url']) if r.get('url') else None
+        if g is not None and g in guids or u is not None and u in urls: continue
+        if g is not None: guids.add(g)
+        if u is not None: urls.add(u)
+        out.append(r)
     return out
 
 _STR = pd.StringDtype(na_value=np.nan)   # the contract's 'str' dtype (Arrow-backed when pyarrow is installed)
@@ -301,15 +304,19 @@ def _same(v:str, n:int) -> Any:
 _NAT = np.iinfo('int64').min
 _UTC_NS = pd.DatetimeTZDtype('ns', 'UTC')
 
-def _times(*cols:list) -> list:
-    "datetime64[ns, UTC] columns from lists of aware datetimes and Nones (all the same length)"
-    n = len(cols[0])
+def _times(*cols:list, runs:list[tuple[datetime, int]]|None=None) -> list:
+    ("datetime64[ns, UTC] columns from lists of aware datetimes and Nones (all the same length); with `runs`, one more "
+     "column of (time, count) runs (a feed's fetch time, once a feed rather than once an item)")
+    n, k = len(cols[0]), len(cols) + (runs is not None)
     ns = np.fromiter(((d - _EPOCH) // _US * 1000 if d is not None else _NAT for ds in cols for d in ds), 'int64',
-                     n * len(cols)).view('M8[ns]')
+                     n * len(cols))
+    if runs is not None:
+        ns = np.concatenate([ns, np.repeat(np.array([(d - _EPOCH) // _US * 1000 for d, _ in runs], 'int64'),
+                                           [c for _, c in runs])])
     # one public constructor for all the date columns, sliced: 35 us a call (pandas' private
     # `DatetimeArray._simple_new` takes 2 us, but pandas' internals are not ours to lean on), once a frame
-    a = pd.DatetimeIndex(ns, tz='UTC').array
-    return [a[i*n:(i+1)*n] for i in range(len(cols))]
+    a = pd.DatetimeIndex(ns.view('M8[ns]'), tz='UTC').array
+    return [a[i*n:(i+1)*n] for i in range(k)]
 
 def _objs(values:list) -> np.ndarray:
     a = np.empty(len(values), dtype=object)
@@ -347,22 +354,36 @@ class FeedRows:
         df.attrs['feed'] = self.info
         return df
 
+def _no_ctrl(texts:list, xml:bool=False) -> bool:
+    ("Whether no text of `texts` (strings and Nones) holds a control character, in one look over all of them. `xml`: "
+     "each is text lxml read from XML (or its `html_to_text`), where only DEL passes the parser: no other C0, no lone "
+     "surrogate, and no character reference `html.unescape` reads gives one")
+    if not all(type(x) is str or x is None for x in texts): return False
+    s = ''.join([x for x in texts if x is not None])
+    return '\x7f' not in s if xml else clean_text(s) is s   # the same string back: nothing to clean
+
+def _key(r:dict, u:str|None, t:str|None, a:str|None) -> str:
+    "`item_key` of a record as `_rows` reads it (its URL, title and arXiv id already bound), without copying it"
+    if a: return f'arxiv:{arxiv_id(a) or a}'
+    if 'doi' in r or 'openreview_id' in r or not (u or t): return item_key(dict(r, url=u, title=t, arxiv_id=a))
+    return bound_key(f'url:{canonical_url(u)}' if u else 'title:' + norm_title(t))
+
 def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> FeedRows:
     ("The contract's columns of feed records, as Python lists: what `to_items` makes of them, residue rules included, "
      "without its per-column checks")
     if kind not in KINDS: raise ContractError(f'unknown kind {kind!r}; expected one of {KINDS}')
-    n, notes = len(recs), [{} for _ in recs]
-    urls, titles = [], []
-    for r, nt in zip(recs, notes):
-        u = r.get('url')
+    n, notes, urls, titles, aid, keys = len(recs), [], [], [], [], []
+    xml = info is not None and info.get('parser') == 'lxml'
+    # one pass a record: its URL and title bound (with a note when refused or cut), its arXiv id and key
+    for r in recs:
+        nt, u = {}, r.get('url')
         if isinstance(u, str) and u.strip() and (u := safe_url(u)) is None: nt['url_refused'] = r['url'][:200]
-        urls.append(u or None)
         t, cut = bound_title(r.get('title'))
         if cut: nt['title_cut'] = cut
-        titles.append(t)
-    aid = [arxiv_id(u) if u else None for u in urls]
-    keys = [bound_key(str(r['key'])) if r.get('key') else item_key(dict(r, url=u, title=t, arxiv_id=a))
-            for r, u, t, a in zip(recs, urls, titles, aid)]
+        u = u or None
+        a = arxiv_id(u) if u else None
+        k = bound_key(str(r['key'])) if r.get('key') else _key(r, u, t, a)
+        notes.append(nt); urls.append(u); titles.append(t); aid.append(a); keys.append(k)
     # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it
     if len(set(keys)) < n:
         first = {}
@@ -373,22 +394,32 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
                 published=[r.get('published') for r in recs], updated=[r.get('updated') for r in recs],
                 extra=[{**(r.get('extra') or {}), **nt} if nt else (r.get('extra') or {})
                        for r, nt in zip(recs, notes)])
-    for c in _TXT: cols[c] = [clean_text(r.get(c)) for r in recs]
+    # control characters looked for once a column (each text cleaned only when one of them has some)
+    for c in _TXT:
+        v = [r.get(c) for r in recs]
+        cols[c] = v if _no_ctrl(v, xml and c == 'summary') else [clean_text(x) for x in v]
     for c in _LST:
-        cols[c] = [[clean_text(str(x)) for x in (r.get(c) or []) if x is not None and str(x) != ''] for r in recs]
+        ls = [r.get(c) or [] for r in recs]
+        cols[c] = ([[x for x in l if x] for l in ls] if _no_ctrl([x for l in ls for x in l], xml and c != 'links_to')
+                   else [[clean_text(str(x)) for x in l if x is not None and str(x) != ''] for l in ls])
     return FeedRows(cols, source, kind, datetime.now(timezone.utc), info)
 
 def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
     ("One contract frame of many feeds' rows, in order, each column built in one call: the frame's fixed costs (~0.5 "
      "ms) paid once, not once a feed")
-    batches = [b for b in batches if len(b)]
+    # the cycle collector paused here too, whoever calls (`fetch_all` joins its feeds' rows outside any pause): the
+    # frame's lists and dicts are thousands of new objects, and no cycle
+    with gc_paused(): return _rows_frame([b for b in batches if len(b)])
+
+def _rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
+    "`rows_frame` of non-empty rows"
     if not batches: return empty_items()
     n = sum(map(len, batches))
     col = lambda c: batches[0].cols[c] if len(batches) == 1 else [v for b in batches for v in b.cols[c]]
     # a feed's source and kind: one shared column when every feed has the same
     per = lambda a: (_same(getattr(batches[0], a), n) if len({getattr(b, a) for b in batches}) == 1
                      else _strs([getattr(b, a) for b in batches for _ in range(len(b))]))
-    pub, upd, now = _times(col('published'), col('updated'), [b.now for b in batches for _ in range(len(b))])
+    pub, upd, now = _times(col('published'), col('updated'), runs=[(b.now, len(b)) for b in batches])
     cols = dict(key=_strs(col('key')), source=per('source'), kind=per('kind'), title=_strs(col('title')),
                 url=_strs(col('url')), published=pub, updated=upd, arxiv_id=_strs(col('arxiv_id')),
                 extra=_objs(col('extra')), fetched_at=now,
@@ -446,6 +477,7 @@ def _parse_json_feed(content:bytes, url:str|None) -> tuple[list[dict], dict]:
                       bozo=False, problem=None)
 
 # %% ../nbs/03_feeds.ipynb #d66128dc
+import os, threading
 from lxml import etree
 
 _ATOM, _RSS1, _RDF = 'http://www.w3.org/2005/Atom', 'http://purl.org/rss/1.0/', ('http://www.w3.org/1999/02/'
@@ -460,17 +492,72 @@ _NSDECL = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
 
 def _q(ns:str|None, tag:str) -> str: return f'{{{ns}}}{tag}' if ns else tag
 
+# libxml2 reads a CDATA section one character at a time, ~10 ns a byte, several times slower than other text:
+# Substack's 490 KB of posts in CDATA took 5 ms, half the XML parse of `bench_feeds`' 16 feeds. So a feed's CDATA
+# sections are taken out before the parse (`_cdata_out`): each one's content becomes a short mark, and the text reads
+# below (`_text`, `_markup`) put the content back. The bytes outside the sections are the document's own, so the tree
+# is the same but for those texts; what the parser would refuse inside a section (bad UTF-8, a control character,
+# U+FFFE/U+FFFF) is checked here, and anything unusual (a DTD, an unclosed section, a mark in markup) reads the
+# document as it came.
+_CD = threading.local()
+_OPEN = re.compile(rb'<[!?]')
+_C0X = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20)])   # not XML characters, in text or CDATA
+
+class _Redo(Exception):
+    "A mark met where its content cannot be put back as text: read the document as it came"
+
+def _cdata_out(content:bytes) -> tuple[bytes, str, list[str]]|None:
+    ("The document with each CDATA section's content replaced by a mark, the mark's head and the contents as text; "
+     "None when it has no section or anything it cannot vouch for")
+    out, pieces, i, last, find, search = [], [], 0, 0, content.find, _OPEN.search
+    mark = None
+    while (m := search(content, i)) is not None:
+        j = m.start()
+        if content[j+1] == 63: end, i = b'?>', j + 2                      # a processing instruction
+        elif content.startswith(b'<!--', j): end, i = b'-->', j + 4       # a comment
+        elif not content.startswith(b'<![CDATA[', j): return None         # a DTD, or not XML
+        else:
+            k = j + 9
+            while (k := find(b']', k)) != -1 and not content.startswith(b']]>', k): k += 1
+            if k == -1: return None
+            if mark is None: mark = '\ue000' + os.urandom(8).hex()      # a reader cannot forge it
+            p = content[j+9:k]
+            if len(p.translate(None, _C0X)) != len(p): return None
+            try: t = p.decode('utf-8')
+            except UnicodeDecodeError: return None
+            if '\ufffe' in t or '\uffff' in t: return None
+            if '\r' in t: t = t.replace('\r\n', '\n').replace('\r', '\n')   # XML's line ends
+            out += (content[last:j+9], f'{mark}{len(pieces)}\ue001'.encode('utf-8'))
+            pieces.append(t); last = i = k
+            continue
+        if (i := find(end, i)) == -1: return None
+    if mark is None: return None
+    out.append(content[last:])
+    return b''.join(out), mark, pieces
+
+def _restore(s:str) -> str:
+    "`s` with each CDATA mark of the document being read replaced by its content"
+    if (cd := getattr(_CD, 'cd', None)) is None or cd[1] not in s: return s
+    head, *rest = s.split(cd[1])
+    out = [head]
+    for r in rest:
+        i, _, tail = r.partition('\ue001')
+        out += (cd[2][int(i)], tail)
+    return ''.join(out)
+
 def _text(el) -> str|None:
     "Text of an element (CDATA and entities already decoded by lxml), None when absent"
     if el is None: return None
-    return ''.join(el.itertext()) if len(el) else (el.text or '')
+    s = ''.join(el.itertext()) if len(el) else (el.text or '')
+    return _restore(s) if '\ue000' in s else s
 
 def _markup(el) -> str|None:
     ("An element's content as markup: its text when it is text (escaped HTML, CDATA), the markup inside it when it "
      "holds raw HTML elements")
     if el is None: return None
-    if not len(el): return el.text or ''
+    if not len(el): return _text(el)
     inner = (el.text or '') + ''.join(etree.tostring(c, encoding='unicode', with_tail=True) for c in el)
+    if '\ue000' in inner and getattr(_CD, 'cd', None) is not None: raise _Redo()
     return _NSDECL.sub('', inner)
 
 def _atom_text(el) -> str|None:
@@ -479,6 +566,7 @@ def _atom_text(el) -> str|None:
     kids = list(el)
     div = kids[0] if len(kids) == 1 and etree.QName(kids[0]).localname == 'div' else el
     inner = (div.text or '') + ''.join(etree.tostring(c, encoding='unicode', with_tail=True) for c in div)
+    if '\ue000' in inner and getattr(_CD, 'cd', None) is not None: raise _Redo()
     return _NSDECL.sub('', inner)
 
 def _person(s:str) -> str:
@@ -595,13 +683,29 @@ def _fast_parse(content:bytes, url:str|None=None, headers:dict|None=None) -> tup
     if _c1(content): return None
     ctype = {str(k).lower(): v for k,v in (headers or {}).items()}.get('content-type', '')
     if ctype and not _XMLISH.search(ctype.split(';')[0]): return None
+    # CDATA sections taken out first (see `_cdata_out`), but for a body past the parser's 10 MB limit on a text; the
+    # document as it came when that reading cannot be vouched for
+    if (cd := _cdata_out(content) if b'<![CDATA[' in content and len(content) < 10_000_000 else None) is not None:
+        try: root = etree.fromstring(cd[0], _XP, base_url=url)
+        except (etree.XMLSyntaxError, ValueError): root = None
+        if root is not None:
+            _CD.cd = cd
+            try: return _walk(root, content, url, ctype, cd)
+            except _Redo: pass
+            finally: _CD.cd = None
     try: root = etree.fromstring(content, _XP, base_url=url)
     except (etree.XMLSyntaxError, ValueError): return None
+    return _walk(root, content, url, ctype)
+
+def _walk(root, content:bytes, url:str|None, ctype:str, cd:tuple|None=None) -> tuple[list[dict], dict]|None:
+    "`_fast_parse`'s reading of the tree of `content` (or of it with its CDATA sections taken out, as `cd` says)"
     # entities used: feedparser's rules
     if b'<!DOCTYPE' in content[:4096] and next(root.iter(etree.Entity), None) is not None: return None
     enc = (root.getroottree().docinfo.encoding or 'utf-8').lower()
     # feedparser's encoding rules (and its repairs) apply
     if enc not in ('utf-8', 'utf8', 'us-ascii', 'ascii'): return None
+    # an ASCII document with other bytes in a section: the parser refuses it
+    if cd is not None and enc in ('us-ascii', 'ascii') and not all(t.isascii() for t in cd[2]): raise _Redo()
     if (m := re.search(r'charset=["\']?([\w-]+)', ctype, re.I)) and m.group(1).lower() != enc: return None
     if root.tag == 'rss' and root.get('version') in ('2.0', '2.0.1'):
         if (ch := root.find('channel')) is None: return None
