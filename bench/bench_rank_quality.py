@@ -162,6 +162,9 @@ if __name__ == '__main__':
         won = won_(tab)
         print(f'goal: rank >= arxiv-sanity at {list(tab.columns)} decisions -> {"MET" if won else "MISSED"}'
               + (f"; after 30 on COLT {tab.loc['rank', 30]:.2f} (target 0.90)" if name == 'colt' else ''))
+    cells = {r: int((t.loc['rank'] >= t.loc['arxiv-sanity']).sum()) for r, t in tabs.items()}   # screening: one count
+    print(f"\ncells where rank >= arxiv-sanity: {sum(cells.values())} of {sum(t.shape[1] for t in tabs.values())} ("
+          + ', '.join(f'{r} {c}' for r, c in cells.items()) + ')')
     done = 'colt' in tabs and won_(tabs['colt']) and any(won_(t) for r, t in tabs.items() if r != 'colt')
     print(f'\ndone-when (COLT and a second reader >= the anchor at every step): {"MET" if done else "MISSED"}')
     print(f'(issue 15 figures before this work: {ISSUE}); total {time.time() - t0:.0f} s; load average now {os.getloadavg()[0]:.1f}')
