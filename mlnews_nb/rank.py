@@ -309,12 +309,13 @@ def _frequent(X:Any, k:int) -> np.ndarray|None:
     if X.shape[1] <= k: return None
     return np.sort(np.argsort(-np.bincount(X.indices, minlength=X.shape[1]), kind='stable')[:k])
 
-PU_TOP = 0.1   # positive-unlabeled: the share of weak negatives a first fit scores highest, left out of a second fit
+PU_TOP = 0.0   # positive-unlabeled: the share of weak negatives a first fit scores highest, left out of a second fit
+               # (0: one fit; measured in stop 22 and not kept, see *Positive-unlabeled*)
 
-def _reliable(clf:Any, XU:Any) -> np.ndarray:
-    "The weak negatives a first fit `clf` calls reliable: all but the `PU_TOP` share it scores highest"
-    d = clf.decision_function(XU)
-    return d < np.quantile(d, 1 - PU_TOP) if PU_TOP else np.ones(len(d), bool)
+def _reliable(clf:Any, XU:Any, share:float|None=None) -> np.ndarray:
+    "The weak negatives a first fit `clf` calls reliable: all but the `share` (default `PU_TOP`) it scores highest"
+    share = PU_TOP if share is None else share; d = clf.decision_function(XU)
+    return d < np.quantile(d, 1 - share) if share else np.ones(len(d), bool)
 
 def _fit(XL:Any, y:np.ndarray, XU:Any, q:Any=None, *, C:float=0.1, skip_share:float|None=None):
     ("Linear SVM: the saves (and the profile as one more) weigh half, the skips `SKIP_SHARE`, the undecided rows "
