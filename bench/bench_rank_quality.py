@@ -24,6 +24,7 @@ An "ordering" shuffles the order in which the items are handed to `rank` (ties b
 
 Run: python bench/bench_rank_quality.py [--quick] [--readers colt,corl,acl,colm] [--orderings 5] [--queue rank] [--jobs 2]
      [--set NAME=VALUE ...] (screening: a constant of mlnews_nb.rank set before the runs, say which in the output)
+     [--first-ordering N] (orderings N.. only: a long run split in parts under load; each reader prints when done)
 (`--queue rank` takes the queue from `rank(items, store, diverse=QUEUE_DIVERSITY)` directly: the same ranking over items
 instead of works, a second faster per batch, for exploring; the table printed for the issue uses the triage queue)
 """
@@ -130,13 +131,15 @@ _DF:list = []
 
 def _one(arg:tuple) -> tuple[pd.DataFrame, float]:
     "One reader's runs (in a worker process with `--jobs`) and their wall time"
-    name, n_ord, how = arg; df = _DF[0]; f, kws = READERS[name]; t = time.time()
-    return run_reader(df, f(df).to_numpy(bool), kws, orderings=n_ord, how=how), time.time() - t
+    name, n_ord, how, first = arg; df = _DF[0]; f, kws = READERS[name]; t = time.time()
+    return run_reader(df, f(df).to_numpy(bool), kws, how=how, seeds=range(first, first + n_ord)), time.time() - t
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--quick', action='store_true'); ap.add_argument('--readers', default='colt,corl,acl,colm')
     ap.add_argument('--orderings', type=int, default=None); ap.add_argument('--queue', default='triage', choices=['triage', 'rank'])
     ap.add_argument('--jobs', type=int, default=1)
+    ap.add_argument('--first-ordering', type=int, default=0,
+                    help='orderings first..first+orderings-1: a long run split in parts (each part prints its tables)')
     ap.add_argument('--set', action='append', default=[], metavar='NAME=VALUE',
                     help="screening: set a constant of mlnews_nb.rank (e.g. QUEUE_EXPLORE=3) before the runs")
     a = ap.parse_args(); n_ord = a.orderings or (2 if a.quick else 5)
@@ -145,13 +148,15 @@ if __name__ == '__main__':
         k, v = kv.split('=', 1); assert hasattr(R, k), f'no constant {k} in mlnews_nb.rank'
         setattr(R, k, ast.literal_eval(v))
     t0 = time.time(); df = pool(); load0 = os.getloadavg()[0]; tabs = {}
-    print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader; load average {load0:.1f}'
+    print(f'{len(df):,} conference papers 2011-2025; {n_ord} orderings per reader'
+          + (f' (from ordering {a.first_ordering})' if a.first_ordering else '') + f'; load average {load0:.1f}'
           + (f"; settings {', '.join(a.set)}" if a.set else ''))
-    names = a.readers.split(','); _DF.append(df); args = [(r, n_ord, a.queue) for r in names]
+    names = a.readers.split(','); _DF.append(df); args = [(r, n_ord, a.queue, a.first_ordering) for r in names]
     if a.jobs > 1:                      # readers in parallel processes (forked: the pool of papers is inherited)
         from concurrent.futures import ProcessPoolExecutor
         import multiprocessing as mp
-        with ProcessPoolExecutor(a.jobs, mp_context=mp.get_context('fork')) as ex: outs = list(ex.map(_one, args))
+        ex = ProcessPoolExecutor(a.jobs, mp_context=mp.get_context('fork'))
+        outs = ex.map(_one, args)       # each reader printed as soon as it (and those before it) is done
     else: outs = map(_one, args)
     for name, (res, secs) in zip(names, outs):
         f, kws = READERS[name]; truth = f(df).to_numpy(bool)
@@ -161,7 +166,10 @@ if __name__ == '__main__':
         tabs[name] = tab
         won = won_(tab)
         print(f'goal: rank >= arxiv-sanity at {list(tab.columns)} decisions -> {"MET" if won else "MISSED"}'
-              + (f"; after 30 on COLT {tab.loc['rank', 30]:.2f} (target 0.90)" if name == 'colt' else ''))
+              + (f"; after 30 on COLT {tab.loc['rank', 30]:.2f} (target 0.90)" if name == 'colt' else ''), flush=True)
+    cells = {r: int((t.loc['rank'] >= t.loc['arxiv-sanity']).sum()) for r, t in tabs.items()}   # screening: one count
+    print(f"\ncells where rank >= arxiv-sanity: {sum(cells.values())} of {sum(t.shape[1] for t in tabs.values())} ("
+          + ', '.join(f'{r} {c}' for r, c in cells.items()) + ')')
     done = 'colt' in tabs and won_(tabs['colt']) and any(won_(t) for r, t in tabs.items() if r != 'colt')
     print(f'\ndone-when (COLT and a second reader >= the anchor at every step): {"MET" if done else "MISSED"}')
     print(f'(issue 15 figures before this work: {ISSUE}); total {time.time() - t0:.0f} s; load average now {os.getloadavg()[0]:.1f}')
