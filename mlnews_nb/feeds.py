@@ -15,7 +15,7 @@ import numpy as np, pandas as pd
 import feedparser
 from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc,
                             item_key, ITEM_DTYPES, KINDS, MLNewsError, SourceError, ContractError, safe_url, clean_text,
-                            bound_title, bound_key, link_key, gc_paused)
+                            bound_title, bound_key, link_key, gc_paused, norm_title)
 from . import net
 
 # %% auto #0
@@ -263,8 +263,6 @@ def _entry(e, base:str|None) -> dict:
                 guid=e.get('id'), tags=[t.get('term') for t in e.get('tags', []) if t.get('term')], base=base)
 
 # %% ../nbs/03_feeds.ipynb #c1b1a593
-from .core import norm_title
-
 def _dedupe(recs:list[dict]) -> list[dict]:
     "Merge entries with the same guid or the same link (first one wins)"
     guids, urls, out = set(), set(), []
@@ -404,15 +402,13 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
                    else [[clean_text(str(x)) for x in l if x is not None and str(x) != ''] for l in ls])
     return FeedRows(cols, source, kind, datetime.now(timezone.utc), info)
 
+# the cycle collector paused here too, whoever calls (`fetch_all` joins its feeds' rows outside any pause): the frame's
+# lists and dicts are thousands of new objects, and no cycle
+@gc_paused()
 def rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
     ("One contract frame of many feeds' rows, in order, each column built in one call: the frame's fixed costs (~0.5 "
      "ms) paid once, not once a feed")
-    # the cycle collector paused here too, whoever calls (`fetch_all` joins its feeds' rows outside any pause): the
-    # frame's lists and dicts are thousands of new objects, and no cycle
-    with gc_paused(): return _rows_frame([b for b in batches if len(b)])
-
-def _rows_frame(batches:list[FeedRows]) -> pd.DataFrame:
-    "`rows_frame` of non-empty rows"
+    batches = [b for b in batches if len(b)]
     if not batches: return empty_items()
     n = sum(map(len, batches))
     col = lambda c: batches[0].cols[c] if len(batches) == 1 else [v for b in batches for v in b.cols[c]]
