@@ -689,11 +689,10 @@ def _fast_parse(content:bytes, url:str|None=None, headers:dict|None=None) -> tup
     ctype = {str(k).lower(): v for k,v in (headers or {}).items()}.get('content-type', '')
     if ctype and not _XMLISH.search(ctype.split(';')[0]): return None
     # CDATA sections taken out first (see `_cdata_out`), but for a body past the parser's 10 MB limit on a text; the
-    # document as it came when that reading cannot be vouched for
-    # Only where the sections are long: the scan costs ~6 us a section, the parser's slow read ~8 ns a byte, so a feed of
-    # short CDATA titles (a section a few hundred bytes long) parses faster as it came
-    if (cd := _cdata_out(content) if (b'<![CDATA[' in content and len(content) < 10_000_000
-                                      and len(content) >= _CD_SPAN * content.count(b'<![CDATA[')) else None) is not None:
+    # document as it came when that reading cannot be vouched for. Only where the sections are long: the scan costs 6 us
+    # a section, the parser's slow read ~8 ns a byte, so a feed of short CDATA titles parses faster as it came
+    long_cd = b'<![CDATA[' in content and _CD_SPAN * content.count(b'<![CDATA[') <= len(content) < 10_000_000
+    if (cd := _cdata_out(content) if long_cd else None) is not None:
         try: root = etree.fromstring(cd[0], _XP, base_url=url)
         except (etree.XMLSyntaxError, ValueError): root = None
         if root is not None:
