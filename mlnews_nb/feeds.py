@@ -376,7 +376,9 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
     for r in recs:
         nt, u = {}, r.get('url')
         if isinstance(u, str) and u.strip() and (u := safe_url(u)) is None: nt['url_refused'] = r['url'][:200]
-        t, cut = bound_title(r.get('title'))
+        # a title lxml read (see `_no_ctrl`) holds no control character but DEL: a short one is its own bound
+        t = r.get('title')
+        t, cut = (t, None) if xml and type(t) is str and len(t) < 1000 and '\x7f' not in t else bound_title(t)
         if cut: nt['title_cut'] = cut
         u = u or None
         a = arxiv_id(u) if u else None
@@ -429,7 +431,9 @@ def _finish(recs:list[dict], info:dict, source:str|None, kind:str) -> FeedRows:
     "A feed's records as its rows: entries merged by guid or link, keyed, `info` saying what the parser met"
     recs = _dedupe(recs)
     for r in recs:  # an entry with neither link nor title (feedparser's corpus has them) is keyed by its text
-        if not (bound_title(r.get('title'))[0] or '').strip() and not safe_url(r.get('url')):
+        # a title starting with a letter or digit is a title whatever its bound (no control character is one)
+        if type(t := r.get('title')) is str and t[:1].isalnum(): continue
+        if not (bound_title(t)[0] or '').strip() and not safe_url(r.get('url')):
             r['key'] = 'text:' + hashlib.sha1(f"{r['extra'].get('guid')}|"
                                               f"{r['summary']}".encode('utf-8', 'replace')).hexdigest()[:16]
     info['duplicates'] = info['entries'] - len(recs)
