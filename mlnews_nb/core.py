@@ -482,6 +482,13 @@ def _kept_relative(s:str, ms:list) -> bool:
         if m is None or i < m.start(): return True
     return False
 
+# a relative path `urljoin` resolves as the base's directory and the path (a test holds it to `urljoin`): segments of
+# plain characters, none `.` or `..` (each starts with another character), no empty one, after any leading `./`; no
+# scheme, host, query, fragment or parameters
+_SEG = r"[\w~!$'()*+,=@%-][\w.~!$'()*+,=@%-]*"
+_PLAIN_REL = re.compile(rf'(?:\./)*((?:{_SEG}/)*{_SEG}/?)', re.A).fullmatch
+_SCHEME_AT = re.compile(r'[a-zA-Z][a-zA-Z0-9+.\-]*:').match
+
 def _as_is(s:str) -> bool:
     ("Whether nh3 gives `s` (already without control characters) back unchanged: no tag, no character reference, and "
      "nothing its parser or serializer rewrites (a carriage return, a no-break space, `>`, a leading BOM)")
@@ -509,14 +516,27 @@ def sanitize_html(s:Any, base_url:str|None=None) -> str:
             # a relative link the rewrite cannot reach (unquoted, say) stays: nh3 resolves them all, on the text as it
             # came, so the rewrite is skipped; unless `urljoin` could raise on a value (an IPv6 bracket, a non-ASCII
             # host), which leaves every link relative below
-            if _kept_relative(s, ms) and all(v.isascii() and '[' not in v and ']' not in v for v in vals):
+            kept = _kept_relative(s, ms)
+            if kept and all(v.isascii() and '[' not in v and ']' not in v for v in vals):
                 return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **_KW)
-            done = {}   # a post links the same image or page more than once
+            # a post links the same image or page more than once; a plain relative path is the base's directory and
+            # the path (`_plain_join`)
+            done, folder = {}, None
+            # `left`: whether a relative link may be left after the rewrite; none is when each one started a rewritten
+            # value (not `kept`), no `=` is followed by a space (the scan's pattern reads a space there as the start of
+            # a relative value), and each new value starts with a scheme and holds no `href` or `src`
+            left = kept or any(m[1][-1] != '=' for m in ms)
             for v in vals:
-                if v not in done: done[v] = html.escape(urljoin(base_url, v))
+                if v in done: continue
+                if (p := _PLAIN_REL(v)) is not None:
+                    if folder is None: folder = urljoin(base_url, '_')[:-1]
+                    u = html.escape(folder + p[1])
+                else: u = html.escape(urljoin(base_url, v))
+                done[v] = u
+                left = left or _SCHEME_AT(u) is None or 'href' in u or 'src' in u
             at = iter(vals)
             s2 = _sub_relative(lambda m: m.group(1) + m.group(2) + done[next(at)] + m.group(2), s, ms)
-            if _has_relative(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **_KW)
+            if left and _has_relative(s2): return nh3.clean(s, url_relative=('rewrite_with_base', base_url), **_KW)
             s = s2
     except ValueError: pass   # a base URL nh3 (or urlsplit) cannot parse: relative links stay relative
     # no relative link to resolve: one prepared cleaner (converting the allow-lists on every call costs as much as

@@ -73,3 +73,32 @@ def test_as_is_texts_are_what_nh3_gives(fix, monkeypatch):
     for s in plain: assert C._CLEANER(s) == s, repr(s[:200])
     # a leading BOM is one thing nh3 drops
     assert not C._as_is('\ufeffx') and C._CLEANER('\ufeffx') == 'x' and C.sanitize_html('\ufeffx') == 'x'
+
+def test_plain_relative_paths_join_as_urljoin():
+    "`core._PLAIN_REL`: the base's directory and the path is `urljoin`'s answer, on seeded paths and odd bases"
+    from urllib.parse import urljoin
+    rnd = random.Random(5)
+    bases = ['https://example.org/blog/post/', 'http://a.b/c?d#e', 'https://x.org', 'https://x.org/a/b',
+             'https://x.org/a//b/../c/./d', 'https://x.org/a;p?q', 'HTTPS://X.ORG/P', 'https://x.org/..',
+             'https://u:p@h:8080/a/b/', 'https://h/a/b/..', 'https://h/%2e%2e/x', 'https://exa mple.org/']
+    atoms = ['a', 'img', 'x.png', '.', '..', '/', './', '../', '-', '_', '~', '%20', '.hidden', 'a.b', '!', "'", '(', '=',
+             '@', '+', ',', '$', '*', '\u00e9', ':', '?', '#', ';', ' ', '&', '\t']
+    hit = 0
+    for _ in range(60000):
+        v, b = ''.join(rnd.choice(atoms) for _ in range(rnd.randint(1, 7))), rnd.choice(bases)
+        if (p := C._PLAIN_REL(v)) is None: continue
+        hit += 1
+        assert urljoin(b, '_')[:-1] + p[1] == urljoin(b, v), (b, v)
+    assert hit > 10000 and C._PLAIN_REL('../x') is None and C._PLAIN_REL('a//b') is None, hit
+
+def test_sanitize_with_odd_bases_is_the_general_one():
+    ("The rewrite's shortcuts (plain paths joined by hand, no second scan when no relative link can be left) give "
+     "the HTML of the general code (`_general`), on seeded markup under several bases")
+    from test_core_sanitize_fast import _general, _random, _answer, BASES
+    rnd = random.Random(7)
+    bases = [b for b in BASES if b] + ['https://x.org/a//b/../c/', 'http://h/p;x?q#f', 'https://h']
+    extra = ['<a href= "x">y</a>', '<img src ="a/b.png">', '<a href="a/b" title="src=x">t</a>', '<a href="a/b">z</a><a href=c>',
+             '<a href="./img/x.png">i</a><a href="../u">', '<a href="img/x.png">i</a> href = "q"', "<a href='a/b'>"]
+    for s in _random(6000, 8) + extra * 20:
+        b = rnd.choice(bases)
+        assert _answer(C.sanitize_html, s, b) == _answer(_general, s, b), (s, b)
