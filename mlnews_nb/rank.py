@@ -171,12 +171,18 @@ def _tokens_py(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
             np.array(list(ids), dtype=object))
 
 def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
-    "Sparse counts of (document, column) pairs"
+    "Sparse counts of (document, column) pairs, each row's columns in order"
+    return _col_counts(doc, col, n, m).T.tocsr()      # the transpose of a sorted matrix comes out sorted
+
+def _col_counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
+    ("The counts of (document, column) pairs as a column x document matrix (CSR, duplicates summed): with the pairs "
+     "in document order, each column's documents come in order, so no sort is needed")
     import scipy.sparse as sp
     it = np.int32 if max(n, m) < 2**31 else np.int64            # scipy's own index type: no conversions
-    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc.astype(it, copy=False), col.astype(it, copy=False))),
-                      shape=(n, m)); X.sum_duplicates()
-    return X
+    T = sp.csr_matrix((np.ones(len(doc), np.float32), (col.astype(it, copy=False), doc.astype(it, copy=False))),
+                      shape=(m, n))                             # scipy checks the order, sorts only when needed
+    T.sum_duplicates()
+    return T
 
 def _tfidf(X:Any, idf:np.ndarray) -> Any:
     "Sublinear TF-IDF rows, L2-normalized, from a count matrix (changed in place)"
@@ -226,7 +232,6 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     min_df = min_df or (2 if n >= 2000 else 1)
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
-    import scipy.sparse as sp
     wid, pi, toff, words = _tokens(texts); U = len(words)
     key = wid[pi].astype(np.int64); key *= U; key += wid[pi + 1]
     pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
@@ -236,13 +241,10 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     rows, cols = np.empty(nu + len(pi), it), np.empty(nu + len(pi), it)   # (text, column) of each gram
     rows[:nu], rows[nu:], cols[:nu] = doc[uni], doc[pi], wid[uni]; np.add(pcol, U, out=cols[nu:], casting='unsafe')
     del doc, uni, wid, pi, pcol
-    C = _counts(rows, cols, n, m); del rows, cols
-    dfc = np.bincount(C.indices, minlength=m); good = dfc >= min_df
-    if not good.all():                  # (a window of copies keeps every gram)
-        keep = good[C.indices]; remap = np.cumsum(good) - 1
-        per_row = np.bincount(np.repeat(np.arange(n), np.diff(C.indptr))[keep], minlength=n)
-        indptr = np.concatenate([[0], np.cumsum(per_row)])
-        C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
+    T = _col_counts(rows, cols, n, m); del rows, cols
+    dfc = np.diff(T.indptr); good = dfc >= min_df                # each gram's texts
+    if not good.all(): T = T[good]     # (a window of copies keeps every gram)
+    C = T.T.tocsr(); del T
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
     gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept
     vocab = Vocab(words[gw], rw[a] * int(gw.sum()) + rw[b], idf)
