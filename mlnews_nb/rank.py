@@ -43,31 +43,40 @@ def _maybe(low:Sequence[str], term:str) -> np.ndarray:
     w = max(ws, key=len)      # Python's `in`: a few times faster than pyarrow's substring kernel
     return np.fromiter((w in s for s in (low.tolist() if isinstance(low, pd.Series) else low)), bool, len(low))
 
+def _strings(s:pd.Series) -> Any:
+    ("A column of strings as `_contains` reads a few rows of it cheaply: pyarrow-backed strings as one pyarrow array "
+     "(a take from many chunks costs a pass over all of them), anything else as it is")
+    if getattr(s.dtype, 'storage', None) != 'pyarrow': return s
+    import pyarrow as pa
+    a = pa.array(s.array)                      # no copy
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
 def _contains(s:Sequence[str]|pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
     "Whole-word, case-insensitive matches of `term` in the strings `s`, tested on `rows` only"
     out, ix = np.zeros(len(s), bool), np.flatnonzero(rows)
     if not len(ix): return out
     rx = re.compile(_kw_re(term))              # `re`, as pandas' str.contains uses for this pattern
-    vals = s.iloc[ix].tolist() if isinstance(s, pd.Series) else [s[i] for i in ix.tolist()]   # these rows only
+    vals = (s.iloc[ix].tolist() if isinstance(s, pd.Series) else s.take(ix).to_pylist() if hasattr(s, 'take')
+            else [s[i] for i in ix.tolist()])   # these rows only (a null is None or NaN: not a str)
     out[ix] = [isinstance(x, str) and rx.search(x) is not None for x in vals]
     return out
 
 def _mentions(df:pd.DataFrame, term:str, low:Sequence[str]|None=None) -> np.ndarray:
     "Rows whose title or abstract mention `term` (whole words, case-insensitive)"
     rows = _maybe(_lower(df) if low is None else low, term)
-    return _contains(df.title, term, rows) | _contains(df.summary, term, rows)
+    return _contains(_strings(df.title), term, rows) | _contains(_strings(df.summary), term, rows)
 
 def profile_scores(df:pd.DataFrame, profile:Profile|None,
                    low:Sequence[str]|None=None) -> tuple[np.ndarray, list[list[str]]]:
     "Profile score of each row and the keywords, categories and authors that matched (`low`: lower-cased texts)"
     n = len(df); score = np.zeros(n); why = [[] for _ in range(n)]
     if not profile: return score, why
-    title, summ = df.title, df.summary
     if profile.keywords and low is None: low = _lower(df)
+    title, summ = (_strings(df.title), _strings(df.summary)) if profile.keywords else (None, None)
     def hit(mask, w, label):
         nonlocal score
         m = np.asarray(mask, bool); score = score + w * m
-        for i in np.flatnonzero(m): why[i].append(label)
+        for i in np.flatnonzero(m).tolist(): why[i].append(label)
     for k in profile.keywords:
         rows = _maybe(low, k); t = _contains(title, k, rows); s = _contains(summ, k, rows)
         hit(t, 2, f'keyword "{k}"'); hit(s & ~t, 1, f'keyword "{k}"')
@@ -233,7 +242,7 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
     wid, pi, toff, words = _tokens(texts); U = len(words)
-    key = wid[pi].astype(np.int64); key *= U; key += wid[pi + 1]
+    key = wid[pi].astype(np.int32 if U * U < 2**31 else np.int64); key *= U; key += wid[pi + 1]   # int32: hashed faster
     pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
     m = U + len(pk)                     # columns: every word, then every pair, each in order of first appearance
     uni = np.flatnonzero(wid >= 0); nu, it = len(uni), np.int32 if max(n, m) < 2**31 else np.int64
@@ -507,8 +516,8 @@ def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|Non
     import scipy.sparse as sp
     w = model.coef
     C = sp.csr_matrix((X.data * w[X.indices], X.indices, X.indptr), shape=X.shape)   # each gram's part of the score
-    for i, t in enumerate(_top_terms(C, model.vocab.gram_names)):
-        if t: why[i].append(f"terms {', '.join(t)}")
+    for wl, t in zip(why, _top_terms(C, model.vocab.gram_names)):
+        if t: wl.append('terms ' + ', '.join(t))
     if lab is None or not lab.y.sum(): return
     sv = lab[lab.y == 1].reset_index(drop=True)
     S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
