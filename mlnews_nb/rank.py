@@ -32,17 +32,6 @@ class Profile:
 
 def _kw_re(k:str) -> str: return r'(?i)\b' + r'\s+'.join(map(re.escape, k.split())) + r'\b'
 
-def _lower(df:pd.DataFrame) -> list[str]:
-    "Title and abstract of each row, lower-cased"
-    return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower().tolist()
-
-def _maybe(low:Sequence[str], term:str) -> np.ndarray:
-    "Rows whose lower-cased text has `term`'s longest word (a substring test); the regex runs on these only"
-    ws = re.findall(r'[^\W_]+', term.lower())
-    if not ws: return np.ones(len(low), bool)
-    w = max(ws, key=len)      # Python's `in`: a few times faster than pyarrow's substring kernel
-    return np.fromiter((w in s for s in (low.tolist() if isinstance(low, pd.Series) else low)), bool, len(low))
-
 def _strings(s:pd.Series) -> Any:
     ("A column of strings as `_contains` reads a few rows of it cheaply: pyarrow-backed strings as one pyarrow array "
      "(a take from many chunks costs a pass over all of them), anything else as it is")
@@ -50,6 +39,41 @@ def _strings(s:pd.Series) -> Any:
     import pyarrow as pa
     a = pa.array(s.array)                      # no copy
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+class _Low:
+    "Lower-cased titles and abstracts, each column as one UTF-8 buffer and its rows' offsets (searched all at once)"
+    def __init__(self, cols:list, n:int): self.cols, self.n = cols, n
+    def __len__(self): return self.n
+
+def _lower(df:pd.DataFrame) -> list[str]|_Low:
+    "Title and abstract of each row, lower-cased (pyarrow strings: as `_Low`, without a Python string per row)"
+    if len(df) and all(getattr(df[c].dtype, 'storage', None) == 'pyarrow' for c in ('title', 'summary')):
+        import pyarrow as pa, pyarrow.compute as pc
+        cols = []
+        for c in ('title', 'summary'):       # pyarrow's lower-casing, as pandas' str.lower of these columns
+            a = pc.utf8_lower(pc.fill_null(_strings(df[c]), ''))
+            a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+            _, ob, db = a.buffers()
+            off = np.frombuffer(ob, np.int64 if pa.types.is_large_string(a.type) else np.int32)
+            cols.append((db.to_pybytes() if db is not None else b'', off[a.offset:a.offset + len(a) + 1].tolist()))
+        return _Low(cols, len(df))
+    return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower().tolist()
+
+def _maybe(low:Sequence[str]|_Low, term:str) -> np.ndarray:
+    "Rows whose lower-cased text has `term`'s longest word (a substring test); the regex runs on these only"
+    ws = re.findall(r'[^\W_]+', term.lower())
+    if not ws: return np.ones(len(low), bool)
+    w = max(ws, key=len)      # Python's `in`: a few times faster than pyarrow's substring kernel
+    if not isinstance(low, _Low):
+        return np.fromiter((w in s for s in (low.tolist() if isinstance(low, pd.Series) else low)), bool, len(low))
+    # a word never spans the title and the abstract; a hit across two rows only adds a row the regex then rejects
+    from bisect import bisect_right
+    out, wb = np.zeros(len(low), bool), w.encode('utf-8')
+    for buf, off in low.cols:
+        find, end = buf.find, off[-1]; p = find(wb, off[0], end)
+        while p >= 0:
+            r = bisect_right(off, p) - 1; out[r] = True; p = find(wb, off[r + 1], end)   # on to the next row
+    return out
 
 def _contains(s:Sequence[str]|pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
     "Whole-word, case-insensitive matches of `term` in the strings `s`, tested on `rows` only"
