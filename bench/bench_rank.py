@@ -56,6 +56,8 @@ if __name__ == '__main__':
     print(f'before the profiling pass (same bench, similar load): 14.5 s CPU cold, 8.3 s again -> now {14.5 / cold:.1f}x and {8.3 / warm:.1f}x faster')
     print(f'before the tokenizer rewrite (stop 13, at idle): 9.15 s CPU cold, 3.62 s again -> now {9.15 / cold:.1f}x and '
           f'{3.62 / warm:.1f}x faster (same output: bench/check_rank_identity.py)')
+    print(f'before stop 23 (same bench at idle, 20:20 UTC, load 0.7): 4.73 s CPU cold, 2.29 s again -> now {4.73 / cold:.2f}x and '
+          f'{2.29 / warm:.2f}x (fair figures: interleaved A/B against the old module in one process, see the report)')
     print(f'peak RSS: {peak:,.0f} MB   goal: < 5 s CPU -> {"OK" if cold < 5 else "MISSED"} cold, {"OK" if warm < 5 else "MISSED"} warm'
           f'   (load average at the start {load0:.1f}, now {os.getloadavg()[0]:.1f})')
     summary('bench_rank', f'rank {a.n:,} items with {a.decisions} decisions < 5 s CPU; labels flat with store size (issue 15)',

@@ -32,42 +32,75 @@ class Profile:
 
 def _kw_re(k:str) -> str: return r'(?i)\b' + r'\s+'.join(map(re.escape, k.split())) + r'\b'
 
-def _lower(df:pd.DataFrame) -> list[str]:
-    "Title and abstract of each row, lower-cased"
+def _strings(s:pd.Series) -> Any:
+    ("A column of strings as `_contains` reads a few rows of it cheaply: pyarrow-backed strings as one pyarrow array "
+     "(a take from many chunks costs a pass over all of them), anything else as it is")
+    if getattr(s.dtype, 'storage', None) != 'pyarrow': return s
+    import pyarrow as pa
+    a = pa.array(s.array)                      # no copy
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+class _Low:
+    "Lower-cased titles and abstracts, each column as one UTF-8 buffer and its rows' offsets (searched all at once)"
+    def __init__(self, cols:list, n:int): self.cols, self.n = cols, n
+    def __len__(self): return self.n
+
+def _lower(df:pd.DataFrame) -> list[str]|_Low:
+    "Title and abstract of each row, lower-cased (pyarrow strings: as `_Low`, without a Python string per row)"
+    if len(df) and all(getattr(df[c].dtype, 'storage', None) == 'pyarrow' for c in ('title', 'summary')):
+        import pyarrow as pa, pyarrow.compute as pc
+        cols = []
+        for c in ('title', 'summary'):       # pyarrow's lower-casing, as pandas' str.lower of these columns
+            a = pc.utf8_lower(pc.fill_null(_strings(df[c]), ''))
+            a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+            _, ob, db = a.buffers()
+            off = np.frombuffer(ob, np.int64 if pa.types.is_large_string(a.type) else np.int32)
+            cols.append((db.to_pybytes() if db is not None else b'', off[a.offset:a.offset + len(a) + 1].tolist()))
+        return _Low(cols, len(df))
     return (df.title.fillna('') + ' \n ' + df.summary.fillna('')).str.lower().tolist()
 
-def _maybe(low:Sequence[str], term:str) -> np.ndarray:
+def _maybe(low:Sequence[str]|_Low, term:str) -> np.ndarray:
     "Rows whose lower-cased text has `term`'s longest word (a substring test); the regex runs on these only"
     ws = re.findall(r'[^\W_]+', term.lower())
     if not ws: return np.ones(len(low), bool)
     w = max(ws, key=len)      # Python's `in`: a few times faster than pyarrow's substring kernel
-    return np.fromiter((w in s for s in (low.tolist() if isinstance(low, pd.Series) else low)), bool, len(low))
+    if not isinstance(low, _Low):
+        return np.fromiter((w in s for s in (low.tolist() if isinstance(low, pd.Series) else low)), bool, len(low))
+    # a word never spans the title and the abstract; a hit across two rows only adds a row the regex then rejects
+    from bisect import bisect_right
+    out, wb = np.zeros(len(low), bool), w.encode('utf-8')
+    for buf, off in low.cols:
+        find, end = buf.find, off[-1]; p = find(wb, off[0], end)
+        while p >= 0:
+            r = bisect_right(off, p) - 1; out[r] = True; p = find(wb, off[r + 1], end)   # on to the next row
+    return out
 
 def _contains(s:Sequence[str]|pd.Series, term:str, rows:np.ndarray) -> np.ndarray:
     "Whole-word, case-insensitive matches of `term` in the strings `s`, tested on `rows` only"
     out, ix = np.zeros(len(s), bool), np.flatnonzero(rows)
     if not len(ix): return out
     rx = re.compile(_kw_re(term))              # `re`, as pandas' str.contains uses for this pattern
-    vals = s.iloc[ix].tolist() if isinstance(s, pd.Series) else [s[i] for i in ix.tolist()]   # these rows only
+    vals = (s.iloc[ix].tolist() if isinstance(s, pd.Series) else s.take(ix).to_pylist() if hasattr(s, 'take')
+            else [s[i] for i in ix.tolist()])   # these rows only (a null is None or NaN: not a str)
     out[ix] = [isinstance(x, str) and rx.search(x) is not None for x in vals]
     return out
 
 def _mentions(df:pd.DataFrame, term:str, low:Sequence[str]|None=None) -> np.ndarray:
     "Rows whose title or abstract mention `term` (whole words, case-insensitive)"
     rows = _maybe(_lower(df) if low is None else low, term)
-    return _contains(df.title, term, rows) | _contains(df.summary, term, rows)
+    return _contains(_strings(df.title), term, rows) | _contains(_strings(df.summary), term, rows)
 
 def profile_scores(df:pd.DataFrame, profile:Profile|None,
                    low:Sequence[str]|None=None) -> tuple[np.ndarray, list[list[str]]]:
     "Profile score of each row and the keywords, categories and authors that matched (`low`: lower-cased texts)"
     n = len(df); score = np.zeros(n); why = [[] for _ in range(n)]
     if not profile: return score, why
-    title, summ = df.title, df.summary
     if profile.keywords and low is None: low = _lower(df)
+    title, summ = (_strings(df.title), _strings(df.summary)) if profile.keywords else (None, None)
     def hit(mask, w, label):
         nonlocal score
         m = np.asarray(mask, bool); score = score + w * m
-        for i in np.flatnonzero(m): why[i].append(label)
+        for i in np.flatnonzero(m).tolist(): why[i].append(label)
     for k in profile.keywords:
         rows = _maybe(low, k); t = _contains(title, k, rows); s = _contains(summ, k, rows)
         hit(t, 2, f'keyword "{k}"'); hit(s & ~t, 1, f'keyword "{k}"')
@@ -106,7 +139,9 @@ def _stop_words() -> frozenset:
 def _utf8(texts:Sequence[str]) -> Any:
     "The texts as one pyarrow string array (a lone surrogate becomes U+FFFD)"
     import pyarrow as pa
-    typ = pa.string() if 4 * sum(len(t) for t in texts if isinstance(t, str)) < 2**31 else pa.large_string()
+    try: size = sum(map(len, texts))
+    except TypeError: size = sum(len(t) for t in texts if isinstance(t, str))
+    typ = pa.string() if 4 * size < 2**31 else pa.large_string()
     try: return pa.array(texts, typ)
     except UnicodeEncodeError:
         return pa.array([t.encode('utf-8', 'surrogatepass').decode('utf-8', 'replace') if isinstance(t, str) else t
@@ -170,13 +205,33 @@ def _tokens_py(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return (np.array(wid, np.int32), np.flatnonzero(st[:-1] & en[1:]), np.array(toff, np.int64),
             np.array(list(ids), dtype=object))
 
-def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
-    "Sparse counts of (document, column) pairs"
+def _doc_tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray|None, np.ndarray]:
+    ("`_tokens` with each token's text and weight (None: all 1). A `_text` list is read from its parts, the title once "
+     "with weight 2: the counts of the joined text (title twice) without tokenizing the title twice")
+    parts = getattr(texts, 'parts', None)
+    if not parts or not len(texts) or len(parts[0]) != len(texts):
+        wid, pi, toff, words = _tokens(texts)
+        return wid, pi, np.repeat(np.arange(len(toff) - 1, dtype=np.int32), np.diff(toff)), None, words
+    # the parts of each text in turn: a text's first part is its title; a pair never spans two parts, as in the
+    # joined text (the " . " between parts is no word)
+    wid, pi, toff, words = _tokens([x for q in zip(*parts) for x in q])
+    sd = np.repeat(np.arange(len(toff) - 1, dtype=np.int32), np.diff(toff))
+    return wid, pi, sd // len(parts), sd % len(parts) == 0, words
+
+def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int, w:np.ndarray|None=None) -> Any:
+    "Sparse counts of (document, column) pairs (`w`: each pair's weight), each row's columns in order"
+    return _col_counts(doc, col, n, m, w).T.tocsr()      # the transpose of a sorted matrix comes out sorted
+
+def _col_counts(doc:np.ndarray, col:np.ndarray, n:int, m:int, w:np.ndarray|None=None) -> Any:
+    ("The counts of (document, column) pairs as a column x document matrix (CSR, duplicates summed): with the pairs "
+     "in document order, each column's documents come in order, so no sort is needed")
     import scipy.sparse as sp
     it = np.int32 if max(n, m) < 2**31 else np.int64            # scipy's own index type: no conversions
-    X = sp.csr_matrix((np.ones(len(doc), np.float32), (doc.astype(it, copy=False), col.astype(it, copy=False))),
-                      shape=(n, m)); X.sum_duplicates()
-    return X
+    w = np.ones(len(doc), np.float32) if w is None else w.astype(np.float32, copy=False)
+    T = sp.csr_matrix((w, (col.astype(it, copy=False), doc.astype(it, copy=False))),
+                      shape=(m, n))                             # scipy checks the order, sorts only when needed
+    T.sum_duplicates()
+    return T
 
 def _tfidf(X:Any, idf:np.ndarray) -> Any:
     "Sublinear TF-IDF rows, L2-normalized, from a count matrix (changed in place)"
@@ -210,39 +265,36 @@ class Vocab:
     def _pair_index(self) -> pd.Index: return pd.Index(self.pairs)   # hash tables built in C, queried many at a time
     def transform(self, texts:Sequence[str]) -> Any:
         "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
-        wid, pi, toff, words = _tokens(texts); n, U = len(toff) - 1, len(self.words)
+        wid, pi, doc, title, words = _doc_tokens(texts); n, U = len(texts), len(self.words)
         vw = np.append(self._word_index.get_indexer(words), -1)[wid]   # -1 stays -1
-        doc = np.repeat(np.arange(n), np.diff(toff)); uni = vw >= 0
+        uni = vw >= 0
         a, b = vw[pi], vw[pi + 1]; both = (a >= 0) & (b >= 0)
-        pcol = self._pair_index.get_indexer(a[both] * U + b[both]); known = pcol >= 0
-        return _tfidf(_counts(np.concatenate([doc[uni], doc[pi[both][known]]]),
-                              np.concatenate([vw[uni], U + pcol[known]]), n, len(self.idf)), self.idf)
+        pcol = self._pair_index.get_indexer(a[both] * U + b[both]); known = pcol >= 0; pk = pi[both][known]
+        w = None if title is None else np.concatenate([title[uni], title[pk]]) + np.float32(1)
+        return _tfidf(_counts(np.concatenate([doc[uni], doc[pk]]), np.concatenate([vw[uni], U + pcol[known]]), n,
+                              len(self.idf), w), self.idf)
 
 _VEC_CACHE:dict = {}
 
 def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]:
     "TF-IDF matrix and vocabulary of `texts` (word 1-2-grams seen in `min_df` texts); recent results cached by content"
-    texts = [t if isinstance(t, str) else '' for t in texts]; n = len(texts)
+    src, texts = texts, [t if isinstance(t, str) else '' for t in texts]; n = len(texts)
     min_df = min_df or (2 if n >= 2000 else 1)
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
-    import scipy.sparse as sp
-    wid, pi, toff, words = _tokens(texts); U = len(words)
-    key = wid[pi].astype(np.int64); key *= U; key += wid[pi + 1]
+    wid, pi, doc, title, words = _doc_tokens(src if getattr(src, 'parts', None) else texts); U = len(words)
+    key = wid[pi].astype(np.int32 if U * U < 2**31 else np.int64); key *= U; key += wid[pi + 1]   # int32: hashed faster
     pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
     m = U + len(pk)                     # columns: every word, then every pair, each in order of first appearance
     uni = np.flatnonzero(wid >= 0); nu, it = len(uni), np.int32 if max(n, m) < 2**31 else np.int64
-    doc = np.repeat(np.arange(n, dtype=it), np.diff(toff))
     rows, cols = np.empty(nu + len(pi), it), np.empty(nu + len(pi), it)   # (text, column) of each gram
     rows[:nu], rows[nu:], cols[:nu] = doc[uni], doc[pi], wid[uni]; np.add(pcol, U, out=cols[nu:], casting='unsafe')
-    del doc, uni, wid, pi, pcol
-    C = _counts(rows, cols, n, m); del rows, cols
-    dfc = np.bincount(C.indices, minlength=m); good = dfc >= min_df
-    if not good.all():                  # (a window of copies keeps every gram)
-        keep = good[C.indices]; remap = np.cumsum(good) - 1
-        per_row = np.bincount(np.repeat(np.arange(n), np.diff(C.indptr))[keep], minlength=n)
-        indptr = np.concatenate([[0], np.cumsum(per_row)])
-        C = sp.csr_matrix((C.data[keep], remap[C.indices[keep]], indptr), shape=(n, int(good.sum())))
+    w = None if title is None else np.concatenate([title[uni], title[pi]]) + np.float32(1)   # a title's grams: 2
+    del doc, uni, wid, pi, pcol, title
+    T = _col_counts(rows, cols, n, m, w); del rows, cols, w
+    dfc = np.diff(T.indptr); good = dfc >= min_df                # each gram's texts
+    if not good.all(): T = T[good]     # (a window of copies keeps every gram)
+    C = T.T.tocsr(); del T
     idf = (np.log((1 + n) / (1 + dfc[good])) + 1).astype(np.float32)
     gw = good[:U]; rw = np.cumsum(gw) - 1; a, b = np.divmod(pk[good[U:]], max(1, U))   # a kept pair's words are kept
     vocab = Vocab(words[gw], rw[a] * int(gw.sum()) + rw[b], idf)
@@ -252,11 +304,17 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     return out
 
 # %% ../nbs/16_rank.ipynb #02f8f049
+class _Texts(list):
+    "`_text`'s texts, and the parts they are joined from (`vectorize` and `transform` read the title once)"
+    parts:tuple = ()
+
 def _text(df:pd.DataFrame) -> list[str]:
     "What the model reads: the title twice (it weighs more), the abstract, keywords and categories"
     lst = lambda c: [' '.join(x) if isinstance(x, list) else '' for x in df[c].tolist()] if c in df else [''] * len(df)
-    t, s = df.title.fillna('').astype(str).tolist(), df.summary.fillna('').astype(str).tolist()
-    return [f'{a} . {a} . {b} . {k} . {c}' for a, b, k, c in zip(t, s, lst('keywords'), lst('categories'))]
+    t, s, kw, cat = df.title.fillna('').astype(str).tolist(), df.summary.fillna('').astype(str).tolist(), \
+        lst('keywords'), lst('categories')
+    out = _Texts([f'{a} . {a} . {b} . {k} . {c}' for a, b, k, c in zip(t, s, kw, cat)]); out.parts = (t, s, kw, cat)
+    return out
 
 def labels(store:Store) -> pd.DataFrame:
     "One labelled row per decided key: the item text and `y` (1 saved/read/rated 4-5, 0 skipped/rated 1-2)"
@@ -505,8 +563,14 @@ def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|Non
     import scipy.sparse as sp
     w = model.coef
     C = sp.csr_matrix((X.data * w[X.indices], X.indices, X.indptr), shape=X.shape)   # each gram's part of the score
-    for i, t in enumerate(_top_terms(C, model.vocab.gram_names)):
-        if t: why[i].append(f"terms {', '.join(t)}")
+    rows, cols = _top_cols(C); uc, inv = np.unique(cols, return_inverse=True)   # as `_top_terms`, joined in bulk
+    t = model.vocab.gram_names(uc)[inv]; b = np.searchsorted(rows, np.arange(len(why) + 1)); c = np.diff(b)
+    s = np.full(len(why), None, dtype=object)
+    for j in range(3):                                     # "terms a, b, c": the j-th term of the rows that have one
+        has = c > j; tj = t[b[:-1][has] + j]
+        s[has] = 'terms ' + tj if j == 0 else s[has] + ', ' + tj
+    for wl, x in zip(why, s.tolist()):
+        if x is not None: wl.append(x)
     if lab is None or not lab.y.sum(): return
     sv = lab[lab.y == 1].reset_index(drop=True)
     S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
