@@ -139,9 +139,7 @@ def _stop_words() -> frozenset:
 def _utf8(texts:Sequence[str]) -> Any:
     "The texts as one pyarrow string array (a lone surrogate becomes U+FFFD)"
     import pyarrow as pa
-    try: size = sum(map(len, texts))
-    except TypeError: size = sum(len(t) for t in texts if isinstance(t, str))
-    typ = pa.string() if 4 * size < 2**31 else pa.large_string()
+    typ = pa.string() if 4 * sum(len(t) for t in texts if isinstance(t, str)) < 2**31 else pa.large_string()
     try: return pa.array(texts, typ)
     except UnicodeEncodeError:
         return pa.array([t.encode('utf-8', 'surrogatepass').decode('utf-8', 'replace') if isinstance(t, str) else t
@@ -205,30 +203,16 @@ def _tokens_py(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return (np.array(wid, np.int32), np.flatnonzero(st[:-1] & en[1:]), np.array(toff, np.int64),
             np.array(list(ids), dtype=object))
 
-def _doc_tokens(texts:Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray|None, np.ndarray]:
-    ("`_tokens` with each token's text and weight (None: all 1). A `_text` list is read from its parts, the title once "
-     "with weight 2: the counts of the joined text (title twice) without tokenizing the title twice")
-    parts = getattr(texts, 'parts', None)
-    if not parts or not len(texts) or len(parts[0]) != len(texts):
-        wid, pi, toff, words = _tokens(texts)
-        return wid, pi, np.repeat(np.arange(len(toff) - 1, dtype=np.int32), np.diff(toff)), None, words
-    # the parts of each text in turn: a text's first part is its title; a pair never spans two parts, as in the
-    # joined text (the " . " between parts is no word)
-    wid, pi, toff, words = _tokens([x for q in zip(*parts) for x in q])
-    sd = np.repeat(np.arange(len(toff) - 1, dtype=np.int32), np.diff(toff))
-    return wid, pi, sd // len(parts), sd % len(parts) == 0, words
+def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
+    "Sparse counts of (document, column) pairs, each row's columns in order"
+    return _col_counts(doc, col, n, m).T.tocsr()      # the transpose of a sorted matrix comes out sorted
 
-def _counts(doc:np.ndarray, col:np.ndarray, n:int, m:int, w:np.ndarray|None=None) -> Any:
-    "Sparse counts of (document, column) pairs (`w`: each pair's weight), each row's columns in order"
-    return _col_counts(doc, col, n, m, w).T.tocsr()      # the transpose of a sorted matrix comes out sorted
-
-def _col_counts(doc:np.ndarray, col:np.ndarray, n:int, m:int, w:np.ndarray|None=None) -> Any:
+def _col_counts(doc:np.ndarray, col:np.ndarray, n:int, m:int) -> Any:
     ("The counts of (document, column) pairs as a column x document matrix (CSR, duplicates summed): with the pairs "
      "in document order, each column's documents come in order, so no sort is needed")
     import scipy.sparse as sp
     it = np.int32 if max(n, m) < 2**31 else np.int64            # scipy's own index type: no conversions
-    w = np.ones(len(doc), np.float32) if w is None else w.astype(np.float32, copy=False)
-    T = sp.csr_matrix((w, (col.astype(it, copy=False), doc.astype(it, copy=False))),
+    T = sp.csr_matrix((np.ones(len(doc), np.float32), (col.astype(it, copy=False), doc.astype(it, copy=False))),
                       shape=(m, n))                             # scipy checks the order, sorts only when needed
     T.sum_duplicates()
     return T
@@ -265,33 +249,32 @@ class Vocab:
     def _pair_index(self) -> pd.Index: return pd.Index(self.pairs)   # hash tables built in C, queried many at a time
     def transform(self, texts:Sequence[str]) -> Any:
         "TF-IDF rows of `texts` in this vocabulary (grams it does not know are left out)"
-        wid, pi, doc, title, words = _doc_tokens(texts); n, U = len(texts), len(self.words)
+        wid, pi, toff, words = _tokens(texts); n, U = len(toff) - 1, len(self.words)
         vw = np.append(self._word_index.get_indexer(words), -1)[wid]   # -1 stays -1
-        uni = vw >= 0
+        doc = np.repeat(np.arange(n), np.diff(toff)); uni = vw >= 0
         a, b = vw[pi], vw[pi + 1]; both = (a >= 0) & (b >= 0)
-        pcol = self._pair_index.get_indexer(a[both] * U + b[both]); known = pcol >= 0; pk = pi[both][known]
-        w = None if title is None else np.concatenate([title[uni], title[pk]]) + np.float32(1)
-        return _tfidf(_counts(np.concatenate([doc[uni], doc[pk]]), np.concatenate([vw[uni], U + pcol[known]]), n,
-                              len(self.idf), w), self.idf)
+        pcol = self._pair_index.get_indexer(a[both] * U + b[both]); known = pcol >= 0
+        return _tfidf(_counts(np.concatenate([doc[uni], doc[pi[both][known]]]),
+                              np.concatenate([vw[uni], U + pcol[known]]), n, len(self.idf)), self.idf)
 
 _VEC_CACHE:dict = {}
 
 def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]:
     "TF-IDF matrix and vocabulary of `texts` (word 1-2-grams seen in `min_df` texts); recent results cached by content"
-    src, texts = texts, [t if isinstance(t, str) else '' for t in texts]; n = len(texts)
+    texts = [t if isinstance(t, str) else '' for t in texts]; n = len(texts)
     min_df = min_df or (2 if n >= 2000 else 1)
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
-    wid, pi, doc, title, words = _doc_tokens(src if getattr(src, 'parts', None) else texts); U = len(words)
+    wid, pi, toff, words = _tokens(texts); U = len(words)
     key = wid[pi].astype(np.int32 if U * U < 2**31 else np.int64); key *= U; key += wid[pi + 1]   # int32: hashed faster
     pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
     m = U + len(pk)                     # columns: every word, then every pair, each in order of first appearance
     uni = np.flatnonzero(wid >= 0); nu, it = len(uni), np.int32 if max(n, m) < 2**31 else np.int64
+    doc = np.repeat(np.arange(n, dtype=it), np.diff(toff))
     rows, cols = np.empty(nu + len(pi), it), np.empty(nu + len(pi), it)   # (text, column) of each gram
     rows[:nu], rows[nu:], cols[:nu] = doc[uni], doc[pi], wid[uni]; np.add(pcol, U, out=cols[nu:], casting='unsafe')
-    w = None if title is None else np.concatenate([title[uni], title[pi]]) + np.float32(1)   # a title's grams: 2
-    del doc, uni, wid, pi, pcol, title
-    T = _col_counts(rows, cols, n, m, w); del rows, cols, w
+    del doc, uni, wid, pi, pcol
+    T = _col_counts(rows, cols, n, m); del rows, cols
     dfc = np.diff(T.indptr); good = dfc >= min_df                # each gram's texts
     if not good.all(): T = T[good]     # (a window of copies keeps every gram)
     C = T.T.tocsr(); del T
@@ -304,17 +287,11 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     return out
 
 # %% ../nbs/16_rank.ipynb #02f8f049
-class _Texts(list):
-    "`_text`'s texts, and the parts they are joined from (`vectorize` and `transform` read the title once)"
-    parts:tuple = ()
-
 def _text(df:pd.DataFrame) -> list[str]:
     "What the model reads: the title twice (it weighs more), the abstract, keywords and categories"
     lst = lambda c: [' '.join(x) if isinstance(x, list) else '' for x in df[c].tolist()] if c in df else [''] * len(df)
-    t, s, kw, cat = df.title.fillna('').astype(str).tolist(), df.summary.fillna('').astype(str).tolist(), \
-        lst('keywords'), lst('categories')
-    out = _Texts([f'{a} . {a} . {b} . {k} . {c}' for a, b, k, c in zip(t, s, kw, cat)]); out.parts = (t, s, kw, cat)
-    return out
+    t, s = df.title.fillna('').astype(str).tolist(), df.summary.fillna('').astype(str).tolist()
+    return [f'{a} . {a} . {b} . {k} . {c}' for a, b, k, c in zip(t, s, lst('keywords'), lst('categories'))]
 
 def labels(store:Store) -> pd.DataFrame:
     "One labelled row per decided key: the item text and `y` (1 saved/read/rated 4-5, 0 skipped/rated 1-2)"
@@ -563,14 +540,8 @@ def _explain(df:pd.DataFrame, why:list, X:Any, model:Model, lab:pd.DataFrame|Non
     import scipy.sparse as sp
     w = model.coef
     C = sp.csr_matrix((X.data * w[X.indices], X.indices, X.indptr), shape=X.shape)   # each gram's part of the score
-    rows, cols = _top_cols(C); uc, inv = np.unique(cols, return_inverse=True)   # as `_top_terms`, joined in bulk
-    t = model.vocab.gram_names(uc)[inv]; b = np.searchsorted(rows, np.arange(len(why) + 1)); c = np.diff(b)
-    s = np.full(len(why), None, dtype=object)
-    for j in range(3):                                     # "terms a, b, c": the j-th term of the rows that have one
-        has = c > j; tj = t[b[:-1][has] + j]
-        s[has] = 'terms ' + tj if j == 0 else s[has] + ', ' + tj
-    for wl, x in zip(why, s.tolist()):
-        if x is not None: wl.append(x)
+    for wl, t in zip(why, _top_terms(C, model.vocab.gram_names)):
+        if t: wl.append('terms ' + ', '.join(t))
     if lab is None or not lab.y.sum(): return
     sv = lab[lab.y == 1].reset_index(drop=True)
     S = model.vocab.transform(_text(sv)); pos = {k: j for j, k in enumerate(sv.key)}
