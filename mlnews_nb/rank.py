@@ -426,7 +426,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
 QUEUE_DIVERSITY, QUEUE_HEAD, QUEUE_EXPLORE = 0.5, 60, 2
-QUEUE_BOUNDARY = 0   # every n-th card: the undecided row nearest the model's boundary (0: none; stop 23, measured)
+QUEUE_BOUNDARY = 10  # every n-th card: the undecided row nearest the model's boundary (0: none; stop 23, measured)
 
 def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.ndarray|None=None,
         budget:float=np.inf) -> list[int]:

@@ -31,9 +31,10 @@ def test_every_nth_card_is_the_least_sure(iclr, st, monkeypatch):
     assert not set(head.key) & dec and sorted(q.key) == sorted(iclr.key)
 
 def test_off_is_the_queue_before(iclr, st, monkeypatch):
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
     q0 = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
     monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 10)
     q1 = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
     assert q1 != q0 and q1[:9] == q0[:9]                                 # the first nine cards are the same
     monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
-    assert R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist() == q0
+    assert R.QUEUE_BOUNDARY == 0 and R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist() == q0
