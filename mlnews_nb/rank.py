@@ -16,9 +16,10 @@ from .core import gc_paused
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'PU_TOP', 'QUEUE_DIVERSITY',
-           'QUEUE_HEAD', 'QUEUE_EXPLORE', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels',
-           'Model', 'train', 'has_code', 'mmr', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'PU_TOP', 'PU_PER_SAVE',
+           'PU_MAX', 'PU_FIRST', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY', 'BUZZ_COLS',
+           'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank',
+           'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -346,6 +347,14 @@ def _frequent(X:Any, k:int) -> np.ndarray|None:
 
 PU_TOP = 0.0   # positive-unlabeled: the share of weak negatives a first fit scores highest, left out of a second fit
                # (0: one fit; measured in stop 22 and not kept, see *Positive-unlabeled*)
+PU_PER_SAVE = 0.0   # the share tied to the evidence: this many weak negatives left out per save (at most `PU_MAX`)
+PU_MAX = 0.1        # (0: the fixed share `PU_TOP`; measured in stop 23, see *Positive-unlabeled*)
+PU_FIRST = 3000     # the first fit learns on a sample of this many weak negatives (it only has to score them)
+
+def _pu_share(n_pos:int, n_weak:int) -> float:
+    "The share of the weak negatives a second fit leaves out: `PU_PER_SAVE` per save (at most `PU_MAX`), or `PU_TOP`"
+    if not PU_PER_SAVE: return PU_TOP
+    return min(PU_MAX, PU_PER_SAVE * n_pos / n_weak) if n_weak else 0.0
 
 def _reliable(clf:Any, XU:Any, share:float|None=None) -> np.ndarray:
     "The weak negatives a first fit `clf` calls reliable: all but the `share` (default `PU_TOP`) it scores highest"
@@ -392,9 +401,14 @@ def train(lab:pd.DataFrame, *, items:pd.DataFrame|None=None, profile:Profile|Non
     sub = (lambda M: M) if cols is None else (lambda M: None if M is None else
                                              (sp.diags(1 / _norms(M, cols)) @ M[:, cols]).tocsr())
     XLs, y, XUs, qs = sub(XL), lab.y.to_numpy().astype(float), sub(X[iu]), sub(q)
-    clf = _fit(XLs, y, XUs, qs)
-    if clf is not None and PU_TOP and y.sum() and XUs is not None and XUs.shape[0]:
-        clf = _fit(XLs, y, XUs[_reliable(clf, XUs)], qs) or clf   # positive-unlabeled: a second fit
+    share = _pu_share(int(y.sum()), 0 if XUs is None else XUs.shape[0])
+    if share and y.sum() and XUs is not None and XUs.shape[0]:   # positive-unlabeled: a first fit on a sample scores
+        iw = np.arange(XUs.shape[0])                              # the weak negatives, the second leaves its top out
+        if PU_PER_SAVE and len(iw) > PU_FIRST: iw = np.sort(np.random.default_rng(1).choice(len(iw), PU_FIRST, False))
+        first = _fit(XLs, y, XUs[iw], qs)
+        clf = None if first is None else _fit(XLs, y, XUs[_reliable(first, XUs, share)], qs)
+    else: clf = None
+    clf = clf or _fit(XLs, y, XUs, qs)
     return None if clf is None else Model(vocab, clf, len(lab), int(lab.y.sum()), cols)
 
 # %% ../nbs/16_rank.ipynb #8633c3ea
@@ -447,6 +461,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
 QUEUE_DIVERSITY, QUEUE_HEAD, QUEUE_EXPLORE = 0.5, 60, 2
+QUEUE_BOUNDARY = 10  # every n-th card: the undecided row nearest the model's boundary (0: none; stop 23, measured)
 
 def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.ndarray|None=None,
         budget:float=np.inf) -> list[int]:
@@ -462,12 +477,16 @@ def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.n
         red = np.maximum(red, sim(i))   # one column per pick: no rows x rows matrix
     return out
 
-def _explore(head:np.ndarray, alt:np.ndarray, ok:np.ndarray, every:int) -> np.ndarray:
-    "`head` (rows) with every `every`-th card the best `ok` row by `alt` (the cold start) not placed yet"
+def _explore(head:np.ndarray, alt:np.ndarray, ok:np.ndarray, every:int, near:np.ndarray|None=None,
+             every_near:int=0) -> np.ndarray:
+    ("`head` (rows) with every `every`-th card the best `ok` row by `alt` (the cold start) not placed yet, and every "
+     "`every_near`-th the best by `near` (closeness to the model's boundary)")
     ao = np.argsort(-alt, kind='stable'); a, h = iter(ao[ok[ao]].tolist()), iter(head.tolist())
+    b = iter([]) if near is None or not every_near else iter((bo := np.argsort(-near, kind='stable'))[ok[bo]].tolist())
     out, seen = [], set()
     for i in range(len(head)):
         src, other = (a, h) if (i + 1) % every == 0 else (h, a)
+        if every_near and (i + 1) % every_near == 0: src = b
         r = next((x for x in src if x not in seen), None)
         if r is None: r = next((x for x in other if x not in seen), None)
         if r is None: break
@@ -475,14 +494,15 @@ def _explore(head:np.ndarray, alt:np.ndarray, ok:np.ndarray, every:int) -> np.nd
     return np.array(out, dtype=np.int64)
 
 def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray, alt:np.ndarray|None=None,
-                   every:int=0) -> np.ndarray:
+                   every:int=0, near:np.ndarray|None=None, every_near:int=0) -> np.ndarray:
     ("Row order: the `head` best `ok` rows by score `s`, picked greedily for score and novelty (MMR), every `every`-th "
      "card the best by `alt` instead; the rest by score")
     o = np.argsort(-s, kind='stable'); h = o[ok[o]][:head]
     if lam <= 0 or len(h) < 3: return o
     rel = s[h]; rel = (rel - rel.min()) / (np.ptp(rel) or 1.0); Xh = X[h]
     h = h[mmr(rel, lambda j: (Xh @ Xh[j].T).toarray().ravel(), 1 - lam)]
-    if alt is not None and every > 0 and np.ptp(alt[ok]) > 0: h = _explore(h, alt, ok, every)
+    if alt is not None and every > 0 and np.ptp(alt[ok]) > 0: h = _explore(h, alt, ok, every, near, every_near)
+    elif near is not None and every_near > 0: h = _explore(h, np.zeros(len(s)), ok, len(s) + 1, near, every_near)
     return np.concatenate([h, o[~np.isin(o, h)]])
 
 @gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
@@ -529,7 +549,8 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
         dec = (df['work'] if 'work' in df else df['key']).isin(lk).to_numpy()   # a work: decided with any of its items
         if 'items' in df and lk:
             dec = dec | df['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
-        o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec, start, QUEUE_EXPLORE)   # the head: undecided rows
+        o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec, start, QUEUE_EXPLORE,   # the head: undecided rows
+                           -np.abs(d) if QUEUE_BOUNDARY else None, QUEUE_BOUNDARY)
         df = df.iloc[o].assign(queue=np.arange(len(df)))
         return (df[~ex[o]] if exclude == 'drop' else df).reset_index(drop=True)
     if exclude == 'drop': df = df[~ex]

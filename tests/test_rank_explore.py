@@ -18,7 +18,8 @@ def _store(iclr, keywords):
     if keywords: R.set_profile(s, keywords=keywords)
     return s
 
-def test_every_second_card_is_the_cold_starts(iclr):
+def test_every_second_card_is_the_cold_starts(iclr, monkeypatch):
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)         # the boundary card: tests/test_rank_boundary.py
     st = _store(iclr, ['generative model']); dec = set(R.labels(st).key)
     q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY)
     cold = [k for k in R.rank(iclr, profile=R.Profile(keywords=['generative model']), explain=False).key if k not in dec]
@@ -32,6 +33,7 @@ def test_every_second_card_is_the_cold_starts(iclr):
     assert sorted(q.key) == sorted(iclr.key) and (q.iloc[R.QUEUE_HEAD:].score.diff().dropna() <= 0).all()
 
 def test_the_other_cards_are_the_models(iclr, monkeypatch):
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
     st = _store(iclr, ['generative model'])
     q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
     monkeypatch.setattr(R, 'QUEUE_EXPLORE', 0)
@@ -41,6 +43,7 @@ def test_the_other_cards_are_the_models(iclr, monkeypatch):
     assert q != plain[:R.QUEUE_HEAD]
 
 def test_no_keywords_no_exploration(iclr, monkeypatch):
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
     st = _store(iclr, None)
     q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
     monkeypatch.setattr(R, 'QUEUE_EXPLORE', 0)

@@ -27,6 +27,7 @@ def _redundancy(X, at, keys):
 
 def test_queue_head_is_diverse(iclr, st, monkeypatch):
     monkeypatch.setattr(R, 'QUEUE_EXPLORE', 0)          # the keyword cards: tests/test_rank_explore.py
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)         # the boundary card: tests/test_rank_boundary.py
     r, q = R.rank(iclr, st), R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY)
     assert sorted(q.key) == sorted(r.key) and q.queue.tolist() == list(range(len(q)))
     dec = set(R.labels(st).key); und = lambda d: [k for k in d.key if k not in dec]

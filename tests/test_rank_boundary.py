@@ -1,0 +1,40 @@
+"""The triage queue's boundary card (issue 15, stop 23): with `QUEUE_BOUNDARY` = n, every n-th card of the head is the
+undecided row the model is least sure of (its value nearest 0), so the decisions hold the boundary, not only the top."""
+import numpy as np, pytest
+from mlnews_nb.conferences import read_paperlist
+from mlnews_nb.store import Store
+from mlnews_nb import rank as R
+
+@pytest.fixture(scope='module')
+def iclr(fix):
+    df = read_paperlist(fix/'conference_lists'/'papercopilot'/'iclr2017.json')
+    return df.assign(keywords=[[]] * len(df)).reset_index(drop=True)
+
+@pytest.fixture(scope='module')
+def st(iclr):
+    s = Store(':memory:'); s.add(iclr)
+    rl = iclr.title.str.contains('(?i)reinforcement|policy')
+    for k in iclr.key[rl][:6]: s.decide(k, state='saved')
+    for k in iclr.key[~rl][:4]: s.decide(k, state='skipped')
+    R.set_profile(s, keywords=['generative model'])
+    return s
+
+def test_every_nth_card_is_the_least_sure(iclr, st, monkeypatch):
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 10)
+    q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY); head = q.head(R.QUEUE_HEAD); dec = set(R.labels(st).key)
+    d = np.log(q.p_model / (1 - q.p_model)).abs()                       # the model's value, from its probability
+    near = q.key.to_numpy()[np.argsort(d.to_numpy(), kind='stable')]; near = [k for k in near if k not in dec]
+    shown = set()
+    for i, k in enumerate(head.key):
+        if (i + 1) % 10 == 0: assert k == next(c for c in near if c not in shown), i
+        shown.add(k)
+    assert not set(head.key) & dec and sorted(q.key) == sorted(iclr.key)
+
+def test_off_is_the_queue_before(iclr, st, monkeypatch):
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
+    q0 = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 10)
+    q1 = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
+    assert q1 != q0 and q1[:9] == q0[:9]                                 # the first nine cards are the same
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
+    assert R.QUEUE_BOUNDARY == 0 and R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist() == q0
