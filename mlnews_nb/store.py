@@ -299,7 +299,10 @@ def _arrow_field(s:pd.Series, c:str):
         txt, inv = _iso_parts(s)
         return pa.array(txt, T).take(pa.array(inv, mask=na)), na
     if c in LIST_COLS:
-        try: lst = pa.array(s.tolist(), pa.large_list(T))
+        vals = s.tolist()
+        # no list has a member (an arXiv batch has no keywords, no links): every row missing, at once
+        if not any(map(len, vals)): return pa.nulls(n, T), np.ones(n, dtype=bool)
+        try: lst = pa.array(vals, pa.large_list(T))
         except (pa.ArrowException, TypeError): lst = None     # a value that is not text: `_joins` converts it
         # a missing list, or a value holding the separator: `_joins`' careful path
         if lst is None or lst.null_count or _bytes_in(lst.values, SEP):
@@ -494,7 +497,17 @@ def _split(v) -> pd.Series:
     "A list column (its values joined by `SEP`; missing or empty: `[]`) as Python lists"
     n = len(v)
     if _none(v): return pd.Series(np.fromiter(([] for _ in range(n)), dtype=object, count=n), dtype=object)
-    return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in _objs(v)], dtype=object)
+    a = _objs(v).tolist()
+    # one `str.split` a row, called from C (`map`), when every value is text; then `[]` where a value was empty
+    if a.count(None) == 0:
+        try: out = list(map(str.split, a, repeat(SEP)))
+        except TypeError: out = None     # a value that is not text: the row at a time path below
+        if out is not None:
+            if '' in a:
+                for i in np.flatnonzero(np.fromiter(map(len, a), dtype=np.int64, count=n) == 0).tolist(): out[i] = []
+            r = np.empty(n, dtype=object); r[:] = out
+            return pd.Series(r, dtype=object, copy=False)
+    return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in a], dtype=object)
 
 def _loads(v, empty) -> pd.Series:
     "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
