@@ -13,7 +13,7 @@ rows: the goal is the same, and this mix is what a real store holds (needs the c
 
     python bench/bench_store.py [--n 100000] [--runs 5] [--items arxiv|varied]
 """
-import argparse, resource, sqlite3, subprocess, statistics, tempfile, time, json
+import argparse, resource, shutil, sqlite3, subprocess, statistics, tempfile, time, json
 from pathlib import Path
 from mlnews_nb.core import to_items, ITEM_COLS
 from mlnews_nb.store import Store
@@ -62,7 +62,10 @@ def main():
     items = make(a.n) if a.items == 'arxiv' else varied(a.n)
     d = Path(tempfile.mkdtemp())
     if a.one:
-        m = one(items, d); print(json.dumps({k: v for k, v in m.items() if k != 'st'})); return
+        # the store files removed when done (100-250 MB a run: five runs a bench, and a full disk stops every process)
+        try: m = one(items, d); m['st'].close(); print(json.dumps({k: v for k, v in m.items() if k != 'st'}))
+        finally: shutil.rmtree(d, ignore_errors=True)
+        return
     # the fresh processes first, one after the other (nothing of this process's work is in their figures)
     runs = [json.loads(subprocess.run([sys.executable, __file__, '--n', str(a.n), '--items', a.items, '--one'], check=True, capture_output=True,
                                       text=True).stdout.strip().splitlines()[-1]) for _ in range(a.runs)]
@@ -101,6 +104,7 @@ def main():
     print(f'  process peak RSS {rss1:.0f} MB after upsert+read (goal < 1 GB), of which {rss0:.0f} MB before it '
           f'(the {a.n:,} generated items themselves)')
     print(f'  file size {(d/"bench.sqlite").stat().st_size/2**20:.0f} MB')
+    st.close(); fair.close(); con.close(); shutil.rmtree(d, ignore_errors=True)
     summary('bench_store' + (' (varied)' if a.items == 'varied' else ''), 'store: upsert 100k items + read them back < 3 s CPU', f'one executemany transaction of JSON rows + json.loads: {c_fair:.2f} s CPU',
             f'{a.n:,} {"arXiv-like" if a.items == "arxiv" else "varied captured"} items: {med:.2f} s CPU, median of {len(cpu)} fresh processes ({", ".join(f"{c:.2f}" for c in cpu)}; '
             f'median run: upsert {mr["c_add"]:.2f} + read {mr["c_read"]:.2f}), {mr["rss1"]:.0f} MB', med < 3 and a.n >= 100_000)
