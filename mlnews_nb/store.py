@@ -212,6 +212,32 @@ def _extra_text(x) -> str|None:
     "An `extra` dict as its payload text (JSON, which escapes every control character), None when empty"
     return json.dumps(x, ensure_ascii=False, default=str) if x else None
 
+_PROBE = {'a': [1, 2.5, float('nan'), None, True], 'é\n': {'b': 'x"\\y\x1e'}, 'd': Path('p')}
+_ENC = []
+
+def _encoder() -> Callable|None:
+    ("json's C encoder as `json.dumps(x, ensure_ascii=False, default=str)` builds it for each call, built once; None "
+     "when this Python has none or it writes other text than `json.dumps` on a probe")
+    if not _ENC:
+        enc = None
+        try:
+            from json.encoder import c_make_encoder, encode_basestring
+            # no cycle check (markers None): a cycle fails the whole batch, and `json.dumps` then raises as before
+            enc = c_make_encoder(None, str, encode_basestring, None, ': ', ', ', False, False, True)
+            if ''.join(enc(_PROBE, 0)) != _extra_text(_PROBE): enc = None
+        except Exception: enc = None   # no C encoder, or another signature: `json.dumps` a value
+        _ENC.append(enc)
+    return _ENC[0]
+
+def _extra_texts(vals:list) -> list:
+    "`_extra_text` of each value: one C encoder for all of them, not a `JSONEncoder` built for each"
+    if not any(vals): return [None] * len(vals)      # no extras at all (truth of a dict: in C)
+    enc = _encoder()
+    if enc is not None:
+        try: return [''.join(enc(x, 0)) if x else None for x in vals]
+        except Exception: pass   # a cycle, or a value json refuses: `json.dumps` says what is wrong, below
+    return [_extra_text(x) for x in vals]
+
 def _join(v) -> str|None:
     "A list joined by `SEP` (a separator inside a value becomes a space), None for an empty list"
     if not len(v): return None
@@ -245,7 +271,7 @@ def _fields(s:pd.Series, c:str) -> tuple[list, np.ndarray|None]:
     "Column `c` as payload texts (`NA` where missing), and the rows whose value holds `FS` or `NA` (None if none does)"
     t = ITEM_DTYPES[c]
     if t.startswith('datetime'): return _iso(s, s.isna().to_numpy(), _NAS), None   # ISO text: no control characters
-    if c == 'extra': return [_extra_text(x) or NA for x in s], None
+    if c == 'extra': return [x or NA for x in _extra_texts(s.tolist())], None
     if c in LIST_COLS: v, na = _joins(s, NA)
     else:
         na = s.isna().to_numpy()
@@ -273,7 +299,10 @@ def _arrow_field(s:pd.Series, c:str):
         txt, inv = _iso_parts(s)
         return pa.array(txt, T).take(pa.array(inv, mask=na)), na
     if c in LIST_COLS:
-        try: lst = pa.array(s.tolist(), pa.large_list(T))
+        vals = s.tolist()
+        # no list has a member (an arXiv batch has no keywords, no links): every row missing, at once
+        if not any(map(len, vals)): return pa.nulls(n, T), np.ones(n, dtype=bool)
+        try: lst = pa.array(vals, pa.large_list(T))
         except (pa.ArrowException, TypeError): lst = None     # a value that is not text: `_joins` converts it
         # a missing list, or a value holding the separator: `_joins`' careful path
         if lst is None or lst.null_count or _bytes_in(lst.values, SEP):
@@ -282,8 +311,10 @@ def _arrow_field(s:pd.Series, c:str):
         return (pc.if_else(na, pa.scalar(None, T), pc.binary_join(lst, pa.scalar(SEP, T))),
                 na.to_numpy(zero_copy_only=False))
     if c == 'extra':
-        v = [_extra_text(x) for x in s]
-        return pa.array(v, T), np.equal(v, None)
+        # where it is missing from the Arrow array: `np.equal` on a list of texts made a fixed-width array as wide as
+        # the longest text first (1.7 s and gigabytes for 100k feed items with long `blurbs`)
+        a = pa.array(_extra_texts(s.tolist()), T)
+        return a, a.is_null().to_numpy(zero_copy_only=False)
     a = pa.array(s, from_pandas=True)
     if isinstance(a, pa.ChunkedArray): a = a.combine_chunks()   # a frame built by concat keeps its pieces
     return (a if a.type == T else pc.cast(a, T)), s.isna().to_numpy()
@@ -334,7 +365,8 @@ def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tu
         # a column no row has is left out of the INSERT: SQLite writes its NULL without a parameter
         if na.all() and c not in ('source', 'key'): continue
         # a text the whole batch shares (a fetch is one source, mostly one kind) is written once into the statement
-        u = s.unique() if t == 'str' and c != 'key' and not na.any() else ()
+        # (the first and last texts differ for a title or an abstract: no hash of the whole column to learn it)
+        u = s.unique() if t == 'str' and c != 'key' and not na.any() and s.iloc[0] == s.iloc[-1] else ()
         if len(u) == 1 and (lit := _literal(u[0])): names.append(c); marks.append(lit); continue
         v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
         names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
@@ -465,7 +497,17 @@ def _split(v) -> pd.Series:
     "A list column (its values joined by `SEP`; missing or empty: `[]`) as Python lists"
     n = len(v)
     if _none(v): return pd.Series(np.fromiter(([] for _ in range(n)), dtype=object, count=n), dtype=object)
-    return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in _objs(v)], dtype=object)
+    a = _objs(v).tolist()
+    # one `str.split` a row, called from C (`map`), when every value is text; then `[]` where a value was empty
+    if a.count(None) == 0:
+        try: out = list(map(str.split, a, repeat(SEP)))
+        except TypeError: out = None     # a value that is not text: the row at a time path below
+        if out is not None:
+            if '' in a:
+                for i in np.flatnonzero(np.fromiter(map(len, a), dtype=np.int64, count=n) == 0).tolist(): out[i] = []
+            r = np.empty(n, dtype=object); r[:] = out
+            return pd.Series(r, dtype=object, copy=False)
+    return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in a], dtype=object)
 
 def _loads(v, empty) -> pd.Series:
     "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
