@@ -478,9 +478,9 @@ def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.n
     return out
 
 def _explore(head:np.ndarray, alt:np.ndarray, ok:np.ndarray, every:int, near:np.ndarray|None=None,
-             every_near:int=0) -> np.ndarray:
+             every_near:int=0, picked:list|None=None) -> np.ndarray:
     ("`head` (rows) with every `every`-th card the best `ok` row by `alt` (the cold start) not placed yet, and every "
-     "`every_near`-th the best by `near` (closeness to the model's boundary)")
+     "`every_near`-th the best by `near` (closeness to the model's boundary; `picked` gets those rows)")
     ao = np.argsort(-alt, kind='stable'); a, h = iter(ao[ok[ao]].tolist()), iter(head.tolist())
     b = iter([]) if near is None or not every_near else iter((bo := np.argsort(-near, kind='stable'))[ok[bo]].tolist())
     out, seen = [], set()
@@ -488,21 +488,23 @@ def _explore(head:np.ndarray, alt:np.ndarray, ok:np.ndarray, every:int, near:np.
         src, other = (a, h) if (i + 1) % every == 0 else (h, a)
         if every_near and (i + 1) % every_near == 0: src = b
         r = next((x for x in src if x not in seen), None)
+        if r is not None and src is b and picked is not None: picked.append(r)
         if r is None: r = next((x for x in other if x not in seen), None)
         if r is None: break
         out.append(r); seen.add(r)
     return np.array(out, dtype=np.int64)
 
 def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray, alt:np.ndarray|None=None,
-                   every:int=0, near:np.ndarray|None=None, every_near:int=0) -> np.ndarray:
+                   every:int=0, near:np.ndarray|None=None, every_near:int=0, picked:list|None=None) -> np.ndarray:
     ("Row order: the `head` best `ok` rows by score `s`, picked greedily for score and novelty (MMR), every `every`-th "
      "card the best by `alt` instead; the rest by score")
     o = np.argsort(-s, kind='stable'); h = o[ok[o]][:head]
     if lam <= 0 or len(h) < 3: return o
     rel = s[h]; rel = (rel - rel.min()) / (np.ptp(rel) or 1.0); Xh = X[h]
     h = h[mmr(rel, lambda j: (Xh @ Xh[j].T).toarray().ravel(), 1 - lam)]
-    if alt is not None and every > 0 and np.ptp(alt[ok]) > 0: h = _explore(h, alt, ok, every, near, every_near)
-    elif near is not None and every_near > 0: h = _explore(h, np.zeros(len(s)), ok, len(s) + 1, near, every_near)
+    if alt is not None and every > 0 and np.ptp(alt[ok]) > 0: h = _explore(h, alt, ok, every, near, every_near, picked)
+    elif near is not None and every_near > 0:
+        h = _explore(h, np.zeros(len(s)), ok, len(s) + 1, near, every_near, picked)
     return np.concatenate([h, o[~np.isin(o, h)]])
 
 @gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
@@ -549,8 +551,13 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
         dec = (df['work'] if 'work' in df else df['key']).isin(lk).to_numpy()   # a work: decided with any of its items
         if 'items' in df and lk:
             dec = dec | df['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
+        unsure: list = []                                  # the boundary cards: their reason says why they are there
         o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec, start, QUEUE_EXPLORE,   # the head: undecided rows
-                           -np.abs(d) if QUEUE_BOUNDARY else None, QUEUE_BOUNDARY)
+                           -np.abs(d) if QUEUE_BOUNDARY else None, QUEUE_BOUNDARY, unsure)
+        if unsure:
+            w, pm = df['why'].to_numpy(copy=True), df['p_model'].to_numpy()
+            for r in unsure: w[r] = f'the model is unsure here (p {pm[r]:.2f}): your decision teaches it most; {w[r]}'
+            df['why'] = w
         df = df.iloc[o].assign(queue=np.arange(len(df)))
         return (df[~ex[o]] if exclude == 'drop' else df).reset_index(drop=True)
     if exclude == 'drop': df = df[~ex]

@@ -38,3 +38,15 @@ def test_off_is_the_queue_before(iclr, st, monkeypatch):
     assert q1 != q0 and q1[:9] == q0[:9]                                 # the first nine cards are the same
     monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
     assert R.QUEUE_BOUNDARY == 0 and R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist() == q0
+
+def test_boundary_cards_say_why(iclr, st, monkeypatch):
+    "A boundary card's reason says the model is unsure (with its probability); no other row says so"
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 10)
+    q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY); head = q.head(R.QUEUE_HEAD)
+    says = q.why.str.startswith('the model is unsure here')
+    want = np.zeros(len(q), bool); want[[i for i in range(len(head)) if (i + 1) % 10 == 0]] = True
+    np.testing.assert_array_equal(says.to_numpy(), want)
+    for _, r in q[says].iterrows():
+        assert f'(p {r.p_model:.2f})' in r.why and r.why.count(';') >= 1, r.why   # and the row's own reasons follow
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
+    assert not R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).why.str.contains('model is unsure').any()
