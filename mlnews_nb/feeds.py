@@ -652,7 +652,7 @@ _ATOM_TEXTS = ('title', 'summary', 'content')   # Atom text constructs (`_atom_t
 def _atom_entry(e, base:str|None) -> dict:
     ("One Atom 1.0 entry as a raw entry, read in one pass over its children like `_rss_item` (a `find` per field "
      "cost 2 us each, 40 us an entry)")
-    el, many = {}, {'author': [], 'creator': [], 'category': [], 'link': []}
+    el, many = {}, {k: [] for k in _ATOM_MANY}
     for c in e:
         if (k := _ATOM_FIELDS.get(c.tag)) is None: continue
         if k in many: many[k].append(c)

@@ -5,7 +5,7 @@ once lose nothing."""
 
 # %% ../nbs/10_store.ipynb #b28e7fa9
 from __future__ import annotations
-import json, sqlite3, threading, uuid
+import functools, json, sqlite3, threading, uuid
 from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,21 +213,16 @@ def _extra_text(x) -> str|None:
     return json.dumps(x, ensure_ascii=False, default=str) if x else None
 
 _PROBE = {'a': [1, 2.5, float('nan'), None, True], 'é\n': {'b': 'x"\\y\x1e'}, 'd': Path('p')}
-_ENC = []
-
+@functools.cache
 def _encoder() -> Callable|None:
     ("json's C encoder as `json.dumps(x, ensure_ascii=False, default=str)` builds it for each call, built once; None "
      "when this Python has none or it writes other text than `json.dumps` on a probe")
-    if not _ENC:
-        enc = None
-        try:
-            from json.encoder import c_make_encoder, encode_basestring
-            # no cycle check (markers None): a cycle fails the whole batch, and `json.dumps` then raises as before
-            enc = c_make_encoder(None, str, encode_basestring, None, ': ', ', ', False, False, True)
-            if ''.join(enc(_PROBE, 0)) != _extra_text(_PROBE): enc = None
-        except Exception: enc = None   # no C encoder, or another signature: `json.dumps` a value
-        _ENC.append(enc)
-    return _ENC[0]
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+        # no cycle check (markers None): a cycle fails the whole batch, and `json.dumps` then raises as before
+        enc = c_make_encoder(None, str, encode_basestring, None, ': ', ', ', False, False, True)
+        return enc if ''.join(enc(_PROBE, 0)) == _extra_text(_PROBE) else None
+    except Exception: return None   # no C encoder, or another signature: `json.dumps` a value
 
 def _extra_texts(vals:list) -> list:
     "`_extra_text` of each value: one C encoder for all of them, not a `JSONEncoder` built for each"

@@ -1,23 +1,8 @@
 """The triage queue's boundary card (issue 15, stop 23): with `QUEUE_BOUNDARY` = n, every n-th card of the head is the
 undecided row the model is least sure of (its value nearest 0), so the decisions hold the boundary, not only the top."""
-import numpy as np, pytest
-from mlnews_nb.conferences import read_paperlist
-from mlnews_nb.store import Store
+import numpy as np
 from mlnews_nb import rank as R
-
-@pytest.fixture(scope='module')
-def iclr(fix):
-    df = read_paperlist(fix/'conference_lists'/'papercopilot'/'iclr2017.json')
-    return df.assign(keywords=[[]] * len(df)).reset_index(drop=True)
-
-@pytest.fixture(scope='module')
-def st(iclr):
-    s = Store(':memory:'); s.add(iclr)
-    rl = iclr.title.str.contains('(?i)reinforcement|policy')
-    for k in iclr.key[rl][:6]: s.decide(k, state='saved')
-    for k in iclr.key[~rl][:4]: s.decide(k, state='skipped')
-    R.set_profile(s, keywords=['generative model'])
-    return s
+from test_rank_queue import iclr, st   # ICLR 2017 with six saves and four skips: the queue tests' store
 
 def test_every_nth_card_is_the_least_sure(iclr, st, monkeypatch):
     monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 10)

@@ -1,14 +1,9 @@
 """The positive-unlabeled share tied to the evidence (issue 15, stop 23): `PU_PER_SAVE` weak negatives left out of the
 second fit per save, at most `PU_MAX`; the first fit, which only scores them, learns on a sample of `PU_FIRST`."""
-import numpy as np, pytest
-from mlnews_nb.conferences import read_paperlist
+import numpy as np
 from mlnews_nb.store import Store
 from mlnews_nb import rank as R
-
-@pytest.fixture(scope='module')
-def iclr(fix):
-    df = read_paperlist(fix/'conference_lists'/'papercopilot'/'iclr2017.json')
-    return df.assign(keywords=[[]] * len(df)).reset_index(drop=True)
+from test_rank_queue import iclr   # ICLR 2017, author keywords cleared
 
 def test_share_grows_with_the_saves(monkeypatch):
     monkeypatch.setattr(R, 'PU_PER_SAVE', 15.0); monkeypatch.setattr(R, 'PU_MAX', 0.1)
