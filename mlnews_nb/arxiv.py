@@ -6,7 +6,7 @@ reads the daily announcement feeds of rss.arxiv.org, telling a quiet weekend fro
 # %% ../nbs/02_arxiv.ipynb #7f10e433
 from __future__ import annotations
 import re, json
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
@@ -15,7 +15,7 @@ import arxiv as _arxiv
 from lxml import etree
 from .core import (SourceError, MLNewsError, empty_items, to_utc, arxiv_id, arxiv_version,
                             html_to_text, logger, ITEM_DTYPES, normalize_doi, item_key, atomic_write, utc_series,
-                            user_dir)
+                            user_dir, gc_paused)
 from . import net
 
 # %% auto #0
@@ -79,21 +79,47 @@ def arxiv_query(query:str='', *, categories:Iterable[str]|str|None=None, since:A
                         for p in parts)
 
 # %% ../nbs/02_arxiv.ipynb #7e58dfca
+# the entry id the API writes (`http://arxiv.org/abs/<id>v<N>`), read in one match; any other form goes through core
+_ENTRY_ID = re.compile(r'https?://arxiv\.org/abs/(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
+
+def _squash(s:str) -> str:
+    "`' '.join(s.split())`, skipping the split when the only whitespace is single inner spaces (`isprintable`: no other)"
+    return s if s.isprintable() and '  ' not in s and s[:1] != ' ' and s[-1:] != ' ' else ' '.join(s.split())
+
+def _id_version(s:str) -> tuple[str|None, int|None]:
+    "The versionless arXiv id and the version of an API entry id, as `core.arxiv_id` and `core.arxiv_version` read them"
+    if m := _ENTRY_ID.fullmatch(s): return m.group(1), int(m.group(2))
+    return arxiv_id(s), arxiv_version(s)
+
 def _result_record(r:_arxiv.Result) -> dict:
-    aid = arxiv_id(r.entry_id)
+    "One result as a record (the row `_result_columns` makes a column at a time)"
+    aid, version = _id_version(r.entry_id)
     return dict(title=' '.join(r.title.split()), url=f'https://arxiv.org/abs/{aid}',
                 authors=[a.name for a in r.authors],
                 published=r.published, updated=r.updated, summary=' '.join((r.summary or '').split()),
-                arxiv_id=aid, version=arxiv_version(r.entry_id), doi=r.doi or None, year=r.published.year
+                arxiv_id=aid, version=version, doi=r.doi or None, year=r.published.year
                 if r.published else None, categories=list(r.categories),
                 extra=dict(primary_category=r.primary_category, comment=r.comment, journal_ref=r.journal_ref,
                            pdf_url=r.pdf_url))
+
+def _result_columns(results:list[_arxiv.Result]) -> dict[str,list]:
+    "The records of `results` as columns, filled a field at a time (no dict per row to take apart again)"
+    iv = [_id_version(r.entry_id) for r in results]
+    aid, pub = [a for a, _ in iv], [r.published for r in results]
+    return dict(title=[' '.join(r.title.split()) for r in results], url=[f'https://arxiv.org/abs/{a}' for a in aid],
+                authors=[[a.name for a in r.authors] for r in results], published=pub,
+                updated=[r.updated for r in results], summary=[_squash(r.summary or '') for r in results],
+                arxiv_id=aid, version=[v for _, v in iv], doi=[r.doi or None for r in results],
+                year=[p.year if p else None for p in pub], categories=[list(r.categories) for r in results],
+                extra=[dict(primary_category=r.primary_category, comment=r.comment, journal_ref=r.journal_ref,
+                            pdf_url=r.pdf_url) for r in results])
 
 # %% ../nbs/02_arxiv.ipynb #3da625ee
 _NS = {'a': 'http://www.w3.org/2005/Atom', 'arxiv': 'http://arxiv.org/schemas/atom',
        'dc': 'http://purl.org/dc/elements/1.1/'}
 _A, _AX, _DC = '{http://www.w3.org/2005/Atom}', '{http://arxiv.org/schemas/atom}', '{http://purl.org/dc/elements/1.1/}'
 _DESC = re.compile(r'^\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?(.*)$', re.S)
+_HEAD = re.compile(r'\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?')   # _DESC up to the abstract
 _AUTHORS = re.compile(r',\s*(?:and\s+)?|\s+and\s+')
 # core's id pattern, with a version
 _VID = re.compile(r'(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
@@ -116,12 +142,37 @@ def _aligned(items:list, els:list, vals:list, many:bool=False, up:int=1) -> list
         elif v is not None: out[i] = v
     return out
 
+_EPOCH, _US = datetime(1970, 1, 1, tzinfo=timezone.utc), timedelta(microseconds=1)
+_NS_SPAN = (datetime(1678, 1, 1, tzinfo=timezone.utc), datetime(2262, 1, 1, tzinfo=timezone.utc))   # datetime64[ns]
+
+def _aware_dates(vals:list):
+    "Timezone-aware `datetime`s as one UTC array by integer arithmetic (`to_utc` one by one gives the same), else None"
+    if not all(type(v) is datetime and v.tzinfo is not None and _NS_SPAN[0] <= v < _NS_SPAN[1] for v in vals):
+        return None
+    ns = np.array([(v - _EPOCH) // _US for v in vals], dtype='int64') * 1000
+    return pd.DatetimeIndex(ns.view('M8[ns]')).tz_localize('UTC').array
+
 def _dates(*cols:list) -> list:
     ("Date columns (strings or datetimes, None for none) as UTC arrays: each distinct value parsed once (a feed "
      "has one or two)")
-    n = [len(c) for c in cols]
-    parsed = utc_series([v for c in cols for v in c]).array   # one call: the two columns share most of their values
+    n, vals = [len(c) for c in cols], [v for c in cols for v in c]
+    parsed = _aware_dates(vals)   # the API's: arxiv.Result carries UTC datetimes, nearly all distinct
+    if parsed is None: parsed = utc_series(vals).array   # one call: the columns share most of their values
     return [parsed[sum(n[:i]):sum(n[:i+1])] for i in range(len(cols))]
+
+def _str_array(vals:list):
+    "A `str` column from Python strings and None: straight into pyarrow when pandas keeps `str` there"
+    if pd.api.types.pandas_dtype('str').storage == 'pyarrow':
+        import pyarrow as pa
+        try: return pd.array(pa.array(vals, type=pa.large_string()), dtype='str')
+        except (TypeError, ValueError): pass   # not all strings: pandas' own conversion decides
+    return pd.array(vals, dtype='str')
+
+def _int_array(vals:list):
+    "An `Int64` column from Python ints and None, without pandas' type inference value by value"
+    if not all(v is None or type(v) is int for v in vals): return pd.array(vals, dtype='Int64')
+    mask = np.array([v is None for v in vals], dtype=bool)   # (1 under the mask, as pandas fills it)
+    return pd.arrays.IntegerArray(np.array([1 if v is None else v for v in vals], dtype='int64'), mask)
 
 def _paper_frame(cols:dict[str,list], *, source:str, year_from_published:bool=False) -> pd.DataFrame:
     "The item-contract frame of paper columns (what `to_items` makes of the same rows, built a column at a time)"
@@ -134,11 +185,11 @@ def _paper_frame(cols:dict[str,list], *, source:str, year_from_published:bool=Fa
     strs = dict(key=key, source=[source]*n, kind=['paper']*n, doi=doi)
     out, dates = {}, dict(zip(('published', 'updated'), _dates(cols['published'], cols['updated'])))
     for c, t in ITEM_DTYPES.items():
-        if t == 'str': out[c] = pd.array(strs[c] if c in strs else cols.get(c, [None]*n), dtype='str')
+        if t == 'str': out[c] = _str_array(strs[c] if c in strs else cols.get(c, [None]*n))
         elif c in dates: out[c] = dates[c]
         elif c == 'fetched_at': out[c] = pd.array(np.full(n, pd.Timestamp.now(tz='UTC').as_unit('ns').asm8), dtype=t)
         elif c == 'year' and year_from_published: out[c] = pd.array(out['published'].year, dtype='Int64')
-        elif t == 'Int64': out[c] = pd.array(cols.get(c, [None]*n), dtype='Int64')
+        elif t == 'Int64': out[c] = _int_array(cols.get(c, [None]*n))
         elif c == 'extra': out[c] = pd.Series(cols['extra'], dtype=object)
         else:
             out[c] = pd.Series([v if all(v) else [x for x in v if x] for v in cols[c]] if c in cols
@@ -168,10 +219,17 @@ def parse_api_page(body:bytes, source:str='arxiv', url:str='arxiv-api-page') -> 
     ("Items from one Atom page of the arXiv API, parsed by the `arxiv` package as `arxiv_search` does; faults as "
      "`SourceError`")
     _check_api_page(body, url)
+    with gc_paused(): return _results_frame(_page_results(body, url), source)
+
+def _page_results(body:bytes, url:str) -> list[_arxiv.Result]:
+    "The results of one API page as the `arxiv` package parses them, a malformed page as a `SourceError`"
     feed = _arxiv._feed.parse(body)
     if feed.malformed: raise SourceError(url, f'not an arXiv API Atom page ({feed.error})', None, 'broken')
-    recs = [_result_record(r) for r in feed.results]
-    return _paper_frame({k: [r[k] for r in recs] for k in recs[0]}, source=source) if recs else empty_items()
+    return feed.results
+
+def _results_frame(results:list[_arxiv.Result], source:str='arxiv') -> pd.DataFrame:
+    "The contract frame of `arxiv.Result`s: a page's, or a whole search's (`arxiv_search`)"
+    return _paper_frame(_result_columns(results), source=source) if results else empty_items()
 
 # %% ../nbs/02_arxiv.ipynb #f07539fe
 class QueryTooBroad(MLNewsError, ValueError):
@@ -225,23 +283,20 @@ def _fetch_search(client:ArxivClient, q:str, max_results:int|None, sort:str,
                               'broken') from e
         raise
 
-def _dedup_sort(recs:list[dict], sort:str) -> list[dict]:
-    best:dict[str,dict] = {}
-    for r in recs:
-        if r['arxiv_id'] not in best or (r['version'] or 0) > (best[r['arxiv_id']]['version'] or 0):
-            best[r['arxiv_id']] = r
-    out = list(best.values())
+def _dedup_sort(results:list[_arxiv.Result], sort:str) -> list[_arxiv.Result]:
+    "One result per arXiv id (its highest version, the first seen on a tie), newest first unless sorted by relevance"
+    best:dict[str|None,tuple[int,_arxiv.Result]] = {}
+    for r in results:
+        aid, v = _id_version(r.entry_id)
+        if aid not in best or (v or 0) > best[aid][0]: best[aid] = (v or 0, r)
+    out = [r for _, r in best.values()]
     if sort != 'relevance':
         col = 'published' if sort == 'submitted' else 'updated'
-        out.sort(key=lambda r: r[col], reverse=True)  # the API's own sort has broken before (arxiv.py#184)
+        out.sort(key=lambda r: getattr(r, col), reverse=True)  # the API's own sort has broken before (arxiv.py#184)
     return out
 
 # %% ../nbs/02_arxiv.ipynb #5d4234c7
 ID_PAGE = 100   # ids per id_list request (the arxiv package's page size): keeps URLs short
-
-def _records_frame(recs:list[dict]) -> pd.DataFrame:
-    if not recs: return empty_items()
-    return _paper_frame({k: [r[k] for r in recs] for k in recs[0]}, source='arxiv')
 
 def arxiv_search(query:str='', *, id_list:Iterable[str]|None=None, categories:Iterable[str]|str|None=None,
                  since:Any=None, until:Any=None, max_results:int|None=200, sort:str|None=None, page_size:int=200,
@@ -262,7 +317,7 @@ def arxiv_search(query:str='', *, id_list:Iterable[str]|None=None, categories:It
                          delay=delay)
     if max_results is not None and max_results <= API_CEILING: results = _fetch_search(client, q, max_results, sort)
     else: results = _fetch_windows(client, query, categories, since, until, max_results, sort)
-    return _records_frame(_dedup_sort([_result_record(r) for r in results], sort)[:max_results])
+    with gc_paused(): return _results_frame(_dedup_sort(results, sort)[:max_results])
 
 def _lookup(ids:list[str], query:str, sort:str|None, http, base, delay, num_retries) -> pd.DataFrame:
     ("Papers by id, in the order asked (unless `sort`); ids arXiv does not know are listed in `.attrs['missing']` and "
@@ -274,7 +329,7 @@ def _lookup(ids:list[str], query:str, sort:str|None, http, base, delay, num_retr
     client = ArxivClient(http, base=base, page_size=ID_PAGE, num_retries=num_retries, delay=delay)
     results = []
     for i in range(0, len(ids), ID_PAGE): results += _fetch_search(client, query, None, sort, ids[i:i + ID_PAGE])
-    df = _records_frame(_dedup_sort([_result_record(r) for r in results], sort))
+    with gc_paused(): df = _results_frame(_dedup_sort(results, sort))
     found = set(df.arxiv_id)
     missing = [i for i in ids if (arxiv_id(i) or i) not in found]
     if missing: logger.warning('arXiv does not know %d of %d ids: %s', len(missing), len(ids), ', '.join(missing[:10]))
@@ -299,53 +354,65 @@ def _fetch_windows(client, query, categories, since, until, max_results, sort) -
 
 # %% ../nbs/02_arxiv.ipynb #acabbf00
 ANNOUNCE_TYPES = ('new', 'cross', 'replace', 'replace-cross')
+_AND = re.compile(r'[\s,]and\s')   # where `_AUTHORS` could split on an "and"; elsewhere a plain split does the same
 
 def _split_authors(s:str|None) -> list[str]:
-    "'A, B and C' -> names; without an 'and' anywhere a plain split does (3x faster than the regex)"
+    "'A, B and C' -> names; without an 'and' after a space or comma a plain split does (3x faster than the regex)"
     if not s: return []
-    return [a for a in (x.strip() for x in (s.split(',') if 'and' not in s else _AUTHORS.split(s))) if a]
+    return [a for a in (x.strip() for x in (_AUTHORS.split(s) if 'and' in s and _AND.search(s) else s.split(',')))
+            if a]
 
 def _col(chan, items:list, *tags:str) -> list:
     "The stripped text of child `tags` (alternative names) of every item, None where absent or empty"
     els = list(chan.iter(*tags))   # C-level walk: 5x faster than findall('item/tag')
     return _aligned(items, els, [(e.text or '').strip() or None for e in els])
 
+def _item_fields(items:list, fields:dict[str,str], many:str) -> tuple[dict[str,list], list[list]]:
+    ("The stripped text of the children of every item, one pass: per field (`fields` maps tags to names, alternative "
+     "tags to one name) the last non-empty value or None; every `many` child's term or text")
+    out, alls = {f: [None] * len(items) for f in fields.values()}, [[] for _ in items]
+    col = {tag: out[f] for tag, f in fields.items()}.get
+    for i, it in enumerate(items):
+        for c in it:
+            if (t := c.tag) == many: alls[i].append(c.get('term') or (c.text or '').strip() or None)
+            elif (vals := col(t)) is not None and (v := (c.text or '').strip()): vals[i] = v
+    return out, alls
+
+_RSS_FIELDS = dict(guid='guid', description='desc', pubDate='day', title='title', **{
+    _DC + 'creator': 'creator', _DC + 'rights': 'license'})
+_ATOM_FIELDS = {_A + 'id': 'guid', _A + 'summary': 'desc', _A + 'published': 'day', _A + 'updated': 'updated',
+                _A + 'title': 'title', _A + 'rights': 'license', _DC + 'rights': 'license'}
+_ARXIV_FIELDS = {_AX + 'announce_type': 'announce', _AX + 'journal_reference': 'journal_ref',
+                 _AX + 'journal_ref': 'journal_ref', _AX + 'comment': 'comment', _AX + 'DOI': 'doi'}
+
 def _listing_columns(chan, atom:bool) -> dict[str,list]:
-    "Contract columns of every announcement in a feed, extracted a field at a time"
-    item = _A + 'entry' if atom else 'item'
-    items = chan.findall(item)
-    col = lambda *tags: _col(chan, items, *tags)
-    guid, desc = col(_A + 'id' if atom else 'guid'), col(_A + 'summary' if atom else 'description')
-    day = col(_A + 'published' if atom else 'pubDate')
+    "Contract columns of every announcement in a feed: the items' children read in one pass, then a loop per item"
+    items = chan.findall(_A + 'entry' if atom else 'item')
+    f, cats = _item_fields(items, {**(_ATOM_FIELDS if atom else _RSS_FIELDS), **_ARXIV_FIELDS},
+                           _A + 'category' if atom else 'category')
+    guid, day = f['guid'], f['day']
     # (the feed's own <updated> falls out)
-    if atom and None in day: day = [d or u for d, u in zip(day, col(_A + 'updated'))]
-    ctag = _A + 'category' if atom else 'category'
-    cels = list(chan.iter(ctag))
-    cats = _aligned(items, cels, [(c.get('term') or (c.text or '').strip()) or None for c in cels], many=True)
+    if atom and None in day: day = [d or u for d, u in zip(day, f['updated'])]
     if atom:
         aels = list(chan.iter(_A + 'name'))
         authors = _aligned(items, aels, [(e.text or '').strip() for e in aels], many=True, up=2)
-    else: authors = [_split_authors(c) for c in col(_DC + 'creator')]
-    announce = col(_AX + 'announce_type')
-    jref = col(_AX + 'journal_reference', _AX + 'journal_ref')
-    lic = col(_A + 'rights', _DC + 'rights') if atom else col(_DC + 'rights')
+    else: authors = [_split_authors(c) for c in f['creator']]
     aids, vers, kinds, summ, pub = [], [], [], [], []
-    for g, d, k, dy in zip(guid, desc, announce, day):
+    for g, d, k, dy in zip(guid, f['desc'], f['announce'], day):
         d = d or ''
-        m = _DESC.match(d)
-        vid, kind, abstract = (m.group(1), m.group(2), m.group(3)) if m else ((g or '').rsplit(':', 1)[-1], None, d)
+        m = _HEAD.match(d)   # what _DESC matches, without scanning the abstract
+        vid, kind, abstract = (m.group(1), m.group(2), d[m.end():]) if m else ((g or '').rsplit(':', 1)[-1], None, d)
         kind = k or kind
         if v := _VID.fullmatch(vid): aids.append(v.group(1)); vers.append(int(v.group(2)))   # the usual form, one regex
         else: aids.append(arxiv_id(vid)); vers.append(arxiv_version(vid))
         kinds.append(kind)
-        summ.append(html_to_text(abstract) if '<' in abstract or '&' in abstract else ' '.join(abstract.split()))
+        summ.append(html_to_text(abstract) if '<' in abstract or '&' in abstract else _squash(abstract))
         pub.append(None if kind and kind.startswith('replace') else dy)
-    comment = col(_AX + 'comment')
-    return dict(title=[' '.join(t.split()) if t else None for t in col(_A + 'title' if atom else 'title')],
+    return dict(title=[' '.join(t.split()) if t else None for t in f['title']],
                 url=[f'https://arxiv.org/abs/{a}' if a else None for a in aids], authors=authors, published=pub,
-                updated=day, summary=summ, arxiv_id=aids, version=vers, doi=col(_AX + 'DOI'), categories=cats,
+                updated=day, summary=summ, arxiv_id=aids, version=vers, doi=f['doi'], categories=cats,
                 extra=[dict(announce_type=k, comment=c, guid=g or '', journal_ref=j, license=l)
-                       for k, c, g, j, l in zip(kinds, comment, guid, jref, lic)])
+                       for k, c, g, j, l in zip(kinds, f['comment'], guid, f['journal_ref'], f['license'])])
 
 _FEED_ERROR = 'Feed error for query'
 
