@@ -219,13 +219,10 @@ def parse_api_page(body:bytes, source:str='arxiv', url:str='arxiv-api-page') -> 
     ("Items from one Atom page of the arXiv API, parsed by the `arxiv` package as `arxiv_search` does; faults as "
      "`SourceError`")
     _check_api_page(body, url)
-    with gc_paused(): return _results_frame(_page_results(body, url), source)
-
-def _page_results(body:bytes, url:str) -> list[_arxiv.Result]:
-    "The results of one API page as the `arxiv` package parses them, a malformed page as a `SourceError`"
-    feed = _arxiv._feed.parse(body)
-    if feed.malformed: raise SourceError(url, f'not an arXiv API Atom page ({feed.error})', None, 'broken')
-    return feed.results
+    with gc_paused():   # thousands of Result, Author and Link objects, none in a cycle: the collector's passes are waste
+        feed = _arxiv._feed.parse(body)
+        if feed.malformed: raise SourceError(url, f'not an arXiv API Atom page ({feed.error})', None, 'broken')
+        return _results_frame(feed.results, source)
 
 def _results_frame(results:list[_arxiv.Result], source:str='arxiv') -> pd.DataFrame:
     "The contract frame of `arxiv.Result`s: a page's, or a whole search's (`arxiv_search`)"
