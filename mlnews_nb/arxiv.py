@@ -118,8 +118,7 @@ def _result_columns(results:list[_arxiv.Result]) -> dict[str,list]:
 _NS = {'a': 'http://www.w3.org/2005/Atom', 'arxiv': 'http://arxiv.org/schemas/atom',
        'dc': 'http://purl.org/dc/elements/1.1/'}
 _A, _AX, _DC = '{http://www.w3.org/2005/Atom}', '{http://arxiv.org/schemas/atom}', '{http://purl.org/dc/elements/1.1/}'
-_DESC = re.compile(r'^\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?(.*)$', re.S)
-_HEAD = re.compile(r'\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?')   # _DESC up to the abstract
+_HEAD = re.compile(r'\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?')   # the abstract follows
 _AUTHORS = re.compile(r',\s*(?:and\s+)?|\s+and\s+')
 # core's id pattern, with a version
 _VID = re.compile(r'(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
@@ -171,6 +170,7 @@ def _str_array(vals:list):
 def _int_array(vals:list):
     "An `Int64` column from Python ints and None, without pandas' type inference value by value"
     if not all(v is None or type(v) is int for v in vals): return pd.array(vals, dtype='Int64')
+    if vals.count(None) == len(vals): return pd.arrays.IntegerArray(np.ones(len(vals), 'int64'), np.ones(len(vals), bool))
     mask = np.array([v is None for v in vals], dtype=bool)   # (1 under the mask, as pandas fills it)
     return pd.arrays.IntegerArray(np.array([1 if v is None else v for v in vals], dtype='int64'), mask)
 
@@ -222,7 +222,9 @@ def parse_api_page(body:bytes, source:str='arxiv', url:str='arxiv-api-page') -> 
     with gc_paused():   # thousands of Result, Author and Link objects, none in a cycle: the collector's passes are waste
         feed = _arxiv._feed.parse(body)
         if feed.malformed: raise SourceError(url, f'not an arXiv API Atom page ({feed.error})', None, 'broken')
-        return _results_frame(feed.results, source)
+        df = _results_frame(feed.results, source)
+        del feed   # gone before the collector resumes: its next pass then has only the frame to walk
+    return df
 
 def _results_frame(results:list[_arxiv.Result], source:str='arxiv') -> pd.DataFrame:
     "The contract frame of `arxiv.Result`s: a page's, or a whole search's (`arxiv_search`)"
@@ -263,7 +265,8 @@ def split_windows(since:pd.Timestamp, until:pd.Timestamp, count:Callable[[pd.Tim
 def _fetch_search(client:ArxivClient, q:str, max_results:int|None, sort:str,
                   id_list:list[str]|None=None) -> list[_arxiv.Result]:
     s = _arxiv.Search(query=q, id_list=id_list or [], max_results=max_results, sort_by=_SORTS[sort])
-    try: return list(client.results(s))
+    try:
+        with gc_paused(): return list(client.results(s))   # (the Results hold no cycles)
     except _arxiv.UnexpectedEmptyPageError as e:
         raise SourceError(e.url, f'the API kept answering with an empty page ({client.num_retries + 1} tries); '
                           'it does this sporadically: try again in a few minutes', None, 'broken') from e
@@ -356,13 +359,7 @@ _AND = re.compile(r'[\s,]and\s')   # where `_AUTHORS` could split on an "and"; e
 def _split_authors(s:str|None) -> list[str]:
     "'A, B and C' -> names; without an 'and' after a space or comma a plain split does (3x faster than the regex)"
     if not s: return []
-    return [a for a in (x.strip() for x in (_AUTHORS.split(s) if 'and' in s and _AND.search(s) else s.split(',')))
-            if a]
-
-def _col(chan, items:list, *tags:str) -> list:
-    "The stripped text of child `tags` (alternative names) of every item, None where absent or empty"
-    els = list(chan.iter(*tags))   # C-level walk: 5x faster than findall('item/tag')
-    return _aligned(items, els, [(e.text or '').strip() or None for e in els])
+    return [a for x in (_AUTHORS.split(s) if 'and' in s and _AND.search(s) else s.split(',')) if (a := x.strip())]
 
 def _item_fields(items:list, fields:dict[str,str], many:str) -> tuple[dict[str,list], list[list]]:
     ("The stripped text of the children of every item, one pass: per field (`fields` maps tags to names, alternative "
@@ -397,7 +394,7 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
     aids, vers, kinds, summ, pub = [], [], [], [], []
     for g, d, k, dy in zip(guid, f['desc'], f['announce'], day):
         d = d or ''
-        m = _HEAD.match(d)   # what _DESC matches, without scanning the abstract
+        m = _HEAD.match(d)   # the abstract is all that follows: no regex scans it
         vid, kind, abstract = (m.group(1), m.group(2), d[m.end():]) if m else ((g or '').rsplit(':', 1)[-1], None, d)
         kind = k or kind
         if v := _VID.fullmatch(vid): aids.append(v.group(1)); vers.append(int(v.group(2)))   # the usual form, one regex
@@ -405,7 +402,7 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
         kinds.append(kind)
         summ.append(html_to_text(abstract) if '<' in abstract or '&' in abstract else _squash(abstract))
         pub.append(None if kind and kind.startswith('replace') else dy)
-    return dict(title=[' '.join(t.split()) if t else None for t in f['title']],
+    return dict(title=[_squash(t) if t else None for t in f['title']],
                 url=[f'https://arxiv.org/abs/{a}' if a else None for a in aids], authors=authors, published=pub,
                 updated=day, summary=summ, arxiv_id=aids, version=vers, doi=f['doi'], categories=cats,
                 extra=[dict(announce_type=k, comment=c, guid=g or '', journal_ref=j, license=l)
@@ -438,7 +435,7 @@ def parse_listing(body:bytes, url:str='arxiv-listing', source:str='arxiv_listing
     if (info['title'] or '').startswith(_FEED_ERROR):
         raise SourceError(url, f'arXiv refused the feed query ({info["title"]}): '
                                f'{info["description"] or "no reason given"}', None, 'broken')
-    return _paper_frame(_listing_columns(chan, atom), source=source), info
+    with gc_paused(): return _paper_frame(_listing_columns(chan, atom), source=source), info
 
 # %% ../nbs/02_arxiv.ipynb #d0c2a31b
 LISTING_STATE = 'arxiv_listing'   # the state namespace; one key per feed URL
