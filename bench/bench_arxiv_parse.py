@@ -6,9 +6,11 @@ parser the project keeps, the `arxiv` package's (`parse_api_page` = `arxiv._feed
 
 The API page is built from the recorded 100-entry page (entries repeated with new ids); the feed from the real combined
 announcement feed (shared/fixtures/arxiv_rss, 1,504 items; items repeated with new ids when --n is larger).
-Usage: python bench/bench_arxiv_parse.py [--n 2000]
+Timing: CPU seconds (`time.process_time`, steadier than wall time on a shared machine), ours and feedparser interleaved
+in one process (--rounds rounds of 3 runs of ours and 1 of feedparser), the best of each; the load is printed with them.
+Usage: python bench/bench_arxiv_parse.py [--n 2000] [--rounds 3]
 """
-import argparse, re, resource, time, tracemalloc
+import argparse, os, re, resource, time, tracemalloc
 from pathlib import Path
 import feedparser
 from mlnews_nb.testserver import fixtures_dir
@@ -33,26 +35,35 @@ def rss_feed(n):
     out = [re.sub(r'(\d{4}\.\d{5}|[a-z-]+/\d{7})', f'2402.{i:05d}', items[i % len(items)]) for i in range(n)]
     return (head + ''.join(out) + '</channel></rss>').encode()
 
-def rate(f, body, n, reps=3):
-    best = min(_t(f, body) for _ in range(reps))
-    return n / best, best
+def rates(ours, theirs, body, n, rounds=3, ours_per_round=3):
+    "Items/s and best CPU seconds of `ours` and `theirs` on `body`, interleaved round by round (the same load for both)"
+    t_ours, t_theirs = [], []
+    for _ in range(rounds):
+        t_ours += [_t(ours, body) for _ in range(ours_per_round)]
+        t_theirs.append(_t(theirs, body))
+    return (n / min(t_ours), min(t_ours)), (n / min(t_theirs), min(t_theirs))
 
 def _t(f, body):
-    t = time.perf_counter(); f(body); return time.perf_counter() - t
+    t = time.process_time(); f(body); return time.process_time() - t
+
+def load() -> str: return '/'.join(f'{x:.1f}' for x in os.getloadavg())
 
 def peak(f, body):
     tracemalloc.start(); f(body); p = tracemalloc.get_traced_memory()[1]; tracemalloc.stop(); return p / 2**20
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=2000); a = ap.parse_args()
+    ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=2000)
+    ap.add_argument('--rounds', type=int, default=3); a = ap.parse_args()
     res = {}
     for name, body, ours, goal in [
         ('API page', api_page(a.n), parse_api_page, 5),
         ('announcement feed', rss_feed(a.n), lambda b: parse_listing(b)[0], 20)]:   # both: bytes to the contract frame
         assert len(check_items(ours(body))) == a.n == len(feedparser.parse(body).entries)
-        r_ours, t_ours = rate(ours, body, a.n); r_fp, t_fp = rate(feedparser.parse, body, a.n, reps=3)   # best of 3 for both
-        print(f'{name:18} {a.n:,} items, {len(body)/2**20:.1f} MB: ours {r_ours:,.0f} items/s ({t_ours*1000:.0f} ms), '
-              f'feedparser {r_fp:,.0f} items/s ({t_fp*1000:.0f} ms): {r_ours/r_fp:.1f}x (goal {goal}x); '
+        l0 = load()
+        (r_ours, t_ours), (r_fp, t_fp) = rates(ours, feedparser.parse, body, a.n, a.rounds)
+        print(f'{name:18} {a.n:,} items, {len(body)/2**20:.1f} MB (load {l0} -> {load()}): '
+              f'ours {r_ours:,.0f} items/s ({t_ours*1000:.0f} ms CPU), '
+              f'feedparser {r_fp:,.0f} items/s ({t_fp*1000:.0f} ms CPU): {r_ours/r_fp:.1f}x (goal {goal}x); '
               f'peak traced memory ours {peak(ours, body):.0f} MB, feedparser {peak(feedparser.parse, body):.0f} MB')
         res[name] = (r_ours, r_fp, goal)
     print(f'process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB')

@@ -83,7 +83,7 @@ def arxiv_query(query:str='', *, categories:Iterable[str]|str|None=None, since:A
 _ENTRY_ID = re.compile(r'https?://arxiv\.org/abs/(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
 
 def _squash(s:str) -> str:
-    "`' '.join(s.split())`, skipping the split when the only whitespace is single inner spaces (`isprintable`: no other)"
+    "`' '.join(s.split())`, without the split when the only whitespace is single inner spaces (`isprintable`)"
     return s if s.isprintable() and '  ' not in s and s[:1] != ' ' and s[-1:] != ' ' else ' '.join(s.split())
 
 def _id_version(s:str) -> tuple[str|None, int|None]:
@@ -170,7 +170,8 @@ def _str_array(vals:list):
 def _int_array(vals:list):
     "An `Int64` column from Python ints and None, without pandas' type inference value by value"
     if not all(v is None or type(v) is int for v in vals): return pd.array(vals, dtype='Int64')
-    if vals.count(None) == len(vals): return pd.arrays.IntegerArray(np.ones(len(vals), 'int64'), np.ones(len(vals), bool))
+    n = len(vals)
+    if vals.count(None) == n: return pd.arrays.IntegerArray(np.ones(n, 'int64'), np.ones(n, bool))
     mask = np.array([v is None for v in vals], dtype=bool)   # (1 under the mask, as pandas fills it)
     return pd.arrays.IntegerArray(np.array([1 if v is None else v for v in vals], dtype='int64'), mask)
 
@@ -219,7 +220,7 @@ def parse_api_page(body:bytes, source:str='arxiv', url:str='arxiv-api-page') -> 
     ("Items from one Atom page of the arXiv API, parsed by the `arxiv` package as `arxiv_search` does; faults as "
      "`SourceError`")
     _check_api_page(body, url)
-    with gc_paused():   # thousands of Result, Author and Link objects, none in a cycle: the collector's passes are waste
+    with gc_paused():   # thousands of Result, Author and Link objects, in no cycle: the collector's passes are waste
         feed = _arxiv._feed.parse(body)
         if feed.malformed: raise SourceError(url, f'not an arXiv API Atom page ({feed.error})', None, 'broken')
         df = _results_frame(feed.results, source)
