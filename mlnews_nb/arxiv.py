@@ -106,7 +106,7 @@ def _result_columns(results:list[_arxiv.Result]) -> dict[str,list]:
     "The records of `results` as columns, filled a field at a time (no dict per row to take apart again)"
     iv = [_id_version(r.entry_id) for r in results]
     aid, pub = [a for a, _ in iv], [r.published for r in results]
-    return dict(title=[' '.join(r.title.split()) for r in results], url=[f'https://arxiv.org/abs/{a}' for a in aid],
+    return dict(title=[_squash(r.title) for r in results], url=[f'https://arxiv.org/abs/{a}' for a in aid],
                 authors=[[a.name for a in r.authors] for r in results], published=pub,
                 updated=[r.updated for r in results], summary=[_squash(r.summary or '') for r in results],
                 arxiv_id=aid, version=[v for _, v in iv], doi=[r.doi or None for r in results],
@@ -373,8 +373,8 @@ def _item_fields(items:list, fields:dict[str,str], many:str) -> tuple[dict[str,l
             elif (vals := col(t)) is not None and (v := (c.text or '').strip()): vals[i] = v
     return out, alls
 
-_RSS_FIELDS = dict(guid='guid', description='desc', pubDate='day', title='title', **{
-    _DC + 'creator': 'creator', _DC + 'rights': 'license'})
+_RSS_FIELDS = {'guid': 'guid', 'description': 'desc', 'pubDate': 'day', 'title': 'title', _DC + 'creator': 'creator',
+               _DC + 'rights': 'license'}
 _ATOM_FIELDS = {_A + 'id': 'guid', _A + 'summary': 'desc', _A + 'published': 'day', _A + 'updated': 'updated',
                 _A + 'title': 'title', _A + 'rights': 'license', _DC + 'rights': 'license'}
 _ARXIV_FIELDS = {_AX + 'announce_type': 'announce', _AX + 'journal_reference': 'journal_ref',
