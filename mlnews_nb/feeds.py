@@ -56,8 +56,10 @@ def _blurb(a, max_len:int=400) -> str:
     el = a.getparent()
     while el is not None and el.tag not in _BLOCKS: el = el.getparent()
     text = ' '.join(_string(el if el is not None else a).split())
-    if len(text) <= max_len: return text
-    anchor = ' '.join(_string(a).split())
+    return text if len(text) <= max_len else _cut(text, ' '.join(_string(a).split()), max_len)
+
+def _cut(text:str, anchor:str, max_len:int=400) -> str:
+    "A blurb from its block's text (longer than `max_len`) and the link's text: the sentence naming the link"
     sents = _sentences(text)
     # the first sentence holding the link's text, else the first sentence
     hit = first = next(sents)
@@ -122,6 +124,34 @@ def _join(base:str|None, u:str|None) -> str|None:
     try: return urljoin(base, u)
     except ValueError: return u
 
+# a fragment of text, line breaks and links with a plain `href` only (a paper list's entry: an abstract, its votes and
+# its links): libxml2 makes of it a body holding the text, `br`s and `a`s as written, so its links, their text and
+# their blurb (the body's text: no block holds them) are read without a parse. Not for anything else: a character
+# reference (what it reads as is the parser's), any other tag, comment or attribute, an `href` with a space, quote or
+# `&`, a text between two tags that is only whitespace (the parser may drop it), a non-character (it may refuse it)
+# (possessive runs: a text that fails to match fails in one pass, never by trying each way to split it)
+_SIMPLE = re.compile(r'(?:[^<&\ufffe\uffff]++|<br ?/?>|<a href="[!#-%\'-;=?-~]*+">[^<&\ufffe\uffff]*+</a>)*+').fullmatch
+_BLANK = re.compile(r'(?:^|>)\s+(?:<|$)').search
+_SIMPLE_A = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
+_SIMPLE_TAG = re.compile(r'<[^>]*>')
+
+def _simple_links(s:str, base:str|None, code:bool, check_all:bool, hints:tuple) -> list[dict]|None:
+    "`extract_links`' answer for a fragment `_SIMPLE` reads (None for any other): the parse's loop on regex matches"
+    if '<a' not in s or not _SIMPLE(s) or _BLANK(s): return None
+    out, seen, text = [], set(), None
+    for m in _SIMPLE_A.finditer(s):
+        href = m[1]
+        if not href or not check_all and not any(h in href.lower() for h in hints): continue
+        url = _join(base, href)
+        try: k = link_key(url, code=code)
+        except ValueError: k = None
+        if not k or k in seen: continue
+        seen.add(k)
+        if text is None: text = ' '.join(_SIMPLE_TAG.sub('', s).split())
+        a = ' '.join(m[2].split())
+        out.append(dict(key=k, url=url, text=a, blurb=text if len(text) <= 400 else _cut(text, a)))
+    return out
+
 def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> list[dict]:
     "The works an HTML fragment cites: one dict per work (key, url, text, blurb), in order of first mention"
     if not html or not str(html).strip(): return []
@@ -136,7 +166,9 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
         # a long post whose every href is one that names no work (a list of models, a share link): no parse
         if (len(s) > _READ_FIRST and (t := clean_text(s)) is s and len(low) == len(s)
                 and _cites_nothing(s, low, base_url, code)): return []
-    try: root = _fragment(clean_text(s) if t is None else t)
+    s = clean_text(s) if t is None else t
+    if (out := _simple_links(s, base_url, code, check_all, hints)) is not None: return out
+    try: root = _fragment(s)
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
     for a in root.iter('a'):
