@@ -157,6 +157,8 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     if not html or not str(html).strip(): return []
     s = str(html)
     if '=' not in s: return []   # no attribute has a value: no link
+    # no `<a` in either case: no element the parse makes a link of (two C scans; a plain-text summary is not lowered)
+    if '<a' not in s and '<A' not in s: return []
     hints = (*_HINTS, 'github') if code else _HINTS
     check_all = any(h in (base_url or '').lower() for h in hints)   # relative hrefs may resolve to a paper host
     t = None
