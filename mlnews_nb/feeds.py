@@ -128,27 +128,37 @@ def _join(base:str|None, u:str|None) -> str|None:
 # its links): libxml2 makes of it a body holding the text, `br`s and `a`s as written, so its links, their text and
 # their blurb (the body's text: no block holds them) are read without a parse. Not for anything else: a character
 # reference (what it reads as is the parser's), any other tag, comment or attribute, an `href` with a space, quote or
-# `&`, a text between two tags that is only whitespace (the parser may drop it), a non-character (it may refuse it)
-# (possessive runs: a text that fails to match fails in one pass, never by trying each way to split it)
-_SIMPLE = re.compile(r'(?:[^<&\ufffe\uffff]++|<br ?/?>|<a href="[!#-%\'-;=?-~]*+">[^<&\ufffe\uffff]*+</a>)*+').fullmatch
-_BLANK = re.compile(r'(?:^|>)\s+(?:<|$)').search
-_SIMPLE_A = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
-_SIMPLE_TAG = re.compile(r'<[^>]*>')
+# `&`, a line break inside a link, a text between two tags that is only whitespace (the parser may drop it), a
+# non-character (it may refuse it). One C split at the three tags, then a look at each piece
+_SIMPLE_SPLIT = re.compile(r'(<br ?/?>|<a href="[!#-%\'-;=?-~]*+">|</a>)').split
 
 def _simple_links(s:str, base:str|None, code:bool, check_all:bool, hints:tuple) -> list[dict]|None:
-    "`extract_links`' answer for a fragment `_SIMPLE` reads (None for any other): the parse's loop on regex matches"
-    if '<a' not in s or not _SIMPLE(s) or _BLANK(s): return None
+    "`extract_links`' answer for a fragment of text, `br`s and plain links (None for any other), without a parse"
+    if '<a' not in s or '&' in s or '\ufffe' in s or '\uffff' in s: return None
+    parts = _SIMPLE_SPLIT(s)   # texts at even places, the tags between them
+    links, inside = [], False
+    for i, p in enumerate(parts):
+        if i % 2 == 0:
+            if '<' in p or p and p.isspace(): return None   # another tag; a blank text
+        elif p[1] == 'a':
+            if inside: return None
+            inside = True; links.append((p[9:-2], parts[i+1]))   # the href, the link's text
+        elif p[1] == '/':
+            if not inside: return None
+            inside = False
+        elif inside: return None   # a line break inside a link
+    if inside: return None
+    # the parse's loop, on the links found
     out, seen, text = [], set(), None
-    for m in _SIMPLE_A.finditer(s):
-        href = m[1]
+    for href, inner in links:
         if not href or not check_all and not any(h in href.lower() for h in hints): continue
         url = _join(base, href)
         try: k = link_key(url, code=code)
         except ValueError: k = None
         if not k or k in seen: continue
         seen.add(k)
-        if text is None: text = ' '.join(_SIMPLE_TAG.sub('', s).split())
-        a = ' '.join(m[2].split())
+        if text is None: text = ' '.join(''.join(parts[0::2]).split())
+        a = ' '.join(inner.split())
         out.append(dict(key=k, url=url, text=a, blurb=text if len(text) <= 400 else _cut(text, a)))
     return out
 
