@@ -135,6 +135,8 @@ _SIMPLE_SPLIT = re.compile(r'(<br ?/?>|<a href="[!#-%\'-;=?-~]*+">|</a>)').split
 def _simple_links(s:str, base:str|None, code:bool, check_all:bool, hints:tuple) -> list[dict]|None:
     "`extract_links`' answer for a fragment of text, `br`s and plain links (None for any other), without a parse"
     if '<a' not in s or '&' in s or '\ufffe' in s or '\uffff' in s: return None
+    # a post opening with another tag (`<p>`, `<div>`, a comment) is sent on before the split
+    if not s.startswith(('<a href="', '<br', '</a>'), s.find('<')): return None
     parts = _SIMPLE_SPLIT(s)   # texts at even places, the tags between them
     links, inside = [], False
     for i, p in enumerate(parts):
