@@ -185,6 +185,9 @@ def parse(fix, n):
           f'{rb["anchor"]*1000:.1f} ms = {rb["ours"]/rb["anchor"]:.2f}x the anchor')
     print(f'  each feed\'s rows alone against the anchor on that feed (best of {max(n, 11)}): median {rs[len(rs)//2]:.2f}x, '
           f'{rs[0]:.2f}-{rs[-1]:.2f}x, {sum(r <= 2 for r in rs)} of {len(rs)} within 2x')
+    over = sorted(((fo / fa, f.stem, fa, fo) for f, (fa, fo) in zip(files, per) if fo > 2 * fa), reverse=True)
+    for r, name, fa, fo in over:   # the feeds past the goal, worst first: what limits the row
+        print(f'    over 2x: {name} {fo*1000:.2f} ms against {fa*1000:.2f} ms = {r:.2f}x')
     # where parse_feed's time goes (best of n, CPU): the XML parse and entry walk, the records without their HTML work,
     # the sanitizer (nh3, as the anchor), the link extraction (an lxml HTML parse of each entry naming a paper host), the
     # rows (dedupe, keys, the contract's per-item rules) and the one frame of all the feeds

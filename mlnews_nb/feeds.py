@@ -56,8 +56,10 @@ def _blurb(a, max_len:int=400) -> str:
     el = a.getparent()
     while el is not None and el.tag not in _BLOCKS: el = el.getparent()
     text = ' '.join(_string(el if el is not None else a).split())
-    if len(text) <= max_len: return text
-    anchor = ' '.join(_string(a).split())
+    return text if len(text) <= max_len else _cut(text, ' '.join(_string(a).split()), max_len)
+
+def _cut(text:str, anchor:str, max_len:int=400) -> str:
+    "A blurb from its block's text (longer than `max_len`) and the link's text: the sentence naming the link"
     sents = _sentences(text)
     # the first sentence holding the link's text, else the first sentence
     hit = first = next(sents)
@@ -122,11 +124,53 @@ def _join(base:str|None, u:str|None) -> str|None:
     try: return urljoin(base, u)
     except ValueError: return u
 
+# a fragment of text, line breaks and links with a plain `href` only (a paper list's entry: an abstract, its votes and
+# its links): libxml2 makes of it a body holding the text, `br`s and `a`s as written, so its links, their text and
+# their blurb (the body's text: no block holds them) are read without a parse. Not for anything else: a character
+# reference (what it reads as is the parser's), any other tag, comment or attribute, an `href` with a space, quote or
+# `&`, a line break inside a link, a text between two tags that is only whitespace (the parser may drop it), a
+# non-character (it may refuse it). One C split at the three tags, then a look at each piece
+_SIMPLE_SPLIT = re.compile(r'(<br ?/?>|<a href="[!#-%\'-;=?-~]*+">|</a>)').split
+
+def _simple_links(s:str, base:str|None, code:bool, check_all:bool, hints:tuple) -> list[dict]|None:
+    "`extract_links`' answer for a fragment of text, `br`s and plain links (None for any other), without a parse"
+    if '<a' not in s or '&' in s or '\ufffe' in s or '\uffff' in s: return None
+    # a post opening with another tag (`<p>`, `<div>`, a comment) is sent on before the split
+    if not s.startswith(('<a href="', '<br', '</a>'), s.find('<')): return None
+    parts = _SIMPLE_SPLIT(s)   # texts at even places, the tags between them
+    links, inside = [], False
+    for i, p in enumerate(parts):
+        if i % 2 == 0:
+            if '<' in p or p and p.isspace(): return None   # another tag; a blank text
+        elif p[1] == 'a':
+            if inside: return None
+            inside = True; links.append((p[9:-2], parts[i+1]))   # the href, the link's text
+        elif p[1] == '/':
+            if not inside: return None
+            inside = False
+        elif inside: return None   # a line break inside a link
+    if inside: return None
+    # the parse's loop, on the links found
+    out, seen, text = [], set(), None
+    for href, inner in links:
+        if not href or not check_all and not any(h in href.lower() for h in hints): continue
+        url = _join(base, href)
+        try: k = link_key(url, code=code)
+        except ValueError: k = None
+        if not k or k in seen: continue
+        seen.add(k)
+        if text is None: text = ' '.join(''.join(parts[0::2]).split())
+        a = ' '.join(inner.split())
+        out.append(dict(key=k, url=url, text=a, blurb=text if len(text) <= 400 else _cut(text, a)))
+    return out
+
 def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> list[dict]:
     "The works an HTML fragment cites: one dict per work (key, url, text, blurb), in order of first mention"
     if not html or not str(html).strip(): return []
     s = str(html)
     if '=' not in s: return []   # no attribute has a value: no link
+    # no `<a` in either case: no element the parse makes a link of (two C scans; a plain-text summary is not lowered)
+    if '<a' not in s and '<A' not in s: return []
     hints = (*_HINTS, 'github') if code else _HINTS
     check_all = any(h in (base_url or '').lower() for h in hints)   # relative hrefs may resolve to a paper host
     t = None
@@ -136,7 +180,9 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
         # a long post whose every href is one that names no work (a list of models, a share link): no parse
         if (len(s) > _READ_FIRST and (t := clean_text(s)) is s and len(low) == len(s)
                 and _cites_nothing(s, low, base_url, code)): return []
-    try: root = _fragment(clean_text(s) if t is None else t)
+    s = clean_text(s) if t is None else t
+    if (out := _simple_links(s, base_url, code, check_all, hints)) is not None: return out
+    try: root = _fragment(s)
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
     out, seen = [], set()
     for a in root.iter('a'):
