@@ -258,10 +258,10 @@ class Vocab:
         return _tfidf(_counts(np.concatenate([doc[uni], doc[pi[both][known]]]),
                               np.concatenate([vw[uni], U + pcol[known]]), n, len(self.idf)), self.idf)
 
-VEC_CHUNK = 4_000_000   # characters of text tokenized at a time (a few MB of token arrays, reused by malloc)
+VEC_CHUNK = 16_000_000   # characters of text tokenized at a time (tens of MB of token arrays, then freed)
 
 def _bounds(texts:Sequence[str], size:int) -> np.ndarray:
-    "Bounds of consecutive runs of `texts` of about `size` characters each (at least one text in a run; one run if none)"
+    "Bounds of consecutive runs of `texts` of about `size` characters each (a text or more in a run; one run if none)"
     n = len(texts)
     if not n: return np.zeros(2, np.int64)
     cum = np.cumsum(np.fromiter(map(len, texts), np.int64, n))
