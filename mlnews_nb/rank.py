@@ -16,10 +16,10 @@ from .core import gc_paused
 from .works import link_works, what_is_new
 
 # %% auto #0
-__all__ = ['VEC_CHUNK', 'WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'PU_TOP',
-           'PU_PER_SAVE', 'PU_MAX', 'PU_FIRST', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY',
-           'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code',
-           'mmr', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+__all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'PU_TOP', 'PU_PER_SAVE',
+           'PU_MAX', 'PU_FIRST', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY', 'BUZZ_COLS',
+           'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank',
+           'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -258,30 +258,6 @@ class Vocab:
         return _tfidf(_counts(np.concatenate([doc[uni], doc[pi[both][known]]]),
                               np.concatenate([vw[uni], U + pcol[known]]), n, len(self.idf)), self.idf)
 
-VEC_CHUNK = 16_000_000   # characters of text tokenized at a time (tens of MB of token arrays, then freed)
-
-def _bounds(texts:Sequence[str], size:int) -> np.ndarray:
-    "Bounds of consecutive runs of `texts` of about `size` characters each (a text or more in a run; one run if none)"
-    n = len(texts)
-    if not n: return np.zeros(2, np.int64)
-    cum = np.cumsum(np.fromiter(map(len, texts), np.int64, n))
-    return np.unique(np.r_[0, np.searchsorted(cum, np.arange(size, cum[-1], size), 'right'), n])
-
-def _grams(texts:Sequence[str], size:int|None=None) -> tuple[list, list, list, list, list, np.ndarray]:
-    ("The window's grams, a run of texts at a time (`VEC_CHUNK` characters: no token array for all the texts at "
-     "once): each word's (text, word) and each pair's (text, first word, second word), as lists of arrays, and the "
-     "words in order of first appearance")
-    ids:dict = {}; ud, uw, pd_, pa_, pb_ = [], [], [], [], []
-    b = _bounds(texts, size or VEC_CHUNK)
-    for lo, hi in zip(b[:-1].tolist(), b[1:].tolist()):
-        wid, pi, toff, words = _tokens(texts[lo:hi])
-        # the run's words in their order of first appearance: new ones come after every word seen before
-        g = np.fromiter((ids.setdefault(w, len(ids)) for w in words.tolist()), np.int32, len(words))
-        doc = np.repeat(np.arange(lo, hi, dtype=np.int32), np.diff(toff)); uni = wid >= 0
-        ud.append(doc[uni]); uw.append(g[wid[uni]]); pd_.append(doc[pi]); pa_.append(g[wid[pi]])
-        pb_.append(g[wid[pi + 1]]); del wid, pi, toff, doc, uni
-    return ud, uw, pd_, pa_, pb_, np.array(list(ids), dtype=object)
-
 _VEC_CACHE:dict = {}
 
 def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]:
@@ -290,16 +266,15 @@ def vectorize(texts:Sequence[str], *, min_df:int|None=None) -> tuple[Any, Vocab]
     min_df = min_df or (2 if n >= 2000 else 1)
     h = (n, min_df, hash(tuple(texts)))
     if h in _VEC_CACHE: return _VEC_CACHE[h]
-    ud, uw, pd_, pa_, pb_, words = _grams(texts); U = len(words)
-    key = np.concatenate(pa_).astype(np.int32 if U * U < 2**31 else np.int64); key *= U; key += np.concatenate(pb_)
-    del pa_, pb_
-    pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance (int32 keys: hashed faster)
+    wid, pi, toff, words = _tokens(texts); U = len(words)
+    key = wid[pi].astype(np.int32 if U * U < 2**31 else np.int64); key *= U; key += wid[pi + 1]   # int32: hashed faster
+    pcol, pk = pd.factorize(key); del key      # the pairs, in order of first appearance
     m = U + len(pk)                     # columns: every word, then every pair, each in order of first appearance
-    nu, it = sum(map(len, ud)), np.int32 if max(n, m) < 2**31 else np.int64
-    rows, cols = np.empty(nu + len(pcol), it), np.empty(nu + len(pcol), it)   # (text, column) of each gram
-    np.concatenate(ud + pd_, out=rows, casting='unsafe'); np.concatenate(uw, out=cols[:nu], casting='unsafe')
-    np.add(pcol, U, out=cols[nu:], casting='unsafe')
-    del ud, uw, pd_, pcol
+    uni = np.flatnonzero(wid >= 0); nu, it = len(uni), np.int32 if max(n, m) < 2**31 else np.int64
+    doc = np.repeat(np.arange(n, dtype=it), np.diff(toff))
+    rows, cols = np.empty(nu + len(pi), it), np.empty(nu + len(pi), it)   # (text, column) of each gram
+    rows[:nu], rows[nu:], cols[:nu] = doc[uni], doc[pi], wid[uni]; np.add(pcol, U, out=cols[nu:], casting='unsafe')
+    del doc, uni, wid, pi, pcol
     T = _col_counts(rows, cols, n, m); del rows, cols
     dfc = np.diff(T.indptr); good = dfc >= min_df                # each gram's texts
     if not good.all(): T = T[good]     # (a window of copies keeps every gram)
