@@ -43,7 +43,9 @@ if __name__ == '__main__':
         t = cpu(); lab = R.labels(s); tl = cpu() - t; lab_ms.append(tl * 1000)
         t = cpu(); s.items(state=['saved', 'read', 'skipped']); ts = cpu() - t
         print(f'labels in a store of {name} items: {tl*1000:.0f} ms ({len(lab)} rows); the scan store.items(state=...): {ts*1000:.0f} ms')
+    ru0 = resource.getrusage(resource.RUSAGE_SELF)
     t = cpu(); r = R.rank(items, st); cold = cpu() - t
+    ru1 = resource.getrusage(resource.RUSAGE_SELF)
     t = cpu(); r2 = R.rank(items, st); warm = cpu() - t
     t = cpu(); k = R.rank(items, profile=prof, explain=False); tk = cpu() - t
     t = cpu(); R.profile_scores(items, prof); tp = cpu() - t
@@ -51,6 +53,8 @@ if __name__ == '__main__':
     assert (r.why.str.len() > 0).all()
     print(f'rank {len(items):,} items with {a.decisions} decisions, every row explained: {cold:.2f} s CPU cold, {warm:.2f} s again '
           f'(vocabulary cached for the same window)')
+    print(f'first call: {ru1.ru_utime - ru0.ru_utime:.2f} s user + {ru1.ru_stime - ru0.ru_stime:.2f} s system, '
+          f'peak RSS {ru1.ru_maxrss / 1024:,.0f} MB ({ru0.ru_maxrss / 1024:,.0f} MB before it)')
     print(f'rows with learned terms: {r.why.str.contains("terms ").mean():.0%}; with "like <saved title>": {r.why.str.contains("like ").mean():.0%}')
     print(f'baselines: keyword-only str.contains profile {tp:.2f} s; ratio rank/keyword-only = {cold / tp:.1f}')
     print(f'before the profiling pass (same bench, similar load): 14.5 s CPU cold, 8.3 s again -> now {14.5 / cold:.1f}x and {8.3 / warm:.1f}x faster')
