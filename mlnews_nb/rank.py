@@ -17,9 +17,9 @@ from .works import link_works, what_is_new
 
 # %% auto #0
 __all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'PU_TOP', 'PU_PER_SAVE',
-           'PU_MAX', 'PU_FIRST', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY', 'BUZZ_COLS',
-           'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank',
-           'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+           'PU_MAX', 'PU_FIRST', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY', 'QUEUE_FAR',
+           'QUEUE_FAR_TOP', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train',
+           'has_code', 'mmr', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -462,6 +462,17 @@ def has_code(items:pd.DataFrame) -> pd.Series:
 
 QUEUE_DIVERSITY, QUEUE_HEAD, QUEUE_EXPLORE = 0.5, 60, 2
 QUEUE_BOUNDARY = 10  # every n-th card: the undecided row nearest the model's boundary (0: none; stop 23, measured)
+QUEUE_FAR, QUEUE_FAR_TOP = 5, 20   # every n-th card: the top row least like a decision (0: none; stop 24, measured)
+
+def _far(s:np.ndarray, X:Any, ok:np.ndarray, dec:np.ndarray, top:int) -> tuple[np.ndarray, np.ndarray]:
+    ("Of the `top` best `ok` rows by `s`, how unlike every `dec` row each is (minus its largest cosine; -inf for the "
+     "other rows) and that cosine (nan elsewhere): the model ranks them high on the least evidence")
+    far, sim = np.full(len(s), -np.inf), np.full(len(s), np.nan)
+    o = np.argsort(-s, kind='stable'); h = o[ok[o]][:top]; D = np.flatnonzero(dec)
+    if not len(h) or not len(D): return far, sim
+    m = (X[h] @ X[D].T).max(axis=1).toarray().ravel()
+    far[h], sim[h] = -m, m
+    return far, sim
 
 def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.ndarray|None=None,
         budget:float=np.inf) -> list[int]:
@@ -478,33 +489,43 @@ def mmr(rel:np.ndarray, sim:Callable[[int], np.ndarray], lam:float, *, cost:np.n
     return out
 
 def _explore(head:np.ndarray, alt:np.ndarray, ok:np.ndarray, every:int, near:np.ndarray|None=None,
-             every_near:int=0, picked:list|None=None) -> np.ndarray:
-    ("`head` (rows) with every `every`-th card the best `ok` row by `alt` (the cold start) not placed yet, and every "
-     "`every_near`-th the best by `near` (closeness to the model's boundary; `picked` gets those rows)")
+             every_near:int=0, picked:list|None=None, far:np.ndarray|None=None, every_far:int=0,
+             picked_far:list|None=None) -> np.ndarray:
+    ("`head` (rows) with every `every`-th card the best `ok` row by `alt` (the cold start) not placed yet, every "
+     "`every_near`-th the best by `near` (closeness to the model's boundary; `picked` gets those rows), and every "
+     "`every_far`-th (a model card's place) the best finite by `far`, else `head`'s next (`picked_far` gets those)")
     ao = np.argsort(-alt, kind='stable'); a, h = iter(ao[ok[ao]].tolist()), iter(head.tolist())
     b = iter([]) if near is None or not every_near else iter((bo := np.argsort(-near, kind='stable'))[ok[bo]].tolist())
+    f = iter([]) if far is None or not every_far else iter(
+        [x for x in np.argsort(-far, kind='stable').tolist() if ok[x] and np.isfinite(far[x])])
     out, seen = [], set()
     for i in range(len(head)):
         src, other = (a, h) if (i + 1) % every == 0 else (h, a)
         if every_near and (i + 1) % every_near == 0: src = b
+        elif every_far and (i + 1) % every_far == 0 and src is h: src = f   # in a model card's place
         r = next((x for x in src if x not in seen), None)
+        if r is None and src is f: src, r = h, next((x for x in h if x not in seen), None)   # none left
         if r is not None and src is b and picked is not None: picked.append(r)
+        if r is not None and src is f and picked_far is not None: picked_far.append(r)
         if r is None: r = next((x for x in other if x not in seen), None)
         if r is None: break
         out.append(r); seen.add(r)
     return np.array(out, dtype=np.int64)
 
 def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray, alt:np.ndarray|None=None,
-                   every:int=0, near:np.ndarray|None=None, every_near:int=0, picked:list|None=None) -> np.ndarray:
+                   every:int=0, near:np.ndarray|None=None, every_near:int=0, picked:list|None=None,
+                   far:np.ndarray|None=None, every_far:int=0, picked_far:list|None=None) -> np.ndarray:
     ("Row order: the `head` best `ok` rows by score `s`, picked greedily for score and novelty (MMR), every `every`-th "
      "card the best by `alt` instead; the rest by score")
     o = np.argsort(-s, kind='stable'); h = o[ok[o]][:head]
     if lam <= 0 or len(h) < 3: return o
     rel = s[h]; rel = (rel - rel.min()) / (np.ptp(rel) or 1.0); Xh = X[h]
     h = h[mmr(rel, lambda j: (Xh @ Xh[j].T).toarray().ravel(), 1 - lam)]
-    if alt is not None and every > 0 and np.ptp(alt[ok]) > 0: h = _explore(h, alt, ok, every, near, every_near, picked)
-    elif near is not None and every_near > 0:
-        h = _explore(h, np.zeros(len(s)), ok, len(s) + 1, near, every_near, picked)
+    more = dict(far=far, every_far=every_far, picked_far=picked_far)
+    if alt is not None and every > 0 and np.ptp(alt[ok]) > 0:
+        h = _explore(h, alt, ok, every, near, every_near, picked, **more)
+    elif (near is not None and every_near > 0) or (far is not None and every_far > 0):
+        h = _explore(h, np.zeros(len(s)), ok, len(s) + 1, near, every_near, picked, **more)
     return np.concatenate([h, o[~np.isin(o, h)]])
 
 @gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
@@ -551,12 +572,16 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
         dec = (df['work'] if 'work' in df else df['key']).isin(lk).to_numpy()   # a work: decided with any of its items
         if 'items' in df and lk:
             dec = dec | df['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
-        unsure: list = []                                  # the boundary cards: their reason says why they are there
+        unsure: list = []; novel: list = []    # the boundary and far cards: their reason says why they are there
+        far, fsim = _far(s, X, ~ex & ~dec, dec, QUEUE_FAR_TOP) if QUEUE_FAR else (None, None)
         o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec, start, QUEUE_EXPLORE,   # the head: undecided rows
-                           -np.abs(d) if QUEUE_BOUNDARY else None, QUEUE_BOUNDARY, unsure)
-        if unsure:
+                           -np.abs(d) if QUEUE_BOUNDARY else None, QUEUE_BOUNDARY, unsure, far, QUEUE_FAR, novel)
+        if unsure or novel:
             w, pm = df['why'].to_numpy(copy=True), df['p_model'].to_numpy()
             for r in unsure: w[r] = f'the model is unsure here (p {pm[r]:.2f}): your decision teaches it most; {w[r]}'
+            for r in novel:
+                w[r] = (f'ranked high but unlike anything you decided (closest cosine {fsim[r]:.2f}): '
+                        f'your decision checks the top; {w[r]}')
             df['why'] = w
         df = df.iloc[o].assign(queue=np.arange(len(df)))
         return (df[~ex[o]] if exclude == 'drop' else df).reset_index(drop=True)

@@ -33,7 +33,7 @@ def test_every_second_card_is_the_cold_starts(iclr, monkeypatch):
     assert sorted(q.key) == sorted(iclr.key) and (q.iloc[R.QUEUE_HEAD:].score.diff().dropna() <= 0).all()
 
 def test_the_other_cards_are_the_models(iclr, monkeypatch):
-    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0)
+    monkeypatch.setattr(R, 'QUEUE_BOUNDARY', 0); monkeypatch.setattr(R, 'QUEUE_FAR', 0)   # tests/test_rank_qfar.py
     st = _store(iclr, ['generative model'])
     q = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.head(R.QUEUE_HEAD).tolist()
     monkeypatch.setattr(R, 'QUEUE_EXPLORE', 0)
