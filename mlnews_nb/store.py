@@ -314,18 +314,19 @@ def _arrow_field(s:pd.Series, c:str):
     if isinstance(a, pa.ChunkedArray): a = a.combine_chunks()   # a frame built by concat keeps its pieces
     return (a if a.type == T else pc.cast(a, T)), s.isna().to_numpy()
 
-def _payloads(df:pd.DataFrame) -> list[str]:
+def _payloads(df:pd.DataFrame, raw:bool=False) -> list[str|bytes]:
     ("The payload of each row: `FS` before each field's text (`NA` when missing); a row with a value holding `FS` or "
-     "`NA` is a JSON array of its texts instead (null when missing)")
+     "`NA` is a JSON array of its texts instead (null when missing); `raw`: the plain ones as their UTF-8 bytes")
     k, n = len(PAYLOAD_COLS), len(df)
     if _arrow():
-        # Arrow joins the columns in C: the texts stay in Arrow until the payloads become Python strings, once
+        # Arrow joins the columns in C: the texts stay in Arrow until the payloads become Python strings (or bytes,
+        # `raw`: a copy of Arrow's own, not decoded), once
         pa, pc = _arrow(); T = pa.large_string()
         cols, miss = [], np.zeros(n, dtype=np.int64)
         for c in PAYLOAD_COLS: a, na = _arrow_field(df[c], c); cols.append(a); miss += na
         j = pc.binary_join_element_wise(pa.scalar('', T), *cols, pa.scalar(FS, T), null_handling='replace',
                                         null_replacement=NA)
-        out = j.to_numpy(zero_copy_only=False).tolist()
+        out = (j.cast(pa.large_binary()) if raw else j).to_numpy(zero_copy_only=False).tolist()
         # a row holds k separators and one NA per missing field, unless a value held either: one count for all
         odd = None
         if _bytes_in(j, FS) != n * k or _bytes_in(j, NA) != int(miss.sum()):
@@ -363,10 +364,30 @@ def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tu
         # (the first and last texts differ for a title or an abstract: no hash of the whole column to learn it)
         u = s.unique() if t == 'str' and c != 'key' and not na.any() and s.iloc[0] == s.iloc[-1] else ()
         if len(u) == 1 and (lit := _literal(u[0])): names.append(c); marks.append(lit); continue
+        # a long text (the abstract) bound as its UTF-8 bytes, made text again by SQLite (see `_blobs`)
+        if c in _BLOB_TEXT and (v := _blobs(s)) is not None:
+            names.append(c); marks.append('CAST(? AS TEXT)'); cols.append(v); continue
         v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
         names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
-    names.append('payload'); marks.append('?'); cols.append(_payloads(df))
+    names.append('payload'); marks.append('CAST(? AS TEXT)'); cols.append(_payloads(df, raw=True))
     return names, marks, zip(*cols, *map(repeat, extra))
+
+_BLOB_TEXT = ('summary',)   # the long texts `add` binds and a read takes as bytes
+
+def _blobs(s:pd.Series) -> list|None:
+    ("A text column as the UTF-8 bytes of each value (None where missing), copied out of Arrow; None when pyarrow is "
+     "not there or a value is not text")
+    # a Python string made of an Arrow text is decoded, then encoded again by the sqlite3 module (and kept, 2-4 bytes a
+    # character, beside the string when it is not ASCII); bytes are one copy, and `CAST(? AS TEXT)` stores them as the
+    # same text (SQLite reads a blob cast to text as text in the database's encoding, UTF-8)
+    ar = _arrow()
+    if not ar: return None
+    pa, _ = ar
+    try: a = pa.array(s, from_pandas=True)
+    except (pa.ArrowException, TypeError): return None
+    if isinstance(a, pa.ChunkedArray): a = a.combine_chunks()
+    if a.type not in (pa.string(), pa.large_string()): return None
+    return a.cast(pa.large_binary()).to_numpy(zero_copy_only=False).tolist()
 
 _CHANGE = """CASE
   WHEN excluded.version IS NOT NULL AND items.version IS NOT NULL AND excluded.version > items.version
@@ -413,10 +434,13 @@ def _keys(items:pd.DataFrame) -> str:
 
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
+# `_BLOB_TEXT`, the long texts, a read takes as bytes, like the payload (`_read` makes them Arrow text without a Python
+# string each: a str of an abstract with one non-ASCII character takes 2 or 4 bytes a character)
 # what a read takes from the items `i` and their triage `t`
 # (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python
 # string, and which Arrow then reads as its text without a copy)
-_SELECT_ITEMS = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
+_SELECT_ITEMS = ('SELECT ' + ', '.join(f'CAST(i.{c} AS BLOB) AS {c}' if c in _BLOB_TEXT else f'i.{c}' for c in ROW_COLS)
+                 + ', CAST(i.payload AS BLOB) AS payload, '
                  + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at')))
 _TRIAGE_READ = ('state', 'note', 'tags', 'rating', 'state_at')
 _SELECT = _SELECT_ITEMS + ''.join(f', t.{c}' for c in _TRIAGE_READ)
@@ -504,18 +528,55 @@ def _split(v) -> pd.Series:
             return pd.Series(r, dtype=object, copy=False)
     return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in a], dtype=object)
 
+@functools.cache
+def _orjson():
+    "The orjson module (a dependency: it reads the extras of a store 2-3x faster than json), None if not installed"
+    try: import orjson; return orjson
+    except ImportError: return None
+
+# what orjson reads otherwise than json, or refuses: NaN and infinities (json's extensions, which `add` writes for a
+# float NaN in an extra), integers past 64 bits (orjson makes them floats); a text holding one goes to json
+_JSON_ODD = r'NaN|Infinity|\d{19}'
+
+def _loads_arrow(v) -> tuple[list, list]|None:
+    ("The JSON texts of the Arrow text array `v` parsed (a missing or empty text is not), and where they are: one "
+     "orjson call over all of them, one json call over those `_JSON_ODD` finds; None when a text is not one value")
+    pa, pc = _arrow(); oj = _orjson(); L = pa.large_string()
+    if isinstance(v, pa.ChunkedArray): v = v.combine_chunks()
+    if v.type != L: v = pc.cast(v, L)
+    have = pc.fill_null(pc.greater(pc.binary_length(v), 0), False); t = v.filter(have)
+    odd = pc.fill_null(pc.match_substring_regex(t, _JSON_ODD), False)
+    def whole(x):   # the texts of `x` as one JSON array, a view of Arrow's buffer (no Python string made)
+        j = pc.binary_join(pa.LargeListArray.from_arrays(pa.array([0, len(x)], pa.int64()), x), pa.scalar(',', L))
+        return memoryview(pc.binary_join_element_wise(pa.scalar('[', L), j, pa.scalar(']', L),
+                                                      pa.scalar('', L))[0].as_buffer())
+    try:
+        n_odd = pc.sum(odd).as_py() or 0
+        good = oj.loads(whole(t.filter(pc.invert(odd)) if n_odd else t))
+        bad = json.loads('[' + ','.join(t.filter(odd).to_pylist()) + ']') if n_odd else []
+    except ValueError: return None    # orjson's and json's decode errors are ValueErrors
+    if len(good) + len(bad) != len(t): return None
+    if n_odd:
+        g, b = iter(good), iter(bad)
+        good = [next(b) if o else next(g) for o in odd.to_numpy(zero_copy_only=False).tolist()]
+    return good, have.to_numpy(zero_copy_only=False).tolist()
+
 def _loads(v, empty) -> pd.Series:
     "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
     if _none(v):
         return pd.Series(np.fromiter((empty() for _ in range(len(v))), dtype=object, count=len(v)), dtype=object)
-    a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
-    txt = [x for x, h in zip(a, have) if h]
-    # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5 us
-    # each: 0.2 s of a 150k-item store whose every item has an extra); a count that differs means a value was not
-    # one JSON value: each is parsed alone, to fail as it always did
-    try: got = json.loads('[' + ','.join(txt) + ']')
-    except ValueError: got = None
-    if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
+    # the payload's extras (Arrow text): orjson where it reads as json does
+    r = _loads_arrow(v) if _is_arrow(v) and _orjson() else None
+    if r is not None: got, have = r
+    else:
+        a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
+        txt = [x for x, h in zip(a, have) if h]
+        # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5
+        # us each: 0.2 s of a 150k-item store whose every item has an extra); a count that differs means a value was
+        # not one JSON value: each is parsed alone, to fail as it always did
+        try: got = json.loads('[' + ','.join(txt) + ']')
+        except ValueError: got = None
+        if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
     it = iter(got)
     return pd.Series([next(it) if h else empty() for h in have], dtype=object)
 
@@ -625,7 +686,23 @@ def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
     # one contiguous array per column: each conversion then reads its column's pointers in order (the columns of one
     # 2-D object array are strided, and every later pass over them ran slower than the transposition it saved)
     cols = zip(*rows) if rows else [()] * len(names)
-    return {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
+    out = {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
+    for c in _BLOB_TEXT:
+        if c in out: out[c] = _utf8(out[c])
+    return out
+
+def _utf8(a:np.ndarray):
+    ("A column read as bytes (`_BLOB_TEXT`) as text: one Arrow text array over the same bytes, checked to be UTF-8 "
+     "(SQLite's text), when pyarrow is there; Python strings otherwise")
+    ar = _arrow()
+    if ar and len(a):
+        pa, _ = ar
+        try:
+            b = pa.array(a, type=pa.large_binary())
+            s = pa.Array.from_buffers(pa.large_string(), len(b), b.buffers(), b.null_count); s.validate(full=True)
+            return s
+        except (pa.ArrowException, TypeError): pass   # not UTF-8, or not bytes: Python's decoding says what is wrong
+    return np.array(_text(a), dtype=object) if len(a) else a
 
 def _triage(db:sqlite3.Connection, keys:np.ndarray) -> dict[str, np.ndarray]:
     ("The triage columns of the items whose keys are `keys` (None where an item has no triage row): the whole triage "
