@@ -91,12 +91,31 @@ def _check_file(p:Path):
         if head != _SQLITE_MAGIC:
             raise StoreError(f'{p} is not an SQLite file (not an mlnews store): refusing to touch it')
 
+# the store files this process found sound (`quick_check`) or wrote and closed itself, and how each file and its WAL
+# were then: an open of a file as it was is not checked again (a check reads every page: 0.2 s for 70 MB, and a
+# weekly run opens the store several times); any change by another hand (size, time, inode) checks it again
+_SOUND: dict[str, tuple] = {}
+
+def _stamp(p) -> tuple:
+    ("What a write to the store file or its WAL changes: (device, inode, size, modification time) of each; None for "
+     "a WAL that is not there or empty (a read of a store in WAL mode makes an empty one)")
+    out = []
+    for f in (str(p), f'{p}-wal'):
+        try: s = Path(f).stat()
+        except OSError: s = None
+        out.append((s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns) if s and (s.st_size or f == str(p)) else None)
+    return tuple(out)
+
+def _quick_check(db:sqlite3.Connection) -> None:
+    "SQLite's quick check of every page, stopped at the first error (a page it cannot read raises `DatabaseError`)"
+    db.execute('PRAGMA quick_check(1)').fetchone()
+
 def _check_ours(db:sqlite3.Connection, path) -> None:
     "Refuse a database that is corrupt or belongs to something else, reading only (nothing written yet)"
     try:
         v = db.execute('PRAGMA user_version').fetchone()[0]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables: db.execute('PRAGMA quick_check(1)').fetchone()
+        if tables and (path == ':memory:' or _SOUND.get(str(path)) != _stamp(path)): _quick_check(db)
     except sqlite3.DatabaseError as e:
         raise StoreError(f'{path} is not a readable store ({e}): corrupt or truncated; restore a backup or move it '
                          'aside') from e
@@ -127,8 +146,12 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as e: self.db.close(); raise StoreError(f'{self.path}: {e}') from e
         except StoreError: self.db.close(); raise
+        self._sound()
+    def _sound(self):
+        "Remember the file as it is now as sound (see `_SOUND`): checked or left unchanged, then written by us"
+        if self.path != ':memory:': _SOUND[str(self.path)] = _stamp(self.path)
     def __repr__(self): return f'Store({str(self.path)!r})'
-    def close(self): self.db.close()
+    def close(self): self.db.close(); self._sound()
     def __enter__(self): return self
     def __exit__(self, *a): self.close()
 
@@ -232,6 +255,12 @@ def _extra_texts(vals:list) -> list:
         try: return [''.join(enc(x, 0)) if x else None for x in vals]
         except Exception: pass   # a cycle, or a value json refuses: `json.dumps` says what is wrong, below
     return [_extra_text(x) for x in vals]
+
+@functools.cache
+def _orjson():
+    "The orjson module (a dependency: it reads the extras of a store 2x faster than json), None if not installed"
+    try: import orjson; return orjson
+    except ImportError: return None
 
 def _join(v) -> str|None:
     "A list joined by `SEP` (a separator inside a value becomes a space), None for an empty list"
@@ -527,12 +556,6 @@ def _split(v) -> pd.Series:
             r = np.empty(n, dtype=object); r[:] = out
             return pd.Series(r, dtype=object, copy=False)
     return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in a], dtype=object)
-
-@functools.cache
-def _orjson():
-    "The orjson module (a dependency: it reads the extras of a store 2-3x faster than json), None if not installed"
-    try: import orjson; return orjson
-    except ImportError: return None
 
 # what orjson reads otherwise than json, or refuses: NaN and infinities (json's extensions, which `add` writes for a
 # float NaN in an extra), integers past 64 bits (orjson makes them floats); a text holding one goes to json

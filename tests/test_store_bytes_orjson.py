@@ -1,0 +1,97 @@
+"""Stop 24: `add` binds the abstracts and the payloads as their UTF-8 bytes (`CAST(? AS TEXT)`), a read takes the
+abstracts as bytes into Arrow text (`_utf8`), and the extras of a read are parsed by orjson, with json kept for the
+texts orjson reads otherwise (NaN, infinities, integers past 64 bits). The old paths are still there and frozen here:
+`_BLOB_TEXT = ()` binds and reads the abstracts as Python strings with main's SELECT, `_orjson` returning None parses
+every extra with json, `raw=False` makes the payloads strings. Both must write the same rows (values and SQLite types)
+and read the same frames.
+
+The items are the real captures of a week (`captures_week`: papers, threads, posts, newsletters, each with its extra),
+plus hand-made rows for what the captures hold only by chance (NaN and infinities and big integers in extras, an empty
+and a missing abstract, non-ASCII abstracts, a text extra that is not one JSON value)."""
+import datetime as dt, math
+import numpy as np, pandas as pd, pytest
+import mlnews_nb.store as S
+from mlnews_nb.core import to_items, ITEM_COLS, StoreError
+from mlnews_nb.store import Store, ROW_COLS
+from captures_week import week_items
+
+_ROW_SQL = ('SELECT source, key, kind, title, summary, typeof(summary), version, decision, payload, typeof(payload), '
+            'change FROM items ORDER BY rowid')
+# main's SELECT: the abstract read as text
+_OLD_SELECT_ITEMS = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
+                     + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at')))
+
+def _items(fix) -> pd.DataFrame:
+    real = week_items(fix)
+    ex = [{'nan': math.nan, 'inf': math.inf, 'ninf': -math.inf, 'f': 0.1, 'neg0': -0.0, 'e': 1e16},
+          {'big': 2**70, 'neg': -2**63 - 1, 'u64': 2**64 - 1, 'nested': [1, [2, {'x': None}], True]},
+          {'text': 'NaN and Infinity are words here', 'digits': '12345678901234567890123'},
+          {'é': 'ünïcode ✓ 日本', 'ctl': 'a\x1e\x1d\x1f\x00b', 'q': 'say "hi" \\ back'}, {}, {'when': dt.date(2024, 5, 1)}]
+    summ = ['', None, 'Ünïcode — abstract ✓', 'plain', 'emoji 🙂 and ∑', 'x' * 5000]
+    hand = to_items([dict(url=f'https://e.org/{i}', title=f'Hand {i}', summary=s) for i, s in enumerate(summ)],
+                    source='hand', kind='post')
+    hand['extra'] = pd.Series(ex, dtype=object)
+    items = pd.concat([real, hand], ignore_index=True)
+    assert items.summary.fillna('').map(str.isascii).mean() < 1 and sum(bool(x) for x in items.extra) > 100
+    return items
+
+def _write(tmp_path, name, items, old:bool, monkeypatch) -> Store:
+    with monkeypatch.context() as m:
+        if old:
+            m.setattr(S, '_BLOB_TEXT', ()); m.setattr(S, '_orjson', lambda: None)
+            m.setattr(S, '_payloads', lambda df, raw=False, f=S._payloads: f(df))
+        st = Store(tmp_path/name); st.add(items)
+        # a new title for half the rows, a longer abstract for the other half (a change each)
+        again = items.iloc[::3].copy(); odd = again.index % 2 == 1
+        again['title'] = again['title'].where(odd, again['title'] + ' (v2)')
+        again['summary'] = again['summary'].where(~odd, again['summary'] + ' more')
+        st.add(again)
+    return st
+
+def _read(st, old:bool, monkeypatch) -> pd.DataFrame:
+    with monkeypatch.context() as m:
+        if old:
+            m.setattr(S, '_BLOB_TEXT', ()); m.setattr(S, '_orjson', lambda: None)
+            m.setattr(S, '_SELECT_ITEMS', _OLD_SELECT_ITEMS)
+        return st.items()
+
+@pytest.mark.parametrize('arrow', [True, False])
+def test_the_new_and_old_paths_write_the_same_rows_and_read_the_same_frames(tmp_path, fix, monkeypatch, arrow):
+    items = _items(fix)
+    with monkeypatch.context() as m:
+        if not arrow: m.setattr(S, '_arrow', lambda: None)
+        a = _write(tmp_path, f'a{arrow}.sqlite', items, False, monkeypatch)
+        b = _write(tmp_path, f'b{arrow}.sqlite', items, True, monkeypatch)
+        ra, rb = a.db.execute(_ROW_SQL).fetchall(), b.db.execute(_ROW_SQL).fetchall()
+        assert len(ra) == len(items.drop_duplicates(['source', 'key'])) and ra == rb
+        assert {r[5] for r in ra} <= {'text', 'null'} and {r[9] for r in ra} == {'text'}
+        assert sum(r[10] == 'abstract changed' for r in ra) > 10
+        # each store read by the new and by the old path: one frame (but for the times of each `add`: two clocks)
+        cols = ITEM_COLS + ['state', 'note', 'tags', 'rating', 'change']
+        fa, fa_old, fb = _read(a, False, monkeypatch), _read(a, True, monkeypatch), _read(b, True, monkeypatch)
+    pd.testing.assert_frame_equal(fa, fa_old, check_exact=True)
+    pd.testing.assert_frame_equal(fa[cols], fb[cols], check_exact=True)
+    got = fa.set_index(['source', 'key']).extra
+    nan = got[('hand', fa.key[fa.title == 'Hand 0'].iloc[0])]
+    assert math.isnan(nan['nan']) and nan['inf'] == math.inf and nan['neg0'] == 0 and math.copysign(1, nan['neg0']) < 0
+    big = got[('hand', fa.key[fa.title == 'Hand 1'].iloc[0])]
+    assert big['big'] == 2**70 and type(big['big']) is int and big['neg'] == -2**63 - 1 and big['u64'] == 2**64 - 1
+
+def test_orjson_is_the_reader_of_the_plain_extras(fix, monkeypatch):
+    pa = pytest.importorskip('pyarrow'); pytest.importorskip('orjson')
+    texts = ['{"a": 1}', None, '', '{"b": NaN}', '{"c": [1, 2.5, "x"]}', '{"d": 123456789012345678901}']
+    r = S._loads_arrow(pa.array(texts, pa.large_string()))
+    assert r is not None
+    got, have = r
+    assert have == [True, False, False, True, True, True]
+    assert got[0] == {'a': 1} and math.isnan(got[1]['b']) and got[2] == {'c': [1, 2.5, 'x']}
+    assert got[3] == {'d': 123456789012345678901}
+    # a text that is not one JSON value: None, and `_loads` parses each alone to fail as json fails
+    assert S._loads_arrow(pa.array(['{"a": 1}', '1, 2'], pa.large_string())) is None
+    with pytest.raises(ValueError): S._loads(pa.array(['{"a": 1}', '{"b"'], pa.large_string()), dict)
+
+def test_an_abstract_that_is_not_utf8_fails_as_it_did(tmp_path):
+    st = Store(tmp_path/'s.sqlite'); st.add(to_items([dict(url='https://e.org/a', title='A', summary='ok')],
+                                                      source='s', kind='post'))
+    st.db.execute("UPDATE items SET summary = CAST(x'ff00fe' AS TEXT)")
+    with pytest.raises((StoreError, UnicodeDecodeError, ValueError)): st.items()
