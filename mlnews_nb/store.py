@@ -343,19 +343,18 @@ def _arrow_field(s:pd.Series, c:str):
     if isinstance(a, pa.ChunkedArray): a = a.combine_chunks()   # a frame built by concat keeps its pieces
     return (a if a.type == T else pc.cast(a, T)), s.isna().to_numpy()
 
-def _payloads(df:pd.DataFrame, raw:bool=False) -> list[str|bytes]:
+def _payloads(df:pd.DataFrame) -> list[str]:
     ("The payload of each row: `FS` before each field's text (`NA` when missing); a row with a value holding `FS` or "
-     "`NA` is a JSON array of its texts instead (null when missing); `raw`: the plain ones as their UTF-8 bytes")
+     "`NA` is a JSON array of its texts instead (null when missing)")
     k, n = len(PAYLOAD_COLS), len(df)
     if _arrow():
-        # Arrow joins the columns in C: the texts stay in Arrow until the payloads become Python strings (or bytes,
-        # `raw`: a copy of Arrow's own, not decoded), once
+        # Arrow joins the columns in C: the texts stay in Arrow until the payloads become Python strings, once
         pa, pc = _arrow(); T = pa.large_string()
         cols, miss = [], np.zeros(n, dtype=np.int64)
         for c in PAYLOAD_COLS: a, na = _arrow_field(df[c], c); cols.append(a); miss += na
         j = pc.binary_join_element_wise(pa.scalar('', T), *cols, pa.scalar(FS, T), null_handling='replace',
                                         null_replacement=NA)
-        out = (j.cast(pa.large_binary()) if raw else j).to_numpy(zero_copy_only=False).tolist()
+        out = j.to_numpy(zero_copy_only=False).tolist()
         # a row holds k separators and one NA per missing field, unless a value held either: one count for all
         odd = None
         if _bytes_in(j, FS) != n * k or _bytes_in(j, NA) != int(miss.sum()):
@@ -393,30 +392,10 @@ def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tu
         # (the first and last texts differ for a title or an abstract: no hash of the whole column to learn it)
         u = s.unique() if t == 'str' and c != 'key' and not na.any() and s.iloc[0] == s.iloc[-1] else ()
         if len(u) == 1 and (lit := _literal(u[0])): names.append(c); marks.append(lit); continue
-        # a long text (the abstract) bound as its UTF-8 bytes, made text again by SQLite (see `_blobs`)
-        if c in _BLOB_TEXT and (v := _blobs(s)) is not None:
-            names.append(c); marks.append('CAST(? AS TEXT)'); cols.append(v); continue
         v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
         names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
-    names.append('payload'); marks.append('CAST(? AS TEXT)'); cols.append(_payloads(df, raw=True))
+    names.append('payload'); marks.append('?'); cols.append(_payloads(df))
     return names, marks, zip(*cols, *map(repeat, extra))
-
-_BLOB_TEXT = ('summary',)   # the long texts `add` binds and a read takes as bytes
-
-def _blobs(s:pd.Series) -> list|None:
-    ("A text column as the UTF-8 bytes of each value (None where missing), copied out of Arrow; None when pyarrow is "
-     "not there or a value is not text")
-    # a Python string made of an Arrow text is decoded, then encoded again by the sqlite3 module (and kept, 2-4 bytes a
-    # character, beside the string when it is not ASCII); bytes are one copy, and `CAST(? AS TEXT)` stores them as the
-    # same text (SQLite reads a blob cast to text as text in the database's encoding, UTF-8)
-    ar = _arrow()
-    if not ar: return None
-    pa, _ = ar
-    try: a = pa.array(s, from_pandas=True)
-    except (pa.ArrowException, TypeError): return None
-    if isinstance(a, pa.ChunkedArray): a = a.combine_chunks()
-    if a.type not in (pa.string(), pa.large_string()): return None
-    return a.cast(pa.large_binary()).to_numpy(zero_copy_only=False).tolist()
 
 _CHANGE = """CASE
   WHEN excluded.version IS NOT NULL AND items.version IS NOT NULL AND excluded.version > items.version
@@ -463,8 +442,9 @@ def _keys(items:pd.DataFrame) -> str:
 
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
-# `_BLOB_TEXT`, the long texts, a read takes as bytes, like the payload (`_read` makes them Arrow text without a Python
-# string each: a str of an abstract with one non-ASCII character takes 2 or 4 bytes a character)
+# the long texts a read takes as bytes, like the payload (`_read` makes them Arrow text without a Python string each:
+# a str of an abstract with one non-ASCII character takes 2 or 4 bytes a character)
+_BLOB_TEXT = ('summary',)
 # what a read takes from the items `i` and their triage `t`
 # (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python
 # string, and which Arrow then reads as its text without a copy)
