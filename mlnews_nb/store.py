@@ -525,6 +525,9 @@ def _split(v) -> pd.Series:
     "A list column (its values joined by `SEP`; missing or empty: `[]`) as Python lists"
     n = len(v)
     if _none(v): return pd.Series(np.fromiter(([] for _ in range(n)), dtype=object, count=n), dtype=object)
+    # a missing list (a payload field NA: most `keywords` and `links_to`) made '' by Arrow, in C, is an empty one below:
+    # the column stays on the `map` path instead of the row at a time one
+    if _is_arrow(v) and v.null_count: v = _arrow()[1].fill_null(v, _arrow()[0].scalar('', v.type))
     a = _objs(v).tolist()
     # one `str.split` a row, called from C (`map`), when every value is text; then `[]` where a value was empty
     if a.count(None) == 0:

@@ -109,3 +109,11 @@ def test_an_abstract_that_is_not_utf8_fails_as_it_did(tmp_path):
                                                       source='s', kind='post'))
     st.db.execute("UPDATE items SET summary = CAST(x'ff00fe' AS TEXT)")
     with pytest.raises((StoreError, UnicodeDecodeError, ValueError)): st.items()
+
+def test_a_list_column_with_missing_lists_splits_as_row_at_a_time():
+    "A missing list in an Arrow column (a payload field NA) is `[]`, as the row at a time path makes it"
+    pa = pytest.importorskip('pyarrow')
+    vals = [None, 'a\x1fb', '', 'c', None, 'é\x1f\x1f', 'x' * 300]
+    got = S._split(pa.array(vals, pa.large_string()))
+    assert got.tolist() == [x.split('\x1f') if x else [] for x in vals]
+    assert len({id(x) for x in got}) == len(vals)        # a list of its own for each row
