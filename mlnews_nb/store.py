@@ -91,12 +91,31 @@ def _check_file(p:Path):
         if head != _SQLITE_MAGIC:
             raise StoreError(f'{p} is not an SQLite file (not an mlnews store): refusing to touch it')
 
+# the store files this process found sound (`quick_check`) or wrote and closed itself, and how each file and its WAL
+# were then: an open of a file as it was is not checked again (a check reads every page: 0.2 s for 70 MB, and a
+# weekly run opens the store several times); any change by another hand (size, time, inode) checks it again
+_SOUND: dict[str, tuple] = {}
+
+def _stamp(p) -> tuple:
+    ("What a write to the store file or its WAL changes: (device, inode, size, modification time) of each; None for "
+     "a WAL that is not there or empty (a read of a store in WAL mode makes an empty one)")
+    out = []
+    for f in (str(p), f'{p}-wal'):
+        try: s = Path(f).stat()
+        except OSError: s = None
+        out.append((s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns) if s and (s.st_size or f == str(p)) else None)
+    return tuple(out)
+
+def _quick_check(db:sqlite3.Connection) -> None:
+    "SQLite's quick check of every page, stopped at the first error (a page it cannot read raises `DatabaseError`)"
+    db.execute('PRAGMA quick_check(1)').fetchone()
+
 def _check_ours(db:sqlite3.Connection, path) -> None:
     "Refuse a database that is corrupt or belongs to something else, reading only (nothing written yet)"
     try:
         v = db.execute('PRAGMA user_version').fetchone()[0]
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables: db.execute('PRAGMA quick_check(1)').fetchone()
+        if tables and (path == ':memory:' or _SOUND.get(str(path)) != _stamp(path)): _quick_check(db)
     except sqlite3.DatabaseError as e:
         raise StoreError(f'{path} is not a readable store ({e}): corrupt or truncated; restore a backup or move it '
                          'aside') from e
@@ -127,8 +146,12 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as e: self.db.close(); raise StoreError(f'{self.path}: {e}') from e
         except StoreError: self.db.close(); raise
+        self._sound()
+    def _sound(self):
+        "Remember the file as it is now as sound (see `_SOUND`): checked or left unchanged, then written by us"
+        if self.path != ':memory:': _SOUND[str(self.path)] = _stamp(self.path)
     def __repr__(self): return f'Store({str(self.path)!r})'
-    def close(self): self.db.close()
+    def close(self): self.db.close(); self._sound()
     def __enter__(self): return self
     def __exit__(self, *a): self.close()
 
@@ -232,6 +255,12 @@ def _extra_texts(vals:list) -> list:
         try: return [''.join(enc(x, 0)) if x else None for x in vals]
         except Exception: pass   # a cycle, or a value json refuses: `json.dumps` says what is wrong, below
     return [_extra_text(x) for x in vals]
+
+@functools.cache
+def _orjson():
+    "The orjson module (a dependency: it reads the extras of a store 2x faster than json), None if not installed"
+    try: import orjson; return orjson
+    except ImportError: return None
 
 def _join(v) -> str|None:
     "A list joined by `SEP` (a separator inside a value becomes a space), None for an empty list"
@@ -413,10 +442,14 @@ def _keys(items:pd.DataFrame) -> str:
 
 # %% ../nbs/10_store.ipynb #70803a47
 TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'last_seen', 'change', 'changed_at']
+# the long texts a read takes as bytes, like the payload (`_read` makes them Arrow text without a Python string each:
+# a str of an abstract with one non-ASCII character takes 2 or 4 bytes a character)
+_BLOB_TEXT = ('summary',)
 # what a read takes from the items `i` and their triage `t`
 # (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python
 # string, and which Arrow then reads as its text without a copy)
-_SELECT_ITEMS = ('SELECT ' + ', '.join(f'i.{c}' for c in ROW_COLS) + ', CAST(i.payload AS BLOB) AS payload, '
+_SELECT_ITEMS = ('SELECT ' + ', '.join(f'CAST(i.{c} AS BLOB) AS {c}' if c in _BLOB_TEXT else f'i.{c}' for c in ROW_COLS)
+                 + ', CAST(i.payload AS BLOB) AS payload, '
                  + ', '.join(f'i.{c}' for c in ('first_seen', 'last_seen', 'change', 'changed_at')))
 _TRIAGE_READ = ('state', 'note', 'tags', 'rating', 'state_at')
 _SELECT = _SELECT_ITEMS + ''.join(f', t.{c}' for c in _TRIAGE_READ)
@@ -492,6 +525,9 @@ def _split(v) -> pd.Series:
     "A list column (its values joined by `SEP`; missing or empty: `[]`) as Python lists"
     n = len(v)
     if _none(v): return pd.Series(np.fromiter(([] for _ in range(n)), dtype=object, count=n), dtype=object)
+    # a missing list (a payload field NA: most `keywords` and `links_to`) made '' by Arrow, in C, is an empty one below:
+    # the column stays on the `map` path instead of the row at a time one
+    if _is_arrow(v) and v.null_count: v = _arrow()[1].fill_null(v, _arrow()[0].scalar('', v.type))
     a = _objs(v).tolist()
     # one `str.split` a row, called from C (`map`), when every value is text; then `[]` where a value was empty
     if a.count(None) == 0:
@@ -504,18 +540,49 @@ def _split(v) -> pd.Series:
             return pd.Series(r, dtype=object, copy=False)
     return pd.Series([x.split(SEP) if x.__class__ is str and x else [] for x in a], dtype=object)
 
+# what orjson reads otherwise than json, or refuses: NaN and infinities (json's extensions, which `add` writes for a
+# float NaN in an extra), integers past 64 bits (orjson makes them floats); a text holding one goes to json
+_JSON_ODD = r'NaN|Infinity|\d{19}'
+
+def _loads_arrow(v) -> tuple[list, list]|None:
+    ("The JSON texts of the Arrow text array `v` parsed (a missing or empty text is not), and where they are: one "
+     "orjson call over all of them, one json call over those `_JSON_ODD` finds; None when a text is not one value")
+    pa, pc = _arrow(); oj = _orjson(); L = pa.large_string()
+    if isinstance(v, pa.ChunkedArray): v = v.combine_chunks()
+    if v.type != L: v = pc.cast(v, L)
+    have = pc.fill_null(pc.greater(pc.binary_length(v), 0), False); t = v.filter(have)
+    odd = pc.fill_null(pc.match_substring_regex(t, _JSON_ODD), False)
+    def whole(x):   # the texts of `x` as one JSON array, a view of Arrow's buffer (no Python string made)
+        j = pc.binary_join(pa.LargeListArray.from_arrays(pa.array([0, len(x)], pa.int64()), x), pa.scalar(',', L))
+        return memoryview(pc.binary_join_element_wise(pa.scalar('[', L), j, pa.scalar(']', L),
+                                                      pa.scalar('', L))[0].as_buffer())
+    try:
+        n_odd = pc.sum(odd).as_py() or 0
+        good = oj.loads(whole(t.filter(pc.invert(odd)) if n_odd else t))
+        bad = json.loads('[' + ','.join(t.filter(odd).to_pylist()) + ']') if n_odd else []
+    except ValueError: return None    # orjson's and json's decode errors are ValueErrors
+    if len(good) + len(bad) != len(t): return None
+    if n_odd:
+        g, b = iter(good), iter(bad)
+        good = [next(b) if o else next(g) for o in odd.to_numpy(zero_copy_only=False).tolist()]
+    return good, have.to_numpy(zero_copy_only=False).tolist()
+
 def _loads(v, empty) -> pd.Series:
     "JSON text (extras, tags) as Python values, `empty()` where there is none: all of them in one parse"
     if _none(v):
         return pd.Series(np.fromiter((empty() for _ in range(len(v))), dtype=object, count=len(v)), dtype=object)
-    a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
-    txt = [x for x, h in zip(a, have) if h]
-    # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5 us
-    # each: 0.2 s of a 150k-item store whose every item has an extra); a count that differs means a value was not
-    # one JSON value: each is parsed alone, to fail as it always did
-    try: got = json.loads('[' + ','.join(txt) + ']')
-    except ValueError: got = None
-    if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
+    # the payload's extras (Arrow text): orjson where it reads as json does
+    r = _loads_arrow(v) if _is_arrow(v) and _orjson() else None
+    if r is not None: got, have = r
+    else:
+        a = _objs(v); have = [x.__class__ is str and x != '' for x in a]
+        txt = [x for x, h in zip(a, have) if h]
+        # one `json.loads` of the values as one array: the C scanner without the Python call around each value (1.5
+        # us each: 0.2 s of a 150k-item store whose every item has an extra); a count that differs means a value was
+        # not one JSON value: each is parsed alone, to fail as it always did
+        try: got = json.loads('[' + ','.join(txt) + ']')
+        except ValueError: got = None
+        if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
     it = iter(got)
     return pd.Series([next(it) if h else empty() for h in have], dtype=object)
 
@@ -625,7 +692,23 @@ def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
     # one contiguous array per column: each conversion then reads its column's pointers in order (the columns of one
     # 2-D object array are strided, and every later pass over them ran slower than the transposition it saved)
     cols = zip(*rows) if rows else [()] * len(names)
-    return {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
+    out = {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
+    for c in _BLOB_TEXT:
+        if c in out: out[c] = _utf8(out[c])
+    return out
+
+def _utf8(a:np.ndarray):
+    ("A column read as bytes (`_BLOB_TEXT`) as text: one Arrow text array over the same bytes, checked to be UTF-8 "
+     "(SQLite's text), when pyarrow is there; Python strings otherwise")
+    ar = _arrow()
+    if ar and len(a):
+        pa, _ = ar
+        try:
+            b = pa.array(a, type=pa.large_binary())
+            s = pa.Array.from_buffers(pa.large_string(), len(b), b.buffers(), b.null_count); s.validate(full=True)
+            return s
+        except (pa.ArrowException, TypeError): pass   # not UTF-8, or not bytes: Python's decoding says what is wrong
+    return np.array(_text(a), dtype=object) if len(a) else a
 
 def _triage(db:sqlite3.Connection, keys:np.ndarray) -> dict[str, np.ndarray]:
     ("The triage columns of the items whose keys are `keys` (None where an item has no triage row): the whole triage "
