@@ -107,8 +107,9 @@ def _stamp(p) -> tuple:
     return tuple(out)
 
 def _quick_check(db:sqlite3.Connection) -> None:
-    "SQLite's quick check of every page, stopped at the first error (a page it cannot read raises `DatabaseError`)"
-    db.execute('PRAGMA quick_check(1)').fetchone()
+    "SQLite's quick check of every page, stopped at the first error: a page it cannot read, or a wrong one, raises"
+    r = db.execute('PRAGMA quick_check(1)').fetchone()   # a damaged page is a row of text, not an exception
+    if r is None or r[0] != 'ok': raise sqlite3.DatabaseError(f'quick_check: {r[0] if r else "no answer"}')
 
 def _check_ours(db:sqlite3.Connection, path) -> None:
     "Refuse a database that is corrupt or belongs to something else, reading only (nothing written yet)"
