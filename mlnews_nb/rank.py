@@ -18,8 +18,8 @@ from .works import link_works, what_is_new
 # %% auto #0
 __all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'PU_TOP', 'PU_PER_SAVE',
            'PU_MAX', 'PU_FIRST', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY', 'QUEUE_FAR',
-           'QUEUE_FAR_TOP', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels', 'Model', 'train',
-           'has_code', 'mmr', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+           'QUEUE_FAR_TOP', 'QUEUE_FAR_AFTER', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels',
+           'Model', 'train', 'has_code', 'mmr', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -463,6 +463,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
 QUEUE_DIVERSITY, QUEUE_HEAD, QUEUE_EXPLORE = 0.5, 60, 2
 QUEUE_BOUNDARY = 10  # every n-th card: the undecided row nearest the model's boundary (0: none; stop 23, measured)
 QUEUE_FAR, QUEUE_FAR_TOP = 5, 20   # every n-th card: the top row least like a decision (0: none; stop 24, measured)
+QUEUE_FAR_AFTER = 30   # ... once the model has learned from this many decisions (before, every row is far)
 
 def _far(s:np.ndarray, X:Any, ok:np.ndarray, dec:np.ndarray, top:int) -> tuple[np.ndarray, np.ndarray]:
     ("Of the `top` best `ok` rows by `s`, how unlike every `dec` row each is (minus its largest cosine; -inf for the "
@@ -573,7 +574,8 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
         if 'items' in df and lk:
             dec = dec | df['items'].map(lambda ks: isinstance(ks, list) and any(k in lk for k in ks)).to_numpy(bool)
         unsure: list = []; novel: list = []    # the boundary and far cards: their reason says why they are there
-        far, fsim = _far(s, X, ~ex & ~dec, dec, QUEUE_FAR_TOP) if QUEUE_FAR else (None, None)
+        far, fsim = (_far(s, X, ~ex & ~dec, dec, QUEUE_FAR_TOP) if QUEUE_FAR and model.n >= QUEUE_FAR_AFTER
+                     else (None, None))
         o = _diverse_order(s, X, diverse, QUEUE_HEAD, ~ex & ~dec, start, QUEUE_EXPLORE,   # the head: undecided rows
                            -np.abs(d) if QUEUE_BOUNDARY else None, QUEUE_BOUNDARY, unsure, far, QUEUE_FAR, novel)
         if unsure or novel:

@@ -1,9 +1,14 @@
 """The triage queue's far card (issue 15, stop 24): with `QUEUE_FAR` = n, every n-th card of the head (a boundary card's
 place excepted) is, of the `QUEUE_FAR_TOP` best undecided rows, the one least like any decided row: the model ranks it high
 on the least evidence, so the reader's decision checks the top of the ranking where no decision has reached yet."""
-import numpy as np, re
+import numpy as np, re, pytest
 from mlnews_nb import rank as R
 from test_rank_queue import iclr, st   # ICLR 2017 with six saves and four skips: the queue tests' store
+
+@pytest.fixture(autouse=True)
+def _far_from_the_first(monkeypatch):
+    "The store here holds ten decisions: far cards from the first decision on (the product waits for `QUEUE_FAR_AFTER`)"
+    monkeypatch.setattr(R, 'QUEUE_FAR_AFTER', 0)
 
 def _closest(iclr, st):
     "Each row's largest TF-IDF cosine with a decided row (computed here from `vectorize`, not from the queue)"
@@ -52,3 +57,13 @@ def test_nothing_decided_no_far_card(iclr):
     from mlnews_nb.store import Store
     s = Store(':memory:'); s.add(iclr); R.set_profile(s, keywords=['reinforcement learning'])
     assert not R.rank(iclr, s, diverse=R.QUEUE_DIVERSITY).why.str.contains('unlike anything you decided').any()
+
+def test_no_far_card_before_enough_decisions(iclr, st, monkeypatch):
+    "With fewer decisions than `QUEUE_FAR_AFTER` every row is far from them: the queue is the one without far cards"
+    monkeypatch.setattr(R, 'QUEUE_FAR', 0)
+    q0 = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).key.tolist()
+    monkeypatch.setattr(R, 'QUEUE_FAR', 5); monkeypatch.setattr(R, 'QUEUE_FAR_AFTER', len(R.labels(st)) + 1)
+    q1 = R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY)
+    assert q1.key.tolist() == q0 and not q1.why.str.contains('unlike anything you decided').any()
+    monkeypatch.setattr(R, 'QUEUE_FAR_AFTER', len(R.labels(st)))
+    assert R.rank(iclr, st, diverse=R.QUEUE_DIVERSITY).why.str.contains('unlike anything you decided').any()
