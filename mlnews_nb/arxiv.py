@@ -79,31 +79,23 @@ def arxiv_query(query:str='', *, categories:Iterable[str]|str|None=None, since:A
                         for p in parts)
 
 # %% ../nbs/02_arxiv.ipynb #7e58dfca
-# the entry id the API writes (`http://arxiv.org/abs/<id>v<N>`), read in one match; any other form goes through core
-_ENTRY_ID = re.compile(r'https?://arxiv\.org/abs/(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
+# core's id pattern, with a version; and the entry id the API writes (`http://arxiv.org/abs/<id>v<N>`), both read in one
+# match; any other form goes through core
+_VID = re.compile(r'(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
+_ENTRY_ID = re.compile(r'https?://arxiv\.org/abs/' + _VID.pattern, re.I)
 
 def _squash(s:str) -> str:
     "`' '.join(s.split())`, without the split when the only whitespace is single inner spaces (`isprintable`)"
     return s if s.isprintable() and '  ' not in s and s[:1] != ' ' and s[-1:] != ' ' else ' '.join(s.split())
 
 def _id_version(s:str) -> tuple[str|None, int|None]:
-    "The versionless arXiv id and the version of an API entry id, as `core.arxiv_id` and `core.arxiv_version` read them"
-    if m := _ENTRY_ID.fullmatch(s): return m.group(1), int(m.group(2))
+    ("The versionless arXiv id and the version of an API entry id or a versioned id, as `core.arxiv_id` and "
+     "`core.arxiv_version` read them")
+    if m := _ENTRY_ID.fullmatch(s) or _VID.fullmatch(s): return m.group(1), int(m.group(2))
     return arxiv_id(s), arxiv_version(s)
 
-def _result_record(r:_arxiv.Result) -> dict:
-    "One result as a record (the row `_result_columns` makes a column at a time)"
-    aid, version = _id_version(r.entry_id)
-    return dict(title=' '.join(r.title.split()), url=f'https://arxiv.org/abs/{aid}',
-                authors=[a.name for a in r.authors],
-                published=r.published, updated=r.updated, summary=' '.join((r.summary or '').split()),
-                arxiv_id=aid, version=version, doi=r.doi or None, year=r.published.year
-                if r.published else None, categories=list(r.categories),
-                extra=dict(primary_category=r.primary_category, comment=r.comment, journal_ref=r.journal_ref,
-                           pdf_url=r.pdf_url))
-
 def _result_columns(results:list[_arxiv.Result]) -> dict[str,list]:
-    "The records of `results` as columns, filled a field at a time (no dict per row to take apart again)"
+    "The contract's columns of `results`, filled a field at a time (no dict per row to take apart again)"
     iv = [_id_version(r.entry_id) for r in results]
     aid, pub = [a for a, _ in iv], [r.published for r in results]
     return dict(title=[_squash(r.title) for r in results], url=[f'https://arxiv.org/abs/{a}' for a in aid],
@@ -120,8 +112,6 @@ _NS = {'a': 'http://www.w3.org/2005/Atom', 'arxiv': 'http://arxiv.org/schemas/at
 _A, _AX, _DC = '{http://www.w3.org/2005/Atom}', '{http://arxiv.org/schemas/atom}', '{http://purl.org/dc/elements/1.1/}'
 _HEAD = re.compile(r'\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?')   # the abstract follows
 _AUTHORS = re.compile(r',\s*(?:and\s+)?|\s+and\s+')
-# core's id pattern, with a version
-_VID = re.compile(r'(\d{4}\.\d{4,5}|[a-z]+(?:-[a-z]+)?(?:\.[a-z]{2})?/\d{7})v(\d+)', re.I)
 
 def _t(el, path:str) -> str|None:
     v = el.findtext(path, namespaces=_NS)
@@ -398,8 +388,7 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
         m = _HEAD.match(d)   # the abstract is all that follows: no regex scans it
         vid, kind, abstract = (m.group(1), m.group(2), d[m.end():]) if m else ((g or '').rsplit(':', 1)[-1], None, d)
         kind = k or kind
-        if v := _VID.fullmatch(vid): aids.append(v.group(1)); vers.append(int(v.group(2)))   # the usual form, one regex
-        else: aids.append(arxiv_id(vid)); vers.append(arxiv_version(vid))
+        a, v = _id_version(vid); aids.append(a); vers.append(v)   # the usual form in one regex
         kinds.append(kind)
         summ.append(html_to_text(abstract) if '<' in abstract or '&' in abstract else _squash(abstract))
         pub.append(None if kind and kind.startswith('replace') else dy)

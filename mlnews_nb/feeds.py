@@ -6,10 +6,10 @@ its blurb for each."""
 
 # %% ../nbs/03_feeds.ipynb #8e39b2f0
 from __future__ import annotations
-import re, json, calendar, hashlib
+import re, json, calendar, hashlib, functools
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urljoin, urlsplit, parse_qs
 import numpy as np, pandas as pd
 import feedparser
@@ -150,18 +150,25 @@ def _simple_links(s:str, base:str|None, code:bool, check_all:bool, hints:tuple) 
             inside = False
         elif inside: return None   # a line break inside a link
     if inside: return None
-    # the parse's loop, on the links found
-    out, seen, text = [], set(), None
-    for href, inner in links:
-        if not href or not check_all and not any(h in href.lower() for h in hints): continue
+    body = functools.cache(lambda: ' '.join(''.join(parts[0::2]).split()))   # the blurb's text, once a link needs it
+    return _works(links, base, code, check_all, hints, lambda inner: ' '.join(inner.split()),
+                  lambda _, a: body() if len(body()) <= 400 else _cut(body(), a))
+
+def _works(links:Iterable[tuple], base:str|None, code:bool, check_all:bool, hints:tuple, text:Callable,
+           blurb:Callable) -> list[dict]:
+    "Each link `(href, x)` that names a work not named before, as a dict: key, url, `text(x)`, `blurb(x, that text)`"
+    out, seen = [], set()
+    for href, x in links:
+        if not href: continue
+        if not check_all:
+            hl = href.lower()   # once, not once a hint
+            if not any(h in hl for h in hints): continue
         url = _join(base, href)
         try: k = link_key(url, code=code)
-        except ValueError: k = None
+        except ValueError: k = None   # an href that does not parse names no work
         if not k or k in seen: continue
-        seen.add(k)
-        if text is None: text = ' '.join(''.join(parts[0::2]).split())
-        a = ' '.join(inner.split())
-        out.append(dict(key=k, url=url, text=a, blurb=text if len(text) <= 400 else _cut(text, a)))
+        seen.add(k); t = text(x)
+        out.append(dict(key=k, url=url, text=t, blurb=blurb(x, t)))
     return out
 
 def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> list[dict]:
@@ -184,18 +191,8 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     if (out := _simple_links(s, base_url, code, check_all, hints)) is not None: return out
     try: root = _fragment(s)
     except Exception: return []   # lxml's parser errors (and ValueError for odd input): no links, not a failed source
-    out, seen = [], set()
-    for a in root.iter('a'):
-        href = (a.get('href') or '').strip()
-        hl = href.lower()   # once, not once a hint
-        if not href or not check_all and not any(h in hl for h in hints): continue
-        url = _join(base_url, href)
-        try: k = link_key(url, code=code)
-        except ValueError: k = None   # an href that does not parse names no work
-        if not k or k in seen: continue
-        seen.add(k)
-        out.append(dict(key=k, url=url, text=' '.join(_string(a).split()), blurb=_blurb(a)))
-    return out
+    return _works((((a.get('href') or '').strip(), a) for a in root.iter('a')), base_url, code, check_all, hints,
+                  lambda a: ' '.join(_string(a).split()), lambda a, _: _blurb(a))
 
 # %% ../nbs/03_feeds.ipynb #b9ff513b
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
