@@ -228,6 +228,14 @@ _WORK_URL = re.compile(r'https?://(?:(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|ht
                        r'|(?:www\.)?openreview\.net/(?:forum|pdf)\?id=([\w-]+)'
                        r'|(?:www\.|dx\.)?doi\.org/(10\.\d{4,9}/[\w.()/-]+))', re.A).fullmatch
 
+# the host `urlsplit` finds in such a URL, when it reads it without doubt (a test holds it to `urlsplit` on fuzzed URLs)
+_PLAIN_HOST = re.compile(r'https?://([-\w.]*)(?:[/?#]|\Z)', re.A).match
+
+def _work_host(host:str, code:bool) -> bool:
+    "Whether `link_key` may name a work on this host (lower-case, without `www.`)"
+    return (host.endswith(('arxiv.org', 'openreview.net')) or host in ('huggingface.co', 'hf.co', 'doi.org',
+                                                                       'dx.doi.org') or code and host == 'github.com')
+
 def link_key(url:str, *, code:bool=False) -> str|None:
     ("The key of the work a URL points at (arXiv, Hugging Face papers, OpenReview, DOI; GitHub repos with `code`), "
      "or None")
@@ -235,6 +243,8 @@ def link_key(url:str, *, code:bool=False) -> str|None:
     if m := _WORK_URL(url):
         a, h, o, d = m.groups()
         return f'arxiv:{a or h}' if a or h else f'openreview:{o}' if o else f'doi:{d.rstrip(".").lower()}'
+    # an http(s) URL whose host (plain ASCII: no user, port, bracket, escape) holds no work: no key, without `urlsplit`
+    if (m := _PLAIN_HOST(url)) and not _work_host(m[1].lower().removeprefix('www.'), code): return None
     u = urlsplit(url.strip())
     host, path = (u.hostname or '').lower().removeprefix('www.'), u.path
     if host.endswith('arxiv.org'): return f'arxiv:{a}' if (a := arxiv_id(url)) else None
