@@ -43,13 +43,16 @@ def _fragment(s:str):
     return bodies[0]
 
 _SENTENCE = re.compile(r'(?<=[.!?])\s+(?=[A-Z0-9“"(\[])')
+# the same breaks found from their stop: a pattern opening with a character class, which the engine looks for in a C
+# loop, where the look-behind made it start the whole pattern at every position (300 characters: 5.3 -> 1.9 us)
+_STOP = re.compile(r'[.!?](\s+)(?=[A-Z0-9“"(\[])')
 
 def _sentences(text:str):
     "The pieces `_SENTENCE.split(text)` gives, one at a time: a blurb stops at the sentence it wants"
     i = 0
-    for m in _SENTENCE.finditer(text):
-        yield text[i:m.start()]
-        i = m.end()
+    for m in _STOP.finditer(text):
+        yield text[i:m.start(1)]
+        i = m.end(1)
     yield text[i:]
 
 def _blurb(a, max_len:int=400) -> str:
@@ -109,6 +112,13 @@ def _keyless(m:re.Match, s:str, base:str|None, code:bool, hints:tuple) -> bool:
     if not v.isascii(): return False
     try: return not link_key(_join(base, v), code=code)
     except ValueError: return True
+
+def _ascii_lower(s:str) -> str:
+    ("`s` with its ASCII letters lower-cased, in C over its UTF-8 (on a text that is not ASCII 2-3x faster than "
+     "`str.lower`: 0.14 -> 0.06 ms on a colah post). For `_HREF` and `_HREFS` the same as `s.lower()`, position for "
+     "position, when `s` holds no U+0130 (the one character lowering to two): no other character's lowering is one "
+     "those patterns name (a test checks every code point)")
+    return s.encode('utf-8', 'surrogatepass').lower().decode('utf-8', 'surrogatepass')
 
 def _cites_nothing(s:str, low:str, base:str|None, code:bool) -> bool:
     ("True when every `href` in `s` reads exactly without a parse and none names a work: the parse would find no "
@@ -182,7 +192,7 @@ def extract_links(html:str|None, *, base_url:str|None=None, code:bool=False) -> 
     check_all = any(h in (base_url or '').lower() for h in hints)   # relative hrefs may resolve to a paper host
     t = None
     if not check_all:
-        low = s.lower()
+        low = s.lower() if s.isascii() or '\u0130' in s else _ascii_lower(s)
         if not (_HREF_CODE if code else _HREF).search(low): return []   # no href names a paper host
         # a long post whose every href is one that names no work (a list of models, a share link): no parse
         if (len(s) > _READ_FIRST and (t := clean_text(s)) is s and len(low) == len(s)

@@ -127,3 +127,38 @@ def test_no_ctrl_is_the_old_one():
     for _ in range(20_000):
         t = [rnd.choice(vals) for _ in range(rnd.randint(0, 5))]
         for xml in (False, True): assert F._no_ctrl(t, xml) == _old_no_ctrl(t, xml), (t, xml)
+
+def test_ascii_lower_reads_as_lower():
+    "`_ascii_lower` differs from `str.lower` only where neither href pattern looks: checked on every code point"
+    import sys
+    named = set('href' + ''.join(F._HINTS) + 'github' + '"\'>=')
+    ws = re.compile(f'[{F._WS}]')
+    for c in map(chr, range(128, sys.maxunicode + 1)):
+        if c == '\u0130' or '\ud800' <= c <= '\udfff': continue
+        low = c.lower()
+        assert len(low) == 1 and low not in named and bool(ws.match(c)) == bool(ws.match(low)), hex(ord(c))
+        assert F._ascii_lower(c) == c
+
+def test_ascii_lower_finds_what_lower_finds(fix):
+    "The href scans on `_ascii_lower(s)`: the same matches, at the same places, as on `s.lower()` (no U+0130)"
+    rnd = random.Random(8)
+    toks = ['HREF', 'href', 'Href', '=', ' ', '\u2003', '\xa0', '"', "'", '>', 'https://', 'ARXIV.org/abs/1', 'arxiv',
+            'HF.CO', 'Hugging', 'github', '\u212a', '\u0131', 'ſ', '\u00c9', '\u00e9', 'Σ', '\ud800', 'a', '<a ', '/',
+            'DOI.ORG', 'openReview']
+    texts = [''.join(rnd.choice(toks) for _ in range(rnd.randint(1, 30))) for _ in range(20_000)]
+    texts += [r['summary'] or '' for p in _captures(fix) if (got := _fast(p)) for r in got[0]]
+    seen = 0
+    for s in texts:
+        if '\u0130' in s: continue
+        low, al = s.lower(), F._ascii_lower(s)
+        assert len(al) == len(s)
+        for pat in (F._HREF, F._HREF_CODE, F._HREFS):
+            # every group's place, and the quote (what `_keyless` reads of a match: the value is read from `s`)
+            a = [(m.regs, m[1]) for m in pat.finditer(low)]
+            assert a == [(m.regs, m[1]) for m in pat.finditer(al)], s
+            seen += bool(a)
+    assert seen > 2_000, seen
+
+def _fast(p):
+    try: return F._fast_parse(p.read_bytes())
+    except Exception: return None
