@@ -15,7 +15,7 @@ import numpy as np, pandas as pd
 import feedparser
 from .core import (empty_items, html_to_text, sanitize_html, arxiv_id, normalize_doi, canonical_url, to_utc,
                             item_key, ITEM_DTYPES, KINDS, MLNewsError, SourceError, ContractError, safe_url, clean_text,
-                            bound_title, bound_key, link_key, gc_paused, norm_title)
+                            bound_title, bound_key, link_key, gc_paused, norm_title, _sanitize)
 from . import net
 
 # %% auto #0
@@ -275,9 +275,9 @@ def _authors(e) -> list[str]:
     names = [a.get('name') for a in e.get('authors', []) if a.get('name')]
     return names or ([e.author] if e.get('author') else [])
 
-def _records(parts:list[dict]) -> list[dict]:
+def _records(parts:list[dict], xml:bool=False) -> list[dict]:
     ("Item records from entries' parts (dicts of title, link, authors, pub, upd, summ, content, guid, tags, base, "
-     "raw_date), whichever parser read them: the same fields from feedparser and from the lxml fast path")
+     "raw_date), whichever parser read them: the same fields from feedparser and from the lxml fast path (`xml`)")
     texts = []
     for p in parts:
         link, content = _join(p['base'], p['link']) or '', p['content']
@@ -291,7 +291,9 @@ def _records(parts:list[dict]) -> list[dict]:
     # (a seventh less time on `bench_feeds`' 16 feeds than entry by entry, the same records)
     titles = [html_to_text(p['title'] or '') or None for p in parts]
     plain = [html_to_text(summ) for _, summ, _, _, _ in texts]
-    safe = [sanitize_html(summ, base) for _, summ, _, _, base in texts]
+    # a text lxml read holds no control character but DEL (see `_no_ctrl`): the sanitizer is spared its own look
+    safe = [_sanitize(summ, base) if xml and '\x7f' not in summ else sanitize_html(summ, base)
+            for _, summ, _, _, base in texts]
     links = [extract_links(both, base_url=base) for _, _, _, both, base in texts]
     out = []
     for p, (link, summ, content, _, _), title, text, html, ls in zip(parts, texts, titles, plain, safe, links):
@@ -828,7 +830,7 @@ def _fast_records(raw:list[dict], base:str|None) -> list[dict]:
                           summ=(r['summary'] or '').strip(), content=(r['content'] or '').strip() or None,
                           guid=r['id'], tags=r['tags'], base=base,
                           raw_date=next((x for x in (r['published'], r['created'], r['updated']) if x and x.strip()),
-                                        None)) for r in raw])
+                                        None)) for r in raw], xml=True)
 
 # %% ../nbs/03_feeds.ipynb #3f7e4f5a
 def looks_html(content:bytes) -> bool:

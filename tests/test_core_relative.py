@@ -30,5 +30,26 @@ def test_sanitize_html_unchanged(fix, monkeypatch):
     texts, bases = _texts(fix)[:2500], [None, 'https://example.org/blog/post/', 'http://x.y/a?b=c#d']
     new = [C.sanitize_html(s, b) for s in texts for b in bases]
     monkeypatch.setattr(C, '_has_relative', lambda s: bool(C._RELATIVE.search(s)))
-    monkeypatch.setattr(C, '_rel_attrs', lambda s: list(C._REL_ATTR.finditer(s)))   # the values `_REL_ATTR.sub` rewrites
+    monkeypatch.setattr(C, '_rel_attrs', lambda s, at=None: list(C._REL_ATTR.finditer(s)))   # what `_REL_ATTR.sub` rewrites
     assert new == [C.sanitize_html(s, b) for s in texts for b in bases]
+
+def _old_kept_relative(s, ms):
+    "`_kept_relative` before stop 25, frozen: the relative links' starts found by two `finditer` scans"
+    if len(C._REL_HREF.findall(s)) + len(C._REL_SRC.findall(s)) == sum(1 for m in ms if C._RELATIVE.match(s, m.start())):
+        return False
+    starts = sorted(m.start() for p in (C._REL_HREF, C._REL_SRC) for m in p.finditer(s))
+    spans = iter(ms); m = next(spans, None)
+    for i in starts:
+        while m is not None and m.end() <= i: m = next(spans, None)
+        if m is None or i < m.start(): return True
+    return False
+
+def test_kept_relative_is_the_old_one(fix):
+    "Relative links' starts read at `_at_attrs`' places: `_kept_relative` answers as its two scans did"
+    texts, kept = _texts(fix), 0
+    for s in texts:
+        at = C._at_attrs(s); ms = C._rel_attrs(s, at)
+        want = _old_kept_relative(s, ms)
+        assert C._kept_relative(s, ms, at) == want == C._kept_relative(s, ms), s[:200]
+        kept += want
+    assert 100 < kept < len(texts) - 100, kept

@@ -162,3 +162,15 @@ def test_ascii_lower_finds_what_lower_finds(fix):
 def _fast(p):
     try: return F._fast_parse(p.read_bytes())
     except Exception: return None
+
+def test_xml_texts_need_no_cleaning(fix):
+    "What the lxml fast path reads holds no control character but DEL: the sanitizer may skip its own look (`_sanitize`)"
+    n = 0
+    for p in _captures(fix):
+        if (got := _fast(p)) is None: continue
+        for r in got[0]:
+            for t in (r['summary'], r['content'], r['title']):
+                if t: n += 1; assert '\x7f' in t or C.clean_text(t) is t, (p.name, t[:100])
+    assert n > 500, n
+    s = '<p>a\x7fb<a href="x">c</a></p>'   # DEL: `_records` sends such a text through `sanitize_html`'s own look
+    assert C.sanitize_html(s, 'https://e.org/') == C._sanitize(C.clean_text(s), 'https://e.org/') != C._sanitize(s)
