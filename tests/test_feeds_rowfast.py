@@ -174,3 +174,17 @@ def test_xml_texts_need_no_cleaning(fix):
     assert n > 500, n
     s = '<p>a\x7fb<a href="x">c</a></p>'   # DEL: `_records` sends such a text through `sanitize_html`'s own look
     assert C.sanitize_html(s, 'https://e.org/') == C._sanitize(C.clean_text(s), 'https://e.org/') != C._sanitize(s)
+
+def test_arxiv_id_gives_its_answer_back(fix):
+    "`_key` takes `arxiv_id(u)` as the id without reading it again: `arxiv_id` of its own answer is that answer"
+    rnd = random.Random(6)
+    toks = ['arXiv:', 'arxiv:', ' ', '2101.00001', '2101.123456', '0704.0001', 'v2', 'v', '.pdf', 'hep-th/9901001',
+            'HEP-TH/9901001', 'math.AG/0601001', 'cs.lg/0101001', '/', 'https://arxiv.org/abs/', 'arxiv.org/pdf/', 'x',
+            '%2F', '1234.5678', '9', '.', 'www.arxiv.org/abs/', '-', 'A', '\u00e9']
+    num = lambda: rnd.choice([f'{rnd.randint(0, 9999):04d}.{rnd.randint(0, 99999):0{rnd.choice([4, 5, 6])}d}',
+                              f'{rnd.choice(["hep-th", "math.AG", "Cs", "q-bio.NC"])}/{rnd.randint(0, 10**8):07d}'])
+    texts = _urls(fix) + [''.join(rnd.choice(toks) if rnd.random() < .8 else num() for _ in range(rnd.randint(1, 8)))
+                          for _ in range(30_000)]
+    ids = [a for t in texts if (a := C.arxiv_id(t))]
+    assert len(ids) > 5_000 and len(set(ids)) > 1_000, (len(ids), len(set(ids)))
+    assert all(C.arxiv_id(a) == a for a in ids)
