@@ -194,13 +194,13 @@ def parse(fix, n):
     import mlnews_nb.feeds as F
     fast = [F._fast_parse(b) for b in bs]
     split = dict(walk=1e9, records=1e9, sanitize=1e9, links=1e9, rows=1e9, frame=1e9)
-    san, san_clean, links = F.sanitize_html, F._sanitize, F.extract_links
+    san, links = F.sanitize_html, F.extract_links
     with gc_paused():   # as parse_feed runs
         for _ in range(n):
             t0 = time.process_time(); [F._fast_parse(b) for b in bs]; split['walk'] = min(split['walk'], time.process_time() - t0)
-            F.sanitize_html, F._sanitize, F.extract_links = (lambda s, b=None: s or ''), (lambda s, b=None: s or ''), (lambda *a, **k: [])
+            F.sanitize_html, F.extract_links = (lambda s, b=None, clean=False: s or ''), (lambda *a, **k: [])
             t0 = time.process_time(); [F._fast_records(r, i['link']) for r, i in fast]; bare = time.process_time() - t0
-            F.sanitize_html, F._sanitize, F.extract_links = san, san_clean, (lambda *a, **k: [])
+            F.sanitize_html, F.extract_links = san, (lambda *a, **k: [])
             t0 = time.process_time(); [F._fast_records(r, i['link']) for r, i in fast]; with_san = time.process_time() - t0
             F.extract_links = links
             t0 = time.process_time(); recs = [F._fast_records(r, i['link']) for r, i in fast]; full = time.process_time() - t0

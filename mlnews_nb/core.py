@@ -509,8 +509,8 @@ def _as_is(s:str) -> bool:
     return not ('<' in s or '&' in s or '>' in s or '\r' in s or '\xa0' in s or s[:1] == '\ufeff')
 
 def _sanitize(s:str, base_url:str|None=None) -> str:
-    ("`sanitize_html` of a string known to hold no control character (`clean_text(s) is s`): text lxml read from XML "
-     "without DEL, whose check (two C passes over the text) its reader has made")
+    ("`sanitize_html` of a string without control characters (`clean_text(s) is s`): text lxml read from XML without "
+     "DEL, say, whose reader knows it without the check (two C passes over the text)")
     import nh3
     global _CLEANER, _KW
     if _KW is None:
@@ -554,11 +554,11 @@ def _sanitize(s:str, base_url:str|None=None) -> str:
     # cleaning); a text it would give back as it is (`_as_is`) is not parsed at all
     return s if _as_is(s) else _CLEANER(s)
 
-def sanitize_html(s:Any, base_url:str|None=None) -> str:
+def sanitize_html(s:Any, base_url:str|None=None, *, clean:bool=False) -> str:
     ("HTML safe to display: an allow-list of tags and attributes, http(s)/mailto links only, no scripts, handlers or "
-     "styles")
+     "styles; `clean`: `s` is a string its reader knows holds no control character (not looked at again)")
     if s is None or (isinstance(s, float) and np.isnan(s)) or s == '': return ''
-    return _sanitize(clean_text(str(s)), base_url)
+    return _sanitize(s if clean else clean_text(str(s)), base_url)
 
 # %% ../nbs/00_core.ipynb #e171cfeb
 def user_dir(kind:str) -> Path:

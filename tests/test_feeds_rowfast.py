@@ -164,7 +164,7 @@ def _fast(p):
     except Exception: return None
 
 def test_xml_texts_need_no_cleaning(fix):
-    "What the lxml fast path reads holds no control character but DEL: the sanitizer may skip its own look (`_sanitize`)"
+    "What the lxml fast path reads holds no control character but DEL: the sanitizer may skip its own look (`clean=True`)"
     n = 0
     for p in _captures(fix):
         if (got := _fast(p)) is None: continue
@@ -172,8 +172,9 @@ def test_xml_texts_need_no_cleaning(fix):
             for t in (r['summary'], r['content'], r['title']):
                 if t: n += 1; assert '\x7f' in t or C.clean_text(t) is t, (p.name, t[:100])
     assert n > 500, n
-    s = '<p>a\x7fb<a href="x">c</a></p>'   # DEL: `_records` sends such a text through `sanitize_html`'s own look
-    assert C.sanitize_html(s, 'https://e.org/') == C._sanitize(C.clean_text(s), 'https://e.org/') != C._sanitize(s)
+    s = '<p>a\x7fb<a href="x">c</a></p>'   # DEL: `_records` leaves such a text to `sanitize_html`'s own look
+    b = 'https://e.org/'
+    assert C.sanitize_html(s, b) == C.sanitize_html(C.clean_text(s), b, clean=True) != C.sanitize_html(s, b, clean=True)
 
 def test_arxiv_id_gives_its_answer_back(fix):
     "`_key` takes `arxiv_id(u)` as the id without reading it again: `arxiv_id` of its own answer is that answer"
