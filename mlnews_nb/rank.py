@@ -17,9 +17,10 @@ from .works import link_works, what_is_new
 
 # %% auto #0
 __all__ = ['WEAK_NEGATIVES', 'PROFILE_DOC', 'SKIP_SHARE', 'MODEL_FEATURES', 'FEATURES_PER_DECISION', 'PU_TOP', 'PU_PER_SAVE',
-           'PU_MAX', 'PU_FIRST', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY', 'QUEUE_FAR',
-           'QUEUE_FAR_TOP', 'QUEUE_FAR_AFTER', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab', 'vectorize', 'labels',
-           'Model', 'train', 'has_code', 'mmr', 'rank', 'simulate', 'similar', 'top', 'get_profile', 'set_profile']
+           'PU_MAX', 'PU_FIRST', 'PRIOR_WEIGHT', 'QUEUE_DIVERSITY', 'QUEUE_HEAD', 'QUEUE_EXPLORE', 'QUEUE_BOUNDARY',
+           'QUEUE_FAR', 'QUEUE_FAR_TOP', 'QUEUE_FAR_AFTER', 'BUZZ_COLS', 'Profile', 'profile_scores', 'Vocab',
+           'vectorize', 'labels', 'Model', 'train', 'has_code', 'mmr', 'rank', 'simulate', 'similar', 'top',
+           'get_profile', 'set_profile']
 
 # %% ../nbs/16_rank.ipynb #f2866e4b
 @dataclass
@@ -460,6 +461,7 @@ def has_code(items:pd.DataFrame) -> pd.Series:
     repo = ex.map(lambda e: bool(isinstance(e, dict) and e.get('github_repo')))
     return repo | items.url.fillna('').str.contains('github.com/', regex=False)
 
+PRIOR_WEIGHT = 0.3   # the cold start in the score: `PRIOR_WEIGHT · 10 / (10 + n)` of it after n decisions (stop 25)
 QUEUE_DIVERSITY, QUEUE_HEAD, QUEUE_EXPLORE = 0.5, 60, 2
 QUEUE_BOUNDARY = 10  # every n-th card: the undecided row nearest the model's boundary (0: none; stop 23, measured)
 QUEUE_FAR, QUEUE_FAR_TOP = 5, 20   # every n-th card: the top row least like a decision (0: none; stop 24, measured)
@@ -531,7 +533,7 @@ def _diverse_order(s:np.ndarray, X:Any, lam:float, head:int, ok:np.ndarray, alt:
 
 @gc_paused()   # ranking makes no reference cycles: at 50k rows the collector's passes cost a second
 def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None, model:Model|None=None,
-         explain:bool|int=True, prior_weight:float=0.0, exclude:str='down', code_only:bool=False,
+         explain:bool|int=True, prior_weight:float|None=None, exclude:str='down', code_only:bool=False,
          diverse:float=0.0) -> pd.DataFrame:
     ("Items or works sorted by interest, with `score`, `p_model`, `p_profile` and `why` (keywords, terms, nearest "
      "save); `diverse` > 0: the triage queue's order (the head mixes score and novelty once a model learns)")
@@ -553,7 +555,8 @@ def rank(items:pd.DataFrame, store:Store|None=None, *, profile:Profile|None=None
         Xm = X if model.vocab is vocab else model.vocab.transform(_text(df))
         d = model.decision(Xm)
         df['p_model'] = 1 / (1 + np.exp(-d))
-        s = zs(d) + prior_weight * 10 / (10 + model.n) * start
+        pw = PRIOR_WEIGHT if prior_weight is None else prior_weight   # shrinkage: the profile speaks for few decisions
+        s = zs(d) + pw * 10 / (10 + model.n) * start
     else: df['p_model'] = np.nan; s = start
     fol = np.array([any(w.startswith('followed author') for w in ws) for ws in why], bool)
     s = s + 3.0 * fol                                      # a followed author is a strong signal of its own
