@@ -374,6 +374,10 @@ def _arrow_field(s:pd.Series, c:str):
 def _payloads(df:pd.DataFrame) -> list[str]:
     ("The payload of each row: `FS` before each field's text (`NA` when missing); a row with a value holding `FS` or "
      "`NA` is a JSON array of its texts instead (null when missing)")
+    return _payload_slices(df)(0, len(df))
+
+def _payload_slices(df:pd.DataFrame) -> Callable[[int, int], list]:
+    "`_payloads` as a `_slices` getter: the payloads of rows i..j-1, made Python strings only when asked"
     k, n = len(PAYLOAD_COLS), len(df)
     if _arrow():
         # Arrow joins the columns in C: the texts stay in Arrow until the payloads become Python strings, once
@@ -382,22 +386,46 @@ def _payloads(df:pd.DataFrame) -> list[str]:
         for c in PAYLOAD_COLS: a, na = _arrow_field(df[c], c); cols.append(a); miss += na
         j = pc.binary_join_element_wise(pa.scalar('', T), *cols, pa.scalar(FS, T), null_handling='replace',
                                         null_replacement=NA)
-        out = j.to_numpy(zero_copy_only=False).tolist()
+        out = _slices(j)
         # a row holds k separators and one NA per missing field, unless a value held either: one count for all
         odd = None
         if _bytes_in(j, FS) != n * k or _bytes_in(j, NA) != int(miss.sum()):
             odd = (pc.count_substring(j, FS).to_numpy() != k) | (pc.count_substring(j, NA).to_numpy() != miss)
     else:
         cols, odds = zip(*(_fields(df[c], c) for c in PAYLOAD_COLS))
-        out = list(map(FS.join, zip(repeat(''), *cols)))    # '' first: every payload starts with FS
+        out = _slices(list(map(FS.join, zip(repeat(''), *cols))))    # '' first: every payload starts with FS
         bad = [m for m in odds if m is not None]
         odd = np.logical_or.reduce(bad) if bad else None
-    if odd is not None and odd.any():
-        rows = np.flatnonzero(odd)
-        sub = df[list(PAYLOAD_COLS)].iloc[rows]
-        for i, r in zip(rows, sub.itertuples(index=False)):
-            out[i] = json.dumps([_field(c, v) for c, v in zip(PAYLOAD_COLS, r)], ensure_ascii=False)
-    return out
+    if odd is None or not odd.any(): return out
+    rows = np.flatnonzero(odd)
+    sub = df[list(PAYLOAD_COLS)].iloc[rows]
+    fix = {i: json.dumps([_field(c, v) for c, v in zip(PAYLOAD_COLS, r)], ensure_ascii=False)
+           for i, r in zip(rows.tolist(), sub.itertuples(index=False))}
+    def get(i, j):
+        v = out(i, j)
+        for r in rows[np.searchsorted(rows, i):np.searchsorted(rows, j)].tolist(): v[r - i] = fix[r]
+        return v
+    return get
+
+# the rows `add` makes Python values at a time (`_slices`): the memory of one slice's strings serves the next slice,
+# where the strings of all 100k abstracts and payloads at once took ~250 MB of fresh pages, each zeroed by the kernel
+_CHUNK = 8192
+
+def _slices(v, na:np.ndarray|None=None) -> Callable[[int, int], list]:
+    ("A getter of the values of rows i..j-1 of the column `v` as a list (`_NULL` where `na`): an Arrow array made "
+     "Python values a slice at a time, an object array or a list sliced")
+    if _is_arrow(v):
+        def get(i, j):
+            a = v.slice(i, j - i).to_numpy(zero_copy_only=False)
+            return _nulled(a, na[i:j]) if na is not None else a.tolist()
+        return get
+    if na is not None: return lambda i, j: _nulled(v[i:j], na[i:j])
+    return lambda i, j: v[i:j] if isinstance(v, list) else v[i:j].tolist()
+
+def _rows(cols:list, n:int, extra:tuple) -> Iterable[tuple]:
+    "The rows of the `_slices` getters `cols` (each row followed by `extra`), made `_CHUNK` rows at a time"
+    for i in range(0, n, _CHUNK):
+        yield from zip(*(c(i, min(i + _CHUNK, n)) for c in cols), *map(repeat, extra))
 
 def _literal(v) -> str|None:
     "The text `v` as an SQL string literal, or None when it cannot be one (not text, a NUL, not encodable as UTF-8)"
@@ -420,10 +448,13 @@ def _to_rows(df:pd.DataFrame, *extra) -> tuple[list[str], list[str], Iterable[tu
         # (the first and last texts differ for a title or an abstract: no hash of the whole column to learn it)
         u = s.unique() if t == 'str' and c != 'key' and not na.any() and s.iloc[0] == s.iloc[-1] else ()
         if len(u) == 1 and (lit := _literal(u[0])): names.append(c); marks.append(lit); continue
-        v = _nulled(s.to_numpy(dtype=object), na)   # text, and Int64 as Python ints
+        # text (Arrow's, made Python strings a slice at a time), and Int64 as Python ints
+        a = pa.array(s, from_pandas=True) if (ar := _arrow()) and t == 'str' and (pa := ar[0]) else None
+        v = _slices(a if a is not None and a.type in (pa.string(), pa.large_string()) else s.to_numpy(dtype=object),
+                    na if na.any() else None)
         names.append(c); marks.append("nullif(?, x'')" if na.any() else '?'); cols.append(v)
-    names.append('payload'); marks.append('?'); cols.append(_payloads(df))
-    return names, marks, zip(*cols, *map(repeat, extra))
+    names.append('payload'); marks.append('?'); cols.append(_payload_slices(df))
+    return names, marks, _rows(cols, len(df), extra)
 
 _CHANGE = """CASE
   WHEN excluded.version IS NOT NULL AND items.version IS NOT NULL AND excluded.version > items.version
