@@ -5,7 +5,7 @@ once lose nothing."""
 
 # %% ../nbs/10_store.ipynb #b28e7fa9
 from __future__ import annotations
-import contextlib, functools, json, sqlite3, threading, uuid
+import contextlib, functools, json, sqlite3, threading, time, uuid
 from itertools import repeat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +124,16 @@ def _check_ours(db:sqlite3.Connection, path) -> None:
         raise StoreError(f'{path} is an SQLite database that is not an mlnews store (tables: '
                          f'{", ".join(sorted(tables)[:5])}): refusing to touch it')
 
+def _set_wal(db:sqlite3.Connection, timeout:float) -> None:
+    ("`journal_mode=WAL`, asked again while another connection holds a lock (SQLite answers 'locked' at once, "
+     "without its busy timeout: a store in rollback-journal mode for a first bulk `add`, see `_bulk_mode`)")
+    end = time.monotonic() + timeout
+    while True:
+        try: db.execute('PRAGMA journal_mode=WAL'); return
+        except sqlite3.OperationalError as e:
+            if 'locked' not in str(e) or time.monotonic() > end: raise
+            time.sleep(0.01)
+
 class Store:
     "Items, triage decisions, fetch history and source state in one SQLite file"
     def __init__(self, path:str|Path|None=None, *, timeout:float=30.0):
@@ -139,7 +149,8 @@ class Store:
             # a new file gets 32 KB pages (SQLite's default is 4 KB): an eighth of the pages, WAL frames and system
             # calls for an add of many items; the page size is fixed once the file is in WAL mode: a store keeps its own
             if not self.db.execute('PRAGMA page_count').fetchone()[0]: self.db.execute(f'PRAGMA page_size={_PAGE_SIZE}')
-            self.db.execute('PRAGMA journal_mode=WAL'); self.db.execute('PRAGMA synchronous=FULL')
+            self.timeout = timeout
+            _set_wal(self.db, timeout); self.db.execute('PRAGMA synchronous=FULL')
             self.db.execute(f'PRAGMA busy_timeout={int(timeout*1000)}')
             # a 32 MB page cache (SQLite's default is 2 MB): an upsert of 100k items or a read of the whole store
             # keeps the index pages it walks in memory instead of reading them again
@@ -466,10 +477,29 @@ _CHANGE = """CASE
        THEN 'abstract changed'
   ELSE NULL END"""
 
+# a first add of at least this many rows into an empty store file is written in rollback-journal mode (`_bulk_mode`)
+_BULK = 20_000
+
+@patch
+def _bulk_mode(self:Store, n:int) -> bool:
+    ("Rollback-journal mode for a first add of `n` >= `_BULK` rows into an empty store file that no other connection "
+     "has open; True when taken. In WAL mode each page of the batch is written twice (into the WAL, then into the file "
+     "at the checkpoint); with a rollback journal a page past the file's end before the batch is not journaled: "
+     "written once. As crash-safe: synchronous=FULL, and a batch cut short is rolled back from its journal by the "
+     "next open, which sets WAL again")
+    if n < _BULK or self.path == ':memory:' or self.db.in_transaction: return False
+    if self.db.execute('SELECT 1 FROM items LIMIT 1').fetchone(): return False
+    try: return self.db.execute('PRAGMA journal_mode=DELETE').fetchone()[0] == 'delete'
+    except sqlite3.OperationalError: return False    # another connection has the store open: WAL, as always
+
 @patch
 def add(self:Store, items:pd.DataFrame) -> AddResult:
     "Upsert `items` (the item contract) by (source, key); triage is never touched; changed items are flagged"
-    with _arrow_pool(): return _add(self, items)
+    with self.lock, _arrow_pool():
+        bulk = self._bulk_mode(len(items) if isinstance(items, pd.DataFrame) else 0)
+        try: return _add(self, items)
+        finally:
+            if bulk: _set_wal(self.db, self.timeout)
 
 def _add(self:Store, items:pd.DataFrame) -> AddResult:
     "`add` inside `_arrow_pool`"
