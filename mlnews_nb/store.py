@@ -502,7 +502,7 @@ def add(self:Store, items:pd.DataFrame) -> AddResult:
             if bulk: _set_wal(self.db, self.timeout)
 
 def _add(self:Store, items:pd.DataFrame) -> AddResult:
-    "`add` inside `_arrow_pool`"
+    "`add`'s work, inside its lock, `_arrow_pool` and (a first bulk add) `_bulk_mode`"
     items = check_items(items)
     if items.empty: return AddResult()
     items = items.drop_duplicates(['source', 'key'], keep='last')
