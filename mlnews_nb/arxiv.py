@@ -7,6 +7,7 @@ reads the daily announcement feeds of rss.arxiv.org, telling a quiet weekend fro
 from __future__ import annotations
 import re, json
 from datetime import datetime, timedelta, timezone
+from bisect import bisect_left
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -89,24 +90,22 @@ def _squash(s:str) -> str:
     "`' '.join(s.split())`, without the split when the only whitespace is single inner spaces (`isprintable`)"
     return s if s.isprintable() and '  ' not in s and s[:1] != ' ' and s[-1:] != ' ' else ' '.join(s.split())
 
-def _joined(vals:list[str|None]) -> tuple[bytes, np.ndarray, np.ndarray]:
-    ("The ASCII values of `vals` joined with a NUL before, between and after them (any other value as ''): the bytes, "
-     "the same as numpy bytes, and where each value's segment (its leading NUL, then the value) starts")
-    ss = [v if v and v.isascii() else '' for v in vals]
+def _joined(ss:list[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
+    ("ASCII strings `ss` joined with a NUL before, between and after them: the bytes, the same as numpy bytes, and "
+     "where each string's segment (its leading NUL, then the string) starts")
     b = ('\0' + '\0'.join(ss) + '\0').encode('ascii')
-    return b, np.frombuffer(b, np.uint8), np.fromiter(accumulate((len(s) + 1 for s in ss[:-1]), initial=0), np.intp,
-                                                      len(ss))
+    return b, np.frombuffer(b, np.uint8), np.fromiter(accumulate(map(len, ss[:-1]), initial=0), np.intp,
+                                                      len(ss)) + np.arange(len(ss))
 
 _SLICE = 1 << 16   # characters joined at a time: larger blocks go back to the OS when freed and fault in again
 
 def _flags(vals:list[str|None], check:Callable) -> list[bool]:
-    ("`check(bytes, array, segments)` (a flag per value, from `_joined`) over `vals` a slice of about `_SLICE` "
-     "characters at a time")
-    out, lo, n = [], 0, 0
-    for i, v in enumerate(vals):
-        if v: n += len(v)
-        if n >= _SLICE: out += check(*_joined(vals[lo:i + 1])); lo, n = i + 1, 0
-    return out + check(*_joined(vals[lo:])) if lo < len(vals) else out
+    ("`check(bytes, array, segments)` (a flag per value, from `_joined`) over the ASCII values of `vals` (any other "
+     "as ''), about `_SLICE` characters at a time")
+    ss = [v if v and v.isascii() else '' for v in vals]
+    ends = list(accumulate(map(len, ss)))
+    cuts = [0, *sorted({bisect_left(ends, x) + 1 for x in range(_SLICE, ends[-1], _SLICE)} if ss else ()), len(ss)]
+    return [x for lo, hi in zip(cuts, cuts[1:]) if lo < hi for x in check(*_joined(ss[lo:hi]))]
 
 def _unsquashed(a:np.ndarray) -> np.ndarray:
     ("Flags on joined bytes `a` (`_joined`) where `' '.join(s.split())` would change a value: a control character, "
@@ -238,10 +237,10 @@ def _paper_frame(cols:dict[str,list], *, source:str, year_from_published:bool=Fa
         elif c == 'fetched_at': out[c] = pd.array(np.full(n, pd.Timestamp.now(tz='UTC').as_unit('ns').asm8), dtype=t)
         elif c == 'year' and year_from_published: out[c] = pd.array(out['published'].year, dtype='Int64')
         elif t == 'Int64': out[c] = _int_array(cols.get(c, [None]*n))
-        elif c == 'extra': out[c] = pd.Series(cols['extra'], dtype=object)
+        elif c == 'extra': out[c] = np.fromiter(cols['extra'], object, n)   # (an object array: no Series to align)
         else:
-            out[c] = pd.Series([v if all(v) else [x for x in v if x] for v in cols[c]] if c in cols
-                               else [[] for _ in range(n)], dtype=object)
+            out[c] = np.fromiter((v if all(v) else [x for x in v if x] for v in cols[c]) if c in cols
+                                 else ([] for _ in range(n)), object, n)
     return pd.DataFrame(out, copy=False)
 
 # %% ../nbs/02_arxiv.ipynb #424f6d86
@@ -450,6 +449,19 @@ _ATOM_FIELDS = {_A + 'id': 'guid', _A + 'summary': 'desc', _A + 'published': 'da
 _ARXIV_FIELDS = {_AX + 'announce_type': 'announce', _AX + 'journal_reference': 'journal_ref',
                  _AX + 'journal_ref': 'journal_ref', _AX + 'comment': 'comment', _AX + 'DOI': 'doi'}
 
+def _heads(guid:list, desc:list, announce:list, ms:list) -> tuple[list, list, list, list]:
+    ("Id, version, announce type and abstract of each item from its description's head (`ms`: the `_HEAD` matches), "
+     "else its guid: one by one, for any head and any id")
+    rows = []
+    for g, d, k, m in zip(guid, desc, announce, ms):
+        if m:
+            a, v, vid, kind = m.groups()
+            a, v = (a, int(v)) if a else _id_version(vid)
+            abstract = d[m.end():]
+        else: (a, v), kind, abstract = _id_version((g or '').rsplit(':', 1)[-1]), None, d or ''
+        rows.append((a, v, k or kind, abstract))
+    return tuple(map(list, zip(*rows))) if rows else ([], [], [], [])
+
 def _listing_columns(chan, atom:bool) -> dict[str,list]:
     "Contract columns of every announcement in a feed: the items' children read in one pass, then a loop per item"
     items = chan.findall(_A + 'entry' if atom else 'item')
@@ -462,16 +474,14 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
         aels = list(chan.iter(_A + 'name'))
         authors = _aligned(items, aels, [(e.text or '').strip() for e in aels], many=True, up=2)
     else: authors = _split_all(f['creator'])
-    rows = []
-    for g, d, k, dy in zip(guid, f['desc'], f['announce'], day):
-        if d and (m := _HEAD.match(d)):   # the abstract is all that follows: no regex scans it
-            a, v, vid, kind = m.groups()
-            a, v = (a, int(v)) if a else _id_version(vid)
-            abstract = d[m.end():]
-        else: (a, v), kind, abstract = _id_version((g or '').rsplit(':', 1)[-1]), None, d or ''
-        kind = k or kind
-        rows.append((a, v, kind, abstract, None if kind and kind.startswith('replace') else dy))
-    aids, vers, kinds, abst, pub = map(list, zip(*rows)) if rows else ([], [], [], [], [])
+    desc = f['desc']
+    ms = [_HEAD.match(d) if d else None for d in desc]   # the abstract is all that follows: no regex scans it
+    gs = [m.groups() if m else () for m in ms]   # (id, version, any other id, announce type)
+    if None not in ms and None not in (aids := [g[0] for g in gs]):   # the usual heads: a column at a time
+        vers, kinds = [int(g[1]) for g in gs], [k or g[3] for k, g in zip(f['announce'], gs)]
+        abst = [d[m.end():] for d, m in zip(desc, ms)]
+    else: aids, vers, kinds, abst = _heads(guid, desc, f['announce'], ms)
+    pub = [None if k and k.startswith('replace') else d for k, d in zip(kinds, day)]
     return dict(title=_squash_all(f['title']),   # (None or stripped text)
                 url=[f'https://arxiv.org/abs/{a}' if a else None for a in aids], authors=authors, published=pub,
                 updated=day, summary=_squash_all(abst, html=True), arxiv_id=aids, version=vers, doi=f['doi'],
