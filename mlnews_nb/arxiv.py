@@ -7,6 +7,8 @@ reads the daily announcement feeds of rss.arxiv.org, telling a quiet weekend fro
 from __future__ import annotations
 import re, json
 from datetime import datetime, timedelta, timezone
+from bisect import bisect_left
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
@@ -88,6 +90,43 @@ def _squash(s:str) -> str:
     "`' '.join(s.split())`, without the split when the only whitespace is single inner spaces (`isprintable`)"
     return s if s.isprintable() and '  ' not in s and s[:1] != ' ' and s[-1:] != ' ' else ' '.join(s.split())
 
+def _joined(ss:list[str]) -> tuple[bytes, np.ndarray, np.ndarray]:
+    ("ASCII strings `ss` joined with a NUL before, between and after them: the bytes, the same as numpy bytes, and "
+     "where each string's segment (its leading NUL, then the string) starts")
+    b = ('\0' + '\0'.join(ss) + '\0').encode('ascii')
+    return b, np.frombuffer(b, np.uint8), np.fromiter(accumulate(map(len, ss[:-1]), initial=0), np.intp,
+                                                      len(ss)) + np.arange(len(ss))
+
+_SLICE = 1 << 16   # characters joined at a time: larger blocks go back to the OS when freed and fault in again
+
+def _flags(vals:list[str|None], check:Callable) -> list[bool]:
+    ("`check(bytes, array, segments)` (a flag per value, from `_joined`) over the ASCII values of `vals` (any other "
+     "as ''), about `_SLICE` characters at a time")
+    ss = [v if v and v.isascii() else '' for v in vals]
+    ends = list(accumulate(map(len, ss)))
+    cuts = [0, *sorted({bisect_left(ends, x) + 1 for x in range(_SLICE, ends[-1], _SLICE)} if ss else ()), len(ss)]
+    return [x for lo, hi in zip(cuts, cuts[1:]) if lo < hi for x in check(*_joined(ss[lo:hi]))]
+
+def _unsquashed(a:np.ndarray) -> np.ndarray:
+    ("Flags on joined bytes `a` (`_joined`) where `' '.join(s.split())` would change a value: a control character, "
+     "two spaces, a space next to a NUL (leading or trailing); each at the first byte of its pair")
+    e = (a & 0xDF) == 0   # a space or a NUL
+    m = e[:-1] & e[1:]
+    m |= (a[1:] - np.uint8(1)) < 31   # a control character (a NUL wraps round to 255)
+    return m
+
+def _flagged(m:np.ndarray, seg:np.ndarray) -> list[bool]:
+    "Whether each value's segment (`_joined`) holds a flag of `m`"
+    return np.logical_or.reduceat(m, seg).tolist() if len(seg) else []
+
+def _squash_all(vals:list[str|None], html:bool=False) -> list[str|None]:
+    ("`_squash` of each value (None stays None), or with `html` `html_to_text` of those holding '<' or '&': the ASCII "
+     "values checked at once in joined strings, the flagged and the others one by one")
+    check = ((lambda b, a, seg: _flagged(_unsquashed(a), seg)) if not html else
+             lambda b, a, seg: _flagged(_unsquashed(a) | (a[:-1] == 60) | (a[:-1] == 38), seg))   # '<', '&'
+    return [(html_to_text(v) if html and ('<' in v or '&' in v) else _squash(v)) if v and (x or not v.isascii())
+            else v for v, x in zip(vals, _flags(vals, check))]
+
 def _id_version(s:str) -> tuple[str|None, int|None]:
     ("The versionless arXiv id and the version of an API entry id or a versioned id, as `core.arxiv_id` and "
      "`core.arxiv_version` read them")
@@ -98,9 +137,9 @@ def _result_columns(results:list[_arxiv.Result]) -> dict[str,list]:
     "The contract's columns of `results`, filled a field at a time (no dict per row to take apart again)"
     iv = [_id_version(r.entry_id) for r in results]
     aid, pub = [a for a, _ in iv], [r.published for r in results]
-    return dict(title=[_squash(r.title) for r in results], url=[f'https://arxiv.org/abs/{a}' for a in aid],
+    return dict(title=_squash_all([r.title for r in results]), url=[f'https://arxiv.org/abs/{a}' for a in aid],
                 authors=[[a.name for a in r.authors] for r in results], published=pub,
-                updated=[r.updated for r in results], summary=[_squash(r.summary or '') for r in results],
+                updated=[r.updated for r in results], summary=_squash_all([r.summary or '' for r in results]),
                 arxiv_id=aid, version=[v for _, v in iv], doi=[r.doi or None for r in results],
                 year=[p.year if p else None for p in pub], categories=[list(r.categories) for r in results],
                 extra=[dict(primary_category=r.primary_category, comment=r.comment, journal_ref=r.journal_ref,
@@ -110,7 +149,9 @@ def _result_columns(results:list[_arxiv.Result]) -> dict[str,list]:
 _NS = {'a': 'http://www.w3.org/2005/Atom', 'arxiv': 'http://arxiv.org/schemas/atom',
        'dc': 'http://purl.org/dc/elements/1.1/'}
 _A, _AX, _DC = '{http://www.w3.org/2005/Atom}', '{http://arxiv.org/schemas/atom}', '{http://purl.org/dc/elements/1.1/}'
-_HEAD = re.compile(r'\s*arXiv:(\S+)\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?')   # the abstract follows
+# the description's head, the abstract follows: the usual id and version (`_VID`) read at once, any other id apart
+_HEAD = re.compile(r'\s*arXiv:(?:(?i:' + _VID.pattern + r')(?=\s)|(\S+))'
+                   r'\s+Announce Type:\s*([\w-]+)\s*(?:Abstract:\s*)?')
 _AUTHORS = re.compile(r',\s*(?:and\s+)?|\s+and\s+')
 
 def _t(el, path:str) -> str|None:
@@ -141,26 +182,40 @@ def _aware_dates(vals:list):
     ns = np.array([(v - _EPOCH) // _US for v in vals], dtype='int64') * 1000
     return pd.DatetimeIndex(ns.view('M8[ns]')).tz_localize('UTC').array
 
+def _few_dates(vals:list):
+    ("Strings or None with at most 20 distinct values as one UTC array, each parsed once by `to_utc` (what "
+     "`utc_series` gives, without its factorizing), else None")
+    try: u = dict.fromkeys(vals)
+    except TypeError: return None   # (unhashable)
+    if len(u) > 20 or not set(map(type, u)) <= {str, type(None)}: return None
+    pos = {v: i for i, v in enumerate(u)}
+    return pd.array([to_utc(v) for v in u], dtype='datetime64[ns, UTC]').take(
+        np.fromiter(map(pos.__getitem__, vals), np.intp, len(vals)))
+
 def _dates(*cols:list) -> list:
     ("Date columns (strings or datetimes, None for none) as UTC arrays: each distinct value parsed once (a feed "
      "has one or two)")
     n, vals = [len(c) for c in cols], [v for c in cols for v in c]
     parsed = _aware_dates(vals)   # the API's: arxiv.Result carries UTC datetimes, nearly all distinct
+    if parsed is None: parsed = _few_dates(vals)   # a feed's: one or two strings
     if parsed is None: parsed = utc_series(vals).array   # one call: the columns share most of their values
     return [parsed[sum(n[:i]):sum(n[:i+1])] for i in range(len(cols))]
 
-def _str_array(vals:list):
-    "A `str` column from Python strings and None: straight into pyarrow when pandas keeps `str` there"
-    if pd.api.types.pandas_dtype('str').storage == 'pyarrow':
+def _str_array(vals:list, dtype=None):
+    ("A `str` column from Python strings and None: straight into pyarrow when pandas keeps `str` there (`dtype`: "
+     "pandas' `str` dtype, looked up once per frame by the caller)")
+    if dtype is None: dtype = pd.api.types.pandas_dtype('str')
+    if dtype.storage == 'pyarrow':
         import pyarrow as pa
-        try: return pd.array(pa.array(vals, type=pa.large_string()), dtype='str')
+        try: return pd.array(pa.array(vals, type=pa.large_string()), dtype=dtype)
         except (TypeError, ValueError): pass   # not all strings: pandas' own conversion decides
-    return pd.array(vals, dtype='str')
+    return pd.array(vals, dtype=dtype)
 
 def _int_array(vals:list):
     "An `Int64` column from Python ints and None, without pandas' type inference value by value"
-    if not all(v is None or type(v) is int for v in vals): return pd.array(vals, dtype='Int64')
+    if not set(map(type, vals)) <= {int, type(None)}: return pd.array(vals, dtype='Int64')
     n = len(vals)
+    if None not in vals: return pd.arrays.IntegerArray(np.array(vals, dtype='int64'), np.zeros(n, bool))
     if vals.count(None) == n: return pd.arrays.IntegerArray(np.ones(n, 'int64'), np.ones(n, bool))
     mask = np.array([v is None for v in vals], dtype=bool)   # (1 under the mask, as pandas fills it)
     return pd.arrays.IntegerArray(np.array([1 if v is None else v for v in vals], dtype='int64'), mask)
@@ -175,16 +230,17 @@ def _paper_frame(cols:dict[str,list], *, source:str, year_from_published:bool=Fa
         key = [k or item_key(dict(doi=d, url=u, title=t)) for k, d, u, t in zip(key, doi, url, cols['title'])]
     strs = dict(key=key, source=[source]*n, kind=['paper']*n, doi=doi)
     out, dates = {}, dict(zip(('published', 'updated'), _dates(cols['published'], cols['updated'])))
+    sdt = pd.api.types.pandas_dtype('str')
     for c, t in ITEM_DTYPES.items():
-        if t == 'str': out[c] = _str_array(strs[c] if c in strs else cols.get(c, [None]*n))
+        if t == 'str': out[c] = _str_array(strs[c] if c in strs else cols.get(c, [None]*n), sdt)
         elif c in dates: out[c] = dates[c]
         elif c == 'fetched_at': out[c] = pd.array(np.full(n, pd.Timestamp.now(tz='UTC').as_unit('ns').asm8), dtype=t)
         elif c == 'year' and year_from_published: out[c] = pd.array(out['published'].year, dtype='Int64')
         elif t == 'Int64': out[c] = _int_array(cols.get(c, [None]*n))
-        elif c == 'extra': out[c] = pd.Series(cols['extra'], dtype=object)
+        elif c == 'extra': out[c] = np.fromiter(cols['extra'], object, n)   # (an object array: no Series to align)
         else:
-            out[c] = pd.Series([v if all(v) else [x for x in v if x] for v in cols[c]] if c in cols
-                               else [[] for _ in range(n)], dtype=object)
+            out[c] = np.fromiter((v if all(v) else [x for x in v if x] for v in cols[c]) if c in cols
+                                 else ([] for _ in range(n)), object, n)
     return pd.DataFrame(out, copy=False)
 
 # %% ../nbs/02_arxiv.ipynb #424f6d86
@@ -352,6 +408,29 @@ def _split_authors(s:str|None) -> list[str]:
     if not s: return []
     return [a for x in (_AUTHORS.split(s) if 'and' in s and _AND.search(s) else s.split(',')) if (a := x.strip())]
 
+_AND_AT = (b' and ', b',and ')   # where `_AND` can match in a value whose only whitespace is single inner spaces
+
+def _commas(b:bytes, a:np.ndarray, seg:np.ndarray) -> list[bool]:
+    ("Flags the joined values (`_joined`) a split on ', ' would not split as `_split_authors` does: other whitespace "
+     "than single inner spaces, a comma not followed by one space and a name, ' ,', a leading comma, ' and '")
+    m, c, sp = _unsquashed(a), a == 44, a == 32   # (44: a comma)
+    m |= c[:-1] & ~sp[1:]                     # a comma not followed by a space
+    m[:-1] |= c[:-2] & c[2:]                  # ', ,'
+    m |= (sp[:-1] | (a[:-1] == 0)) & c[1:]    # ' ,', a leading comma
+    bad = _flagged(m, seg)
+    for w in _AND_AT:   # one `find` per value holding one, none per other value
+        p = b.find(w)
+        while p >= 0:
+            k = int(np.searchsorted(seg, p, 'right')) - 1; bad[k] = True
+            p = b.find(w, seg[k + 1]) if k + 1 < len(seg) else -1
+    return bad
+
+def _split_all(vals:list[str|None]) -> list[list[str]]:
+    ("`_split_authors` of each value: 'A, B, C' split on ', ' alone where the joined values show that a plain split "
+     "gives the same (`_commas`)")
+    return [(v.split(', ') if not x and v.isascii() else _split_authors(v)) if v else []
+            for v, x in zip(vals, _flags(vals, _commas))]
+
 def _item_fields(items:list, fields:dict[str,str], many:str) -> tuple[dict[str,list], list[list]]:
     ("The stripped text of the children of every item, one pass: per field (`fields` maps tags to names, alternative "
      "tags to one name) the last non-empty value or None; every `many` child's term or text")
@@ -370,6 +449,19 @@ _ATOM_FIELDS = {_A + 'id': 'guid', _A + 'summary': 'desc', _A + 'published': 'da
 _ARXIV_FIELDS = {_AX + 'announce_type': 'announce', _AX + 'journal_reference': 'journal_ref',
                  _AX + 'journal_ref': 'journal_ref', _AX + 'comment': 'comment', _AX + 'DOI': 'doi'}
 
+def _heads(guid:list, desc:list, announce:list, ms:list) -> tuple[list, list, list, list]:
+    ("Id, version, announce type and abstract of each item from its description's head (`ms`: the `_HEAD` matches), "
+     "else its guid: one by one, for any head and any id")
+    rows = []
+    for g, d, k, m in zip(guid, desc, announce, ms):
+        if m:
+            a, v, vid, kind = m.groups()
+            a, v = (a, int(v)) if a else _id_version(vid)
+            abstract = d[m.end():]
+        else: (a, v), kind, abstract = _id_version((g or '').rsplit(':', 1)[-1]), None, d or ''
+        rows.append((a, v, k or kind, abstract))
+    return tuple(map(list, zip(*rows))) if rows else ([], [], [], [])
+
 def _listing_columns(chan, atom:bool) -> dict[str,list]:
     "Contract columns of every announcement in a feed: the items' children read in one pass, then a loop per item"
     items = chan.findall(_A + 'entry' if atom else 'item')
@@ -381,20 +473,19 @@ def _listing_columns(chan, atom:bool) -> dict[str,list]:
     if atom:
         aels = list(chan.iter(_A + 'name'))
         authors = _aligned(items, aels, [(e.text or '').strip() for e in aels], many=True, up=2)
-    else: authors = [_split_authors(c) for c in f['creator']]
-    aids, vers, kinds, summ, pub = [], [], [], [], []
-    for g, d, k, dy in zip(guid, f['desc'], f['announce'], day):
-        d = d or ''
-        m = _HEAD.match(d)   # the abstract is all that follows: no regex scans it
-        vid, kind, abstract = (m.group(1), m.group(2), d[m.end():]) if m else ((g or '').rsplit(':', 1)[-1], None, d)
-        kind = k or kind
-        a, v = _id_version(vid); aids.append(a); vers.append(v)   # the usual form in one regex
-        kinds.append(kind)
-        summ.append(html_to_text(abstract) if '<' in abstract or '&' in abstract else _squash(abstract))
-        pub.append(None if kind and kind.startswith('replace') else dy)
-    return dict(title=[_squash(t) if t else None for t in f['title']],
+    else: authors = _split_all(f['creator'])
+    desc = f['desc']
+    ms = [_HEAD.match(d) if d else None for d in desc]   # the abstract is all that follows: no regex scans it
+    gs = [m.groups() if m else () for m in ms]   # (id, version, any other id, announce type)
+    if None not in ms and None not in (aids := [g[0] for g in gs]):   # the usual heads: a column at a time
+        vers, kinds = [int(g[1]) for g in gs], [k or g[3] for k, g in zip(f['announce'], gs)]
+        abst = [d[m.end():] for d, m in zip(desc, ms)]
+    else: aids, vers, kinds, abst = _heads(guid, desc, f['announce'], ms)
+    pub = [None if k and k.startswith('replace') else d for k, d in zip(kinds, day)]
+    return dict(title=_squash_all(f['title']),   # (None or stripped text)
                 url=[f'https://arxiv.org/abs/{a}' if a else None for a in aids], authors=authors, published=pub,
-                updated=day, summary=summ, arxiv_id=aids, version=vers, doi=f['doi'], categories=cats,
+                updated=day, summary=_squash_all(abst, html=True), arxiv_id=aids, version=vers, doi=f['doi'],
+                categories=cats,
                 extra=[dict(announce_type=k, comment=c, guid=g or '', journal_ref=j, license=l)
                        for k, c, g, j, l in zip(kinds, f['comment'], guid, f['journal_ref'], f['license'])])
 

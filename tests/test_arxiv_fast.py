@@ -221,12 +221,14 @@ def test_listings_as_before(fix):
 # seeded random edits of real feeds: what the fast paths must hand back to the general ones
 _EDITS = [
     ('Abstract: ', ['Abstract:   ', 'Abstract: \n', 'Abstract: \t', 'Abstract: \xa0', 'Abstract: \u2009',
-                    'Abstract: x  y ']),
+                    'Abstract: x  y ', 'Abstract: \u00e9t\u00e9 ', 'Abstract: a\tb ', 'Abstract: a\x7f ']),
     ('</description>', ['  </description>', '\n</description>', ' &amp; b</description>', ' a &lt; b</description>',
                         '\xa0</description>']),
     ('</dc:creator>', [' and Ann Lee</dc:creator>', ', and Bo</dc:creator>', ',and\tCy</dc:creator>',
-                       ' and</dc:creator>', ' Sandra</dc:creator>', ', , Di</dc:creator>']),
-    ('<dc:creator>', ['<dc:creator>and ', '<dc:creator> Andrew and ', '<dc:creator></dc:creator><dc:creator>']),
+                       ' and</dc:creator>', ' Sandra</dc:creator>', ', , Di</dc:creator>', ',Bo</dc:creator>',
+                       ' ,Bo</dc:creator>', ', \u00c9mile Zola</dc:creator>', ',</dc:creator>', ',  Bo</dc:creator>']),
+    ('<dc:creator>', ['<dc:creator>and ', '<dc:creator> Andrew and ', '<dc:creator></dc:creator><dc:creator>',
+                      '<dc:creator>, ', '<dc:creator>Ann,and Bo, ']),
     ('<category>', ['<category term="x.Y">', '<category> ', '<category/><category>']),
     ('<title>', ['<title> ', '<title>A\n  B', '<title></title><title>']),
     ('Announce Type:', ['Announce  Type:', 'Announce\nType:', 'announce type:']),
@@ -302,5 +304,5 @@ def test_columns_are_pandas_own():
         for g, w in zip(X._dates(c, c[::-1]), _old_dates(c, c[::-1])): pd.testing.assert_extension_array_equal(g, w)
     for v in [['a', None, 'é'], [None, None], [1, 'a'], [float('nan'), 'b'], []]:
         pd.testing.assert_extension_array_equal(X._str_array(v), pd.array(v, dtype='str'))
-    for v in [[1, None, 3], [None], [True, 2], [np.int64(3), None], [], [2**40]]:
+    for v in [[1, None, 3], [None], [True, 2], [np.int64(3), None], [], [2**40], [5, 7]]:
         pd.testing.assert_extension_array_equal(X._int_array(v), pd.array(v, dtype='Int64'))
