@@ -499,9 +499,9 @@ def _channel_info(chan, atom:bool) -> dict:
                 built=t('lastBuildDate', 'a:updated') or _t(chan, 'pubDate'), day=t('pubDate', 'a:updated'),
                 format='atom' if atom else 'rss')
 
-def parse_listing(body:bytes, url:str='arxiv-listing', source:str='arxiv_listing') -> tuple[pd.DataFrame, dict]:
-    ("The announcements of an arXiv RSS or Atom feed in the item contract, and the channel's facts; arXiv's error feed "
-     "as a `SourceError`")
+def _listing_channel(body:bytes, url:str) -> tuple[Any, bool, dict]:
+    ("The channel (or Atom feed) element of an announcement feed, whether it is Atom, and the channel's facts; "
+     "not XML, not a feed, or arXiv's error feed: a `SourceError`")
     try:
         root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                                                       collect_ids=False, remove_blank_text=True))
@@ -516,6 +516,12 @@ def parse_listing(body:bytes, url:str='arxiv-listing', source:str='arxiv_listing
     if (info['title'] or '').startswith(_FEED_ERROR):
         raise SourceError(url, f'arXiv refused the feed query ({info["title"]}): '
                                f'{info["description"] or "no reason given"}', None, 'broken')
+    return chan, atom, info
+
+def parse_listing(body:bytes, url:str='arxiv-listing', source:str='arxiv_listing') -> tuple[pd.DataFrame, dict]:
+    ("The announcements of an arXiv RSS or Atom feed in the item contract, and the channel's facts; arXiv's error feed "
+     "as a `SourceError`")
+    chan, atom, info = _listing_channel(body, url)
     with gc_paused(): return _paper_frame(_listing_columns(chan, atom), source=source), info
 
 # %% ../nbs/02_arxiv.ipynb #d0c2a31b

@@ -427,11 +427,6 @@ def _key(r:dict, u:str|None, t:str|None, a:str|None) -> str:
     if 'doi' in r or 'openreview_id' in r or not (u or t): return item_key(dict(r, url=u, title=t, arxiv_id=a))
     return bound_key(f'url:{canonical_url(u)}' if u else 'title:' + norm_title(t))
 
-def _no_arxiv(u:Any) -> bool:
-    ("True when `arxiv_id(u)` is None without its regexes: an ASCII URL with a scheme, no escape and no 'arxiv' in any "
-     "case (most feed items' links: a blog's own pages)")
-    return type(u) is str and '://' in u and u.isascii() and '%' not in u and 'arxiv' not in u.lower()
-
 def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> FeedRows:
     ("The contract's columns of feed records, as Python lists: what `to_items` makes of them, residue rules included, "
      "without its per-column checks")
@@ -447,7 +442,7 @@ def _rows(recs:list[dict], *, source:str, kind:str, info:dict|None=None) -> Feed
         t, cut = (t, None) if xml and type(t) is str and len(t) < 1000 and '\x7f' not in t else bound_title(t)
         if cut: nt['title_cut'] = cut
         u = u or None
-        a = arxiv_id(u) if u and not _no_arxiv(u) else None
+        a = arxiv_id(u) if u else None
         k = bound_key(str(r['key'])) if r.get('key') else _key(r, u, t, a)
         notes.append(nt); urls.append(u); titles.append(t); aid.append(a); keys.append(k)
     # two entries that are one work (same key): the first one stays, as `drop_duplicates` would keep it

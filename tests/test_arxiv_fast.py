@@ -143,19 +143,7 @@ def _old_listing_columns(chan, atom):
                        for k, c, g, j, l in zip(kinds, comment, guid, jref, lic)])
 
 def _old_parse_listing(body, url='arxiv-listing', source='arxiv_listing'):
-    try:
-        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                                                      collect_ids=False, remove_blank_text=True))
-    except etree.XMLSyntaxError as e:
-        raise SourceError(url, f'the announcement feed is not XML: {e}', None, 'broken') from e
-    atom = root.tag == _A + 'feed'
-    chan = root if atom else root.find('channel')
-    if chan is None:
-        raise SourceError(url, f'not an RSS or Atom feed (root <{etree.QName(root).localname}>)', None, 'broken')
-    info = X._channel_info(chan, atom)
-    if (info['title'] or '').startswith('Feed error for query'):
-        raise SourceError(url, f'arXiv refused the feed query ({info["title"]}): '
-                               f'{info["description"] or "no reason given"}', None, 'broken')
+    chan, atom, info = X._listing_channel(body, url)   # the XML and feed checks are shared: the columns are frozen
     return _old_paper_frame(_old_listing_columns(chan, atom), source=source), info
 
 # ---- the comparisons ----

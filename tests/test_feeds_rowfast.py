@@ -1,6 +1,6 @@
 """The row-level shortcuts of stop 25 give what the code before them gave, on every capture's values and fuzzed ones:
-`core.link_key` naming no work on a plain host without `urlsplit`, `feeds._no_arxiv` answering `arxiv_id` without its
-regexes, `feeds._terms` (category terms read once when none repeats), `feeds._c1`'s `find`s before its regex and
+`core.link_key` naming no work on a plain host without `urlsplit`, `core.arxiv_id` answering an ASCII URL without 'arxiv'
+before its case-blind regex, `feeds._terms` (category terms read once when none repeats), `feeds._c1`'s `find`s before its regex and
 `feeds._no_ctrl`'s type check. Each reference is the code as it was, kept here frozen."""
 import random, re
 from pathlib import Path
@@ -61,13 +61,28 @@ def _answer(f, *a, **k):
     try: return f(*a, **k)
     except ValueError as e: return f'ValueError: {e}'
 
-def test_no_arxiv_answers_arxiv_id(fix):
-    "A URL `_no_arxiv` passes has no arXiv id"
-    urls = _urls(fix)
-    passed = [u for u in urls if F._no_arxiv(u)]
-    assert len(passed) > 2_000 and len(urls) - len(passed) > 5_000, (len(passed), len(urls))
-    assert all(C.arxiv_id(u) is None for u in passed)
-    assert not F._no_arxiv(None) and not F._no_arxiv(3) and not F._no_arxiv('https://ARXIV.org/abs/2101.00001')
+def _old_arxiv_match(s):
+    s = C.unquote(str(s)).strip()
+    if '://' in s or s.startswith(('arxiv.org', 'www.arxiv')):
+        m = C._ARXIV_URL.search(s)
+        if not m: return None
+        s = m.group(1)
+    return C._ARXIV_RE.search(s)
+
+def test_arxiv_id_shortcut_answers_as_the_regex(fix):
+    "`arxiv_id` and `arxiv_version` with the URL shortcut give what the regex alone gave, on captured and fuzzed URLs"
+    odd = ['https://arxıv.org/abs/2101.00001', 'https://arXİv.org/abs/2101.00001v2', 'https://ARXIV.org/abs/2101.00001',
+           'https://e.org/%61rxiv.org/abs/2101.00001', 'https://e.org/2101.00001', 'arxiv.org/abs/2101.00001v3']
+    urls = _urls(fix) + odd
+    old = lambda u: ((m := _old_arxiv_match(u)) and m.group('id'), m and m.group('v'))
+    new = lambda u: (C.arxiv_id(u), C.arxiv_version(u))
+    got = [(new(u), old(u)) for u in urls]
+    assert all((a, None if v is None else int(v)) == n for n, (a, v) in got), [u for u, (n, o) in zip(urls, got)
+                                                                              if n != (o[0], o[1] and int(o[1]))]
+    shortcut = sum(u.isascii() and '://' in C.unquote(u) and 'arxiv' not in C.unquote(u).lower() for u in urls)
+    found = sum(n[0] is not None for n, _ in got)
+    assert shortcut > 2_000 and found > 100, (shortcut, found)
+    assert [C.arxiv_id(u) for u in odd] == ['2101.00001', '2101.00001', '2101.00001', '2101.00001', None, '2101.00001']
 
 def _old_uniq_atom(cats):
     return F._uniq(((c.get('term') or '').strip(), c.get('scheme'), c.get('label')) for c in cats
