@@ -8,7 +8,9 @@ The API page is built from the recorded 100-entry page (entries repeated with ne
 announcement feed (shared/fixtures/arxiv_rss, 1,504 items; items repeated with new ids when --n is larger).
 Timing: CPU seconds (`time.process_time`, steadier than wall time on a shared machine), ours and feedparser interleaved
 in one process (--rounds rounds of 3 runs of ours and 1 of feedparser), the best of each; the load is printed with them.
-Usage: python bench/bench_arxiv_parse.py [--n 2000] [--rounds 3]
+With --stages, the announcement path is also timed stage by stage (best of 30 runs each, in this process): lxml's parse
+and the channel's facts, the items' children read, the other columns, the frame, freeing the tree: what limits that row.
+Usage: python bench/bench_arxiv_parse.py [--n 2000] [--rounds 3] [--stages]
 """
 import argparse, os, re, resource, time, tracemalloc
 from pathlib import Path
@@ -48,12 +50,34 @@ def _t(f, body):
 
 def load() -> str: return '/'.join(f'{x:.1f}' for x in os.getloadavg())
 
+def stages(body, k=30) -> dict[str,float]:
+    ("Best-of-`k` CPU ms of each stage of `parse_listing` on the RSS feed `body`, run one after another as it runs "
+     "them, with the collector paused as it does (the other columns: the columns stage's best minus the read's best)")
+    from mlnews_nb.arxiv import (_listing_channel, _listing_columns, _paper_frame, _item_fields, _RSS_FIELDS,
+                                 _ARXIV_FIELDS)
+    from mlnews_nb.core import gc_paused
+    runs = []
+    for _ in range(k):
+        with gc_paused():
+            t0 = time.process_time(); chan, atom, _ = _listing_channel(body, 'bench')
+            t1 = time.process_time(); _item_fields(chan.findall('item'), {**_RSS_FIELDS, **_ARXIV_FIELDS}, 'category')
+            t2 = time.process_time(); cols = _listing_columns(chan, atom)
+            t3 = time.process_time(); _paper_frame(cols, source='arxiv_listing')
+            t4 = time.process_time(); del chan, cols
+            t5 = time.process_time()
+        runs.append((t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4))
+    best = [min(r[i] for r in runs) * 1000 for i in range(5)]
+    best[2] -= best[1]   # the columns stage reads the children again, then builds the other columns
+    names = ("lxml parse + channel", "items' children read", 'other columns', 'frame', 'freeing tree and columns')
+    return dict(zip(names, best))
+
 def peak(f, body):
     tracemalloc.start(); f(body); p = tracemalloc.get_traced_memory()[1]; tracemalloc.stop(); return p / 2**20
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=2000)
-    ap.add_argument('--rounds', type=int, default=3); a = ap.parse_args()
+    ap.add_argument('--rounds', type=int, default=3); ap.add_argument('--stages', action='store_true')
+    a = ap.parse_args()
     res = {}
     for name, body, ours, goal in [
         ('API page', api_page(a.n), parse_api_page, 5),
@@ -66,7 +90,11 @@ if __name__ == '__main__':
               f'feedparser {r_fp:,.0f} items/s ({t_fp*1000:.0f} ms CPU): {r_ours/r_fp:.1f}x (goal {goal}x); '
               f'peak traced memory ours {peak(ours, body):.0f} MB, feedparser {peak(feedparser.parse, body):.0f} MB')
         res[name] = (r_ours, r_fp, goal)
+    if a.stages:
+        st = stages(rss_feed(a.n))
+        print(f'announcement feed stages, best of 30 CPU ms (load {load()}): ' +
+              ', '.join(f'{k} {v:.1f}' for k, v in st.items()) + f'; sum {sum(st.values()):.1f}')
     print(f'process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB')
-    summary('bench_arxiv_parse', f'{a.n:,} arXiv API entries >= 5x and {a.n:,} announcement items >= 20x feedparser, bytes to the contract, one API parser (issue 13 §3)',
+    summary('bench_arxiv_parse', f'{a.n:,} arXiv API entries >= 5x and {a.n:,} announcement items >= 20x feedparser (issue 3), bytes to the contract, one API parser (issue 13 §3)',
             '; '.join(f'feedparser on the {k}: {v[1]:,.0f} items/s' for k, v in res.items()),
             '; '.join(f'{k}: {v[0]:,.0f} items/s = {v[0]/v[1]:.1f}x' for k, v in res.items()), all(v[0] / v[1] >= v[2] for v in res.values()) and a.n >= 2000)
