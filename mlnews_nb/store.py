@@ -346,11 +346,17 @@ def _fields(s:pd.Series, c:str) -> tuple[list, np.ndarray|None]:
     if j.count(NA) == int(na.sum()) and FS not in j: return v, None
     return v, np.array([(FS in x or NA in x) and not m for x, m in zip(v, na)])
 
+# `_bytes_in` compares a megabyte at a time: `u == c` over a whole buffer made a boolean array as large as it (54 MB for
+# the payloads of 100k varied items, twice), fresh memory numpy asks the kernel to back with huge pages, each zeroed
+# (and compacted for) at its first touch: 0.01-0.12 s of system time, against none for a megabyte reused
+_STEP = 1 << 20
+
 def _bytes_in(a, chars:str) -> int:
     "How many bytes of the one-byte `chars` the data buffer of the Arrow text array `a` holds (its whole buffer)"
     bufs = [x.buffers()[2] for x in getattr(a, 'chunks', [a])]
     us = [np.frombuffer(b, dtype=np.uint8) for b in bufs if b is not None]
-    return sum(int(np.count_nonzero(u == ord(ch))) for u in us for ch in chars)
+    return sum(int(np.count_nonzero(u[i:i + _STEP] == ord(ch))) for u in us for ch in chars
+               for i in range(0, len(u), _STEP))
 
 def _arrow_field(s:pd.Series, c:str):
     ("Column `c` as payload texts in one Arrow array (null where missing) and where it is missing: `_fields` in C "

@@ -36,3 +36,15 @@ def test_new_rows_counted_on_an_empty_table(tmp_path, monkeypatch, bulk):
         assert st2.add(items.iloc[:10]).new == 10
         assert st2.add(items.iloc[5:20]).new == 10
     assert st2.db.execute('SELECT count(*) FROM items').fetchone()[0] == 20
+
+@pytest.mark.parametrize('step', [1, 7, 64, 1 << 20])
+def test_bytes_in_counts_a_slice_at_a_time_as_one_count(monkeypatch, step):
+    "`_bytes_in` over slices of the buffer (any slice length, the separators across their edges) is the whole count"
+    rnd = np.random.default_rng(step)
+    parts = ['', 'a', S.FS, S.NA, S.SEP, 'é', '日本', 'x' * 50]
+    texts = [''.join(rnd.choice(parts, size=rnd.integers(0, 12))) for _ in range(400)]
+    a = pa.chunked_array([pa.array(texts[:150], pa.large_string()), pa.array(texts[150:], pa.large_string())])
+    monkeypatch.setattr(S, '_STEP', step)
+    for chars in (S.FS, S.NA, S.FS + S.NA, S.SEP):
+        assert S._bytes_in(a, chars) == sum(t.count(c) for t in texts for c in chars)
+        assert S._bytes_in(a.combine_chunks(), chars) == sum(t.count(c) for t in texts for c in chars)
