@@ -11,7 +11,10 @@ process's CPU time moves by ~45% from run to run on this shared machine (stop 20
 posts and newsletters, each with its `extra`, lists of links, long abstracts, NaN in extras) instead of the arXiv-like
 rows: the goal is the same, and this mix is what a real store holds (needs the captures: `MLNEWS_FIXTURES`).
 
-    python bench/bench_store.py [--n 100000] [--runs 5] [--items arxiv|varied]
+    python bench/bench_store.py [--n 100000] [--runs 5] [--items arxiv|varied] [--stages]
+
+`--stages` times one add and one read in this process with the store's steps wrapped: user and system CPU and minor page
+faults of each (inclusive: `_from_sql` holds the conversions below it), to see where the time goes; no figure is recorded.
 """
 import argparse, resource, shutil, sqlite3, subprocess, statistics, tempfile, time, json
 from pathlib import Path
@@ -53,13 +56,41 @@ def one(items, d:Path) -> dict:
     assert text(back.extra) == text(want.extra)
     return dict(t_add=t_add, c_add=c_add, t_read=t_read, c_read=c_read, rss0=rss0, rss1=rss1, st=st)
 
+_STAGES = ('_to_rows', '_read', '_triage', '_unpack', '_utf8', '_as_text', '_take', '_order', '_dt_few', '_dt', '_int', '_str',
+           '_split', '_loads', '_from_sql')
+
+def stages(items):
+    "One add and one read with the store's steps wrapped: user, system CPU and minor page faults of each (inclusive)"
+    import collections, functools, mlnews_nb.store as S
+    acc = collections.defaultdict(lambda: [0.0, 0.0, 0, 0])
+    def ru(): r = resource.getrusage(resource.RUSAGE_SELF); return r.ru_utime, r.ru_stime, r.ru_minflt
+    def wrap(name):
+        f = getattr(S, name)
+        @functools.wraps(f)
+        def g(*a, **k):
+            r0 = ru()
+            try: return f(*a, **k)
+            finally: r1 = ru(); x = acc[name]; x[0] += r1[0] - r0[0]; x[1] += r1[1] - r0[1]; x[2] += r1[2] - r0[2]; x[3] += 1
+        setattr(S, name, g)
+    for n in _STAGES:
+        if hasattr(S, n): wrap(n)
+    d = Path(tempfile.mkdtemp())
+    try:
+        st = Store(d/'bench.sqlite'); r0 = ru(); st.add(items); r1 = ru(); st.items(); r2 = ru(); st.close()
+    finally: shutil.rmtree(d, ignore_errors=True)
+    for name, a, b in (('add', r0, r1), ('read', r1, r2)):
+        print(f'{name:10s}      user {b[0]-a[0]:.3f}  sys {b[1]-a[1]:.3f}  faults {b[2]-a[2]:7,}')
+    for n, (u, s_, f, c) in acc.items(): print(f'  {n:10s} x{c:<3d} user {u:.3f}  sys {s_:.3f}  faults {f:7,}')
+
 def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=100_000)
     ap.add_argument('--runs', type=int, default=5, help='fresh processes whose median is the measured figure')
     ap.add_argument('--items', choices=('arxiv', 'varied'), default='arxiv', help='arXiv-like rows, or the captures varied')
     ap.add_argument('--one', action='store_true', help=argparse.SUPPRESS)   # a fresh process: one timed run, as JSON
+    ap.add_argument('--stages', action='store_true', help="one add and read, the store's steps timed (nothing recorded)")
     a = ap.parse_args()
     items = make(a.n) if a.items == 'arxiv' else varied(a.n)
+    if a.stages: return stages(items)
     d = Path(tempfile.mkdtemp())
     if a.one:
         # the store files removed when done (100-250 MB a run: five runs a bench, and a full disk stops every process)
