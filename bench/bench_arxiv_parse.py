@@ -10,7 +10,7 @@ Timing: CPU seconds (`time.process_time`, steadier than wall time on a shared ma
 in one process (--rounds rounds of 3 runs of ours and 1 of feedparser), the best of each; the load is printed with them.
 With --stages, the announcement path is also timed stage by stage (best of 30 runs each, in this process): lxml's parse
 and the channel's facts, the items' children read, the other columns, the frame, freeing the tree: what limits that row.
-Usage: python bench/bench_arxiv_parse.py [--n 2000] [--rounds 3] [--stages]
+Usage: python bench/bench_arxiv_parse.py [--n 2000] [--rounds 6] [--stages]
 """
 import argparse, os, re, resource, time, tracemalloc
 from pathlib import Path
@@ -76,7 +76,7 @@ def peak(f, body):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(); ap.add_argument('--n', type=int, default=2000)
-    ap.add_argument('--rounds', type=int, default=3); ap.add_argument('--stages', action='store_true')
+    ap.add_argument('--rounds', type=int, default=6); ap.add_argument('--stages', action='store_true')
     a = ap.parse_args()
     res = {}
     for name, body, ours, goal in [
