@@ -1,4 +1,4 @@
-"""`feeds._join`'s shortcuts (a URI whose scheme `urljoin` does not resolve given back as it is; a plain relative path joined
+"""`feeds._join`'s shortcuts (`core.join_url`) (a URI whose scheme `urljoin` does not resolve given back as it is; a plain relative path joined
 to an http(s) base as the base's folder and the path) answer as `urljoin` does: on every id, guid, link and href of the
 captures against the captures' own kinds of base and odd ones (a `tag:` base, a file URL, a bad IPv6 literal, a userinfo and
 port, dot segments), and on fuzzed values (seeded, built here from what the shortcuts part on: schemes in both cases, colons,
@@ -6,7 +6,8 @@ dots, slashes, queries, fragments, tabs and newlines, non-ASCII letters), becaus
 general rule part."""
 import random, re
 from urllib.parse import urljoin
-import mlnews_nb.feeds as F
+import mlnews_nb.feeds as F, mlnews_nb.core as C
+from urllib.parse import uses_relative
 from conftest import committed_only
 
 FOLDERS = ('blog_feeds', 'blog_feeds_2026', 'newsletter_feeds', 'newsletter_feeds_derived', 'feed_edge_cases', 'reddit',
@@ -38,12 +39,12 @@ def test_join_answers_as_urljoin(fix):
     vs = _values(fix)
     scheme = plain = 0
     for b in BASES:
-        F._FOLDERS.clear()
+        C._folder.cache_clear()
         for v in vs:
             assert F._join(b, v) == _ref(b, v), (b, v)
             if not b or v.startswith(('https://', 'http://')): continue
-            if (m := F._SCHEME(v)) is not None: scheme += m[0][:-1].lower() not in F.uses_relative
-            else: plain += b.startswith(('https://', 'http://')) and F._PLAIN_PATH(v) is not None
+            if (m := C._SCHEME_AT(v)) is not None: scheme += m[0][:-1].lower() not in uses_relative
+            else: plain += b.startswith(('https://', 'http://')) and C._PLAIN_REL(v) is not None
         # the folder remembered for the base answers the same the second time
         assert [F._join(b, v) for v in vs[:2000]] == [_ref(b, v) for v in vs[:2000]], b
     # both shortcuts were taken, many times, on every kind of base
