@@ -67,7 +67,7 @@ def test_migrates_a_version_1_database(tmp_path):
     con.execute("INSERT INTO triage(key, state, note, tags, state_at) VALUES ('arxiv:1706.03762', 'saved', 'transformer', '[\"nlp\"]', '2024-01-02T00:00:00+00:00')")
     con.execute('PRAGMA user_version=1'); con.commit(); con.close()
     st = Store(db)
-    assert st.db.execute('PRAGMA user_version').fetchone()[0] == SCHEMA_VERSION == 3
+    assert st.db.execute('PRAGMA user_version').fetchone()[0] == SCHEMA_VERSION == 4
     row = st.items().iloc[0]
     assert (row.state, row.note, row.tags) == ('saved', 'transformer', ['nlp'])
     assert st.decisions()[['key', 'field', 'new']].values.tolist() == [['arxiv:1706.03762', 'state', 'saved']]
