@@ -210,9 +210,14 @@ def _migrate(self:Store):
         if v > SCHEMA_VERSION:
             raise StoreError(f'{self.path} has schema version {v}, newer than this mlnews_nb ({SCHEMA_VERSION}): '
                              'upgrade the package')
+        rebuilt = v < 4 and db.execute('SELECT 1 FROM items LIMIT 1').fetchone() is not None
         while v < SCHEMA_VERSION:
             MIGRATIONS[v](db); v += 1
         db.execute(f'PRAGMA user_version={v}')
+    # version 4 wrote the items anew: the old table's pages are free, half the file; given back to the system once
+    # (a second connection open on the store keeps its lock: then the free pages are reused by the next adds instead)
+    if rebuilt and self.path != ':memory:':
+        with contextlib.suppress(sqlite3.OperationalError): self.db.execute('VACUUM')
 
 # %% ../nbs/10_store.ipynb #f42273f9
 @dataclass

@@ -23,7 +23,7 @@ def _items() -> pd.DataFrame:
 
 def _v3_store(path, items, now='2024-02-01T00:00:00+00:00'):
     "A store file as schema 3 wrote it: `(source, key)` primary key, the `items_key` index, the emptied columns"
-    con = sqlite3.connect(path)
+    con = sqlite3.connect(path); con.execute('PRAGMA journal_mode=WAL')   # as every store is
     for s in S._SCHEMA_V1.split(';'):
         if s.strip(): con.execute(s)
     S.MIGRATIONS[1](con); S.MIGRATIONS[2](con)
@@ -52,6 +52,19 @@ def test_a_version_3_store_is_upgraded_without_loss(tmp_path):
         pd.testing.assert_frame_equal(back, items[ITEM_COLS].reset_index(drop=True), check_exact=True)
         r = st.add(items)                               # nothing new, nothing changed
         assert (r.new, r.updated, r.unchanged) == (0, 0, len(items))
+        assert st.db.execute('PRAGMA freelist_count').fetchone()[0] == 0   # the old table's pages given back
+
+def test_an_upgrade_with_a_reader_open(tmp_path):
+    "Another connection reading the store while it is upgraded keeps its snapshot; the store opens upgraded, compacted"
+    items = _items(); p = tmp_path/'v3.sqlite'
+    _v3_store(p, items)
+    other = sqlite3.connect(p); other.execute('BEGIN'); n = other.execute('SELECT count(*) FROM items').fetchone()[0]
+    try:
+        with Store(p, timeout=0.5) as st:
+            assert st.db.execute('PRAGMA user_version').fetchone()[0] == 4 and len(st.items()) == len(items) == n
+            assert st.db.execute('PRAGMA freelist_count').fetchone()[0] == 0
+        assert other.execute("SELECT count(*) FROM items WHERE url IS NULL").fetchone()[0] == n   # its v3 snapshot
+    finally: other.close()
 
 def test_a_keys_rows_come_in_store_order(tmp_path):
     "The key index lists a key's rows by source; reads by key and the decided rows keep the order they were added in"
