@@ -680,9 +680,10 @@ def _loads_arrow(v) -> tuple[list, list]|None:
         bad = json.loads('[' + ','.join(t.filter(odd).to_pylist()) + ']') if n_odd else []
     except ValueError: return None    # orjson's and json's decode errors are ValueErrors
     if len(good) + len(bad) != len(t): return None
-    if n_odd:
-        g, b = iter(good), iter(bad)
-        good = [next(b) if o else next(g) for o in odd.to_numpy(zero_copy_only=False).tolist()]
+    if n_odd:   # each in its place, by numpy (not a Python loop over the rows)
+        o = odd.to_numpy(zero_copy_only=False); r = np.empty(len(t), dtype=object)
+        r[~o] = np.fromiter(good, dtype=object, count=len(good)); r[o] = np.fromiter(bad, dtype=object, count=len(bad))
+        good = r.tolist()
     return good, have.to_numpy(zero_copy_only=False).tolist()
 
 def _loads(v, empty) -> pd.Series:
@@ -701,6 +702,8 @@ def _loads(v, empty) -> pd.Series:
         try: got = json.loads('[' + ','.join(txt) + ']')
         except ValueError: got = None
         if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
+    if len(got) == len(have):   # every row has one (the extras of most stores): as they are
+        return pd.Series(np.fromiter(got, dtype=object, count=len(got)), dtype=object, copy=False)
     it = iter(got)
     return pd.Series([next(it) if h else empty() for h in have], dtype=object)
 
@@ -835,9 +838,11 @@ def _whole_sql(sql:str, names:list[str]) -> str:
         else:
             # NULLs are skipped by group_concat (their length says where they were); the types at both ends of
             # SQLite's order (NULL < numbers < text < blob) say whether there is anything but text, a blob or NULL
+            # (not asked of the columns read as bytes: a blob reads as its bytes either way, and their TEXT columns
+            # hold no numbers)
             parts += [f"CAST(group_concat({c}, '') AS BLOB)",
                       f"group_concat(ifnull(length(CAST({c} AS BLOB)) + 1, 0), ',')",
-                      f"typeof(min({c})) || ' ' || typeof(max({c}))"]
+                      "'blob'" if c in _BLOB_READ else f"typeof(min({c})) || ' ' || typeof(max({c}))"]
     return f"SELECT {', '.join(parts)} FROM ({sql})"
 
 def _plan(db:sqlite3.Connection, sql:str, params) -> list[str]:
