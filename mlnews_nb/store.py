@@ -872,13 +872,19 @@ def _arrow_text(pa, data, lens, n:int):
         s.validate(full=True); return s
     except (pa.ArrowException, TypeError): return None   # not UTF-8: the row at a time read says what is wrong
 
+def _fits(db:sqlite3.Connection) -> bool:
+    ("Whether every column's concatenation fits in one SQLite value: no column holds more than the whole file, so a "
+     "file within the length limit is (a larger one would fail past the limit, the whole read done for nothing)")
+    size = db.execute('PRAGMA page_count').fetchone()[0] * db.execute('PRAGMA page_size').fetchone()[0]
+    return size <= db.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+
 def _read_whole(db:sqlite3.Connection, sql:str, params=()) -> dict|None:
     ("The columns of a store query as Arrow arrays, each read from SQLite as ONE value (its values concatenated, "
      "`_whole_sql`), or None when this cannot be proven to read what `_read_rows` reads: no pyarrow, no rows, a plan "
      "that differs from the query's own (another row order), a type a row at a time read converts otherwise, "
      "lengths that do not add up, text that is not UTF-8, or past SQLite's length limit (1 GB a value by default)")
     ar = _arrow()
-    if not ar: return None
+    if not ar or not _fits(db): return None
     pa, _ = ar
     names = [d[0] for d in db.execute(f'SELECT * FROM ({sql}) LIMIT 0', params).description]
     whole = _whole_sql(sql, names)

@@ -170,12 +170,22 @@ def test_past_the_length_limit_a_row_at_a_time(tmp_path, monkeypatch):
     st = _store(tmp_path)
     total = st.db.execute('SELECT sum(length(payload)) FROM items').fetchone()[0]
     big = max(len(p) for (p,) in st.db.execute('SELECT payload FROM items'))
-    st.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, max(big, total // 4) + 1000)   # every value fits, no column does
+    lim = max(big, total // 4) + 1000     # every value fits, no column's concatenation does
+    st.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, lim)
+    assert not S._fits(st.db)             # a file larger than the limit: not tried
     with monkeypatch.context() as m:
         seen = _spy(m); got = st.items()
     assert seen == [False] and len(got) == 300
+    # tried anyway (as for a file within the limit, should a concatenation pass it): SQLite's error, then a row at a time
+    with monkeypatch.context() as m:
+        m.setattr(S, '_fits', lambda db: True)
+        with pytest.raises(sqlite3.DataError): st.db.execute(f"SELECT group_concat(payload, '') FROM items").fetchall()
+        seen = _spy(m); again = st.items()
+    assert seen == [False]
     st.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000_000)
-    with monkeypatch.context() as m: _rows_only(m); pd.testing.assert_frame_equal(got, st.items(), check_exact=True)
+    assert S._fits(st.db)
+    with monkeypatch.context() as m: _rows_only(m); rows = st.items()
+    pd.testing.assert_frame_equal(got, rows, check_exact=True); pd.testing.assert_frame_equal(again, rows, check_exact=True)
 
 def test_another_plan_is_refused(tmp_path, monkeypatch):
     "The row order is proven by SQLite's plan: the aggregate's loops must be the query's own, else a row at a time"
