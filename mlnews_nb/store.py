@@ -831,8 +831,9 @@ def _whole_sql(sql:str, names:list[str]) -> str:
     ("One aggregate over the rows of `sql`: the row count, then per column its values concatenated and what splits "
      "them again (text: each value's length in bytes + 1, 0 for NULL; integers: NULL flags), and the types it holds")
     parts = ['count(*)']
-    for c in names:
-        if c in _INT_READ:
+    for name in names:
+        c = '"' + name.replace('"', '""') + '"'   # the column as the subquery names it
+        if name in _INT_READ:
             parts += [f"group_concat(ifnull({c}, 0), ',')", f"CAST(group_concat({c} IS NULL, '') AS BLOB)",
                       f"total(typeof({c}) NOT IN ('integer', 'null'))"]
         else:
@@ -842,7 +843,7 @@ def _whole_sql(sql:str, names:list[str]) -> str:
             # hold no numbers)
             parts += [f"CAST(group_concat({c}, '') AS BLOB)",
                       f"group_concat(ifnull(length(CAST({c} AS BLOB)) + 1, 0), ',')",
-                      "'blob'" if c in _BLOB_READ else f"typeof(min({c})) || ' ' || typeof(max({c}))"]
+                      "'blob'" if name in _BLOB_READ else f"typeof(min({c})) || ' ' || typeof(max({c}))"]
     return f"SELECT {', '.join(parts)} FROM ({sql})"
 
 def _plan(db:sqlite3.Connection, sql:str, params) -> list[str]:
@@ -887,6 +888,8 @@ def _read_whole(db:sqlite3.Connection, sql:str, params=()) -> dict|None:
     if not ar or not _fits(db): return None
     pa, _ = ar
     names = [d[0] for d in db.execute(f'SELECT * FROM ({sql}) LIMIT 0', params).description]
+    # two columns of one name (a subquery names the second 'x:1'): not the names a row at a time read gives
+    if len({c.split(':')[0] for c in names}) != len(names): return None
     whole = _whole_sql(sql, names)
     # one statement: every aggregate sees the same rows, one at a time, in the order of the loops SQLite plans for
     # it; the same loops as the query's own plan make the same row order ("store order", which `_order` keeps for ties)

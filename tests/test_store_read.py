@@ -197,3 +197,8 @@ def test_another_plan_is_refused(tmp_path, monkeypatch):
     assert plan(st.db, "SELECT group_concat(key, ',') FROM items i", ()) != plan(st.db, sel, ())
     monkeypatch.setattr(S, '_plan', lambda db, sql, p: plan(db, sql, p) + (['other'] if 'group_concat' in sql else []))
     assert S._read_whole(st.db, sel) is None
+
+def test_two_columns_of_one_name_are_refused(tmp_path):
+    st = _store(tmp_path, 5)
+    assert S._read_whole(st.db, 'SELECT i.key, i.title AS key FROM items i') is None
+    assert list(S._read_whole(st.db, 'SELECT i.key, i.title AS "ti""tle" FROM items i')) == ['key', 'ti"tle']
