@@ -56,7 +56,7 @@ def one(items, d:Path) -> dict:
     assert text(back.extra) == text(want.extra)
     return dict(t_add=t_add, c_add=c_add, t_read=t_read, c_read=c_read, rss0=rss0, rss1=rss1, st=st)
 
-_STAGES = ('_to_rows', '_read', '_triage', '_unpack', '_utf8', '_as_text', '_take', '_order', '_dt_few', '_dt', '_int', '_str',
+_STAGES = ('_to_rows', '_read', '_read_whole', '_read_rows', '_triage', '_unpack', '_utf8', '_as_text', '_take', '_order', '_dt_few', '_dt', '_int', '_str',
            '_split', '_loads', '_from_sql')
 
 def stages(items):

@@ -567,6 +567,8 @@ TRIAGE_COLS = ['state', 'note', 'tags', 'rating', 'state_at', 'first_seen', 'las
 # the long texts a read takes as bytes, like the payload (`_read` makes them Arrow text without a Python string each:
 # a str of an abstract with one non-ASCII character takes 2 or 4 bytes a character)
 _BLOB_TEXT = ('summary',)
+# every column a read takes as bytes (`_read_whole` reads them as the same text)
+_BLOB_READ = frozenset(_BLOB_TEXT) | {'payload'}
 # what a read takes from the items `i` and their triage `t`
 # (the payload as a blob: the same bytes, which the sqlite3 module hands over without decoding them into a Python
 # string, and which Arrow then reads as its text without a copy)
@@ -604,15 +606,18 @@ def _unpack(p) -> Callable[[str, np.ndarray|None], Any]:
     ("The payload column as a getter of one column of texts per payload column (missing: null), in store order or in "
      "the row order `o`: Arrow arrays, split in C, when pyarrow is there and every payload has the plain form; object "
      "arrays otherwise")
-    a, k = _objs(p), len(PAYLOAD_COLS); n = len(a)
-    ar = _arrow()
+    k, n, ar = len(PAYLOAD_COLS), len(p), _arrow()
+    # an Arrow text array (`_read_whole`'s) as it is; an object array of bytes or strings made one, without a copy
+    a = None if _is_arrow(p) else _objs(p)
     if ar and n:
         pa, pc = ar
-        try:
-            s = pa.array(a, type=pa.large_binary() if a[0].__class__ is bytes else pa.large_string())
-            if s.type == pa.large_binary():   # the bytes as text, no copy; checked to be UTF-8 as SQLite's text is
-                s = pa.Array.from_buffers(pa.large_string(), len(s), s.buffers()); s.validate(full=True)
-        except (pa.ArrowException, TypeError): s = None    # not all text: the row at a time path says what is wrong
+        if a is None: s = p
+        else:
+            try:
+                s = pa.array(a, type=pa.large_binary() if a[0].__class__ is bytes else pa.large_string())
+                if s.type == pa.large_binary():   # the bytes as text, no copy; checked to be UTF-8 as SQLite's text is
+                    s = pa.Array.from_buffers(pa.large_string(), len(s), s.buffers()); s.validate(full=True)
+            except (pa.ArrowException, TypeError): s = None    # not all text: the row at a time path says what is wrong
         if s is not None and s.null_count == 0 and pc.all(pc.starts_with(s, FS)).as_py():
             parts = pc.split_pattern(s, FS)
             if pc.all(pc.equal(pc.list_value_length(parts), k + 1)).as_py():
@@ -625,7 +630,7 @@ def _unpack(p) -> Callable[[str, np.ndarray|None], Any]:
                         pc.if_else(na, flat, pa.scalar(None, pa.large_string())))
                 at = {c: j for j, c in enumerate(PAYLOAD_COLS, 1)}
                 return lambda c, o=None: flat.take((np.arange(n) if o is None else o) * (k + 1) + at[c])
-    a = _text(a)
+    a = _text(_objs(p) if a is None else a)
     if n and all(x.__class__ is str and x[:1] == FS for x in a):   # no pyarrow: one split in C for all the rows
         flat = ''.join(a).split(FS)
         if len(flat) == 1 + n * k:
@@ -647,6 +652,15 @@ def _split(v) -> pd.Series:
     "A list column (its values joined by `SEP`; missing or empty: `[]`) as Python lists"
     n = len(v)
     if _none(v): return pd.Series(np.fromiter(([] for _ in range(n)), dtype=object, count=n), dtype=object)
+    if _is_arrow(v):
+        # the rows without a list (missing or empty: most `keywords`, `links_to` and `categories`) made `[]` at once,
+        # a list of its own each, and only the others split (half the time of a column that is mostly empty)
+        pa, pc = _arrow()
+        have = pc.fill_null(pc.greater(pc.binary_length(v), 0), False); k = pc.sum(have).as_py() or 0
+        if k < n:
+            r = np.fromiter(map(list, repeat((), n)), dtype=object, count=n)
+            if k: r[have.to_numpy(zero_copy_only=False)] = _split(v.filter(have)).to_numpy()
+            return pd.Series(r, dtype=object, copy=False)
     # a missing list (a payload field NA: most `keywords` and `links_to`) made '' by Arrow, in C, is an empty one below:
     # the column stays on the `map` path instead of the row at a time one
     if _is_arrow(v) and v.null_count: v = _arrow()[1].fill_null(v, _arrow()[0].scalar('', v.type))
@@ -677,17 +691,20 @@ def _loads_arrow(v) -> tuple[list, list]|None:
     odd = pc.fill_null(pc.match_substring_regex(t, _JSON_ODD), False)
     def whole(x):   # the texts of `x` as one JSON array, a view of Arrow's buffer (no Python string made)
         j = pc.binary_join(pa.LargeListArray.from_arrays(pa.array([0, len(x)], pa.int64()), x), pa.scalar(',', L))
-        return memoryview(pc.binary_join_element_wise(pa.scalar('[', L), j, pa.scalar(']', L),
-                                                      pa.scalar('', L))[0].as_buffer())
+        # the brackets around it in numpy's memory (huge pages for a large array: no page faults to speak of)
+        b = np.frombuffer(j[0].as_buffer(), dtype=np.uint8); w = np.empty(len(b) + 2, dtype=np.uint8)
+        w[0], w[1:-1], w[-1] = ord('['), b, ord(']')
+        return memoryview(w)
     try:
         n_odd = pc.sum(odd).as_py() or 0
         good = oj.loads(whole(t.filter(pc.invert(odd)) if n_odd else t))
         bad = json.loads('[' + ','.join(t.filter(odd).to_pylist()) + ']') if n_odd else []
     except ValueError: return None    # orjson's and json's decode errors are ValueErrors
     if len(good) + len(bad) != len(t): return None
-    if n_odd:
-        g, b = iter(good), iter(bad)
-        good = [next(b) if o else next(g) for o in odd.to_numpy(zero_copy_only=False).tolist()]
+    if n_odd:   # each in its place, by numpy (not a Python loop over the rows)
+        o = odd.to_numpy(zero_copy_only=False); r = np.empty(len(t), dtype=object)
+        r[~o] = np.fromiter(good, dtype=object, count=len(good)); r[o] = np.fromiter(bad, dtype=object, count=len(bad))
+        good = r.tolist()
     return good, have.to_numpy(zero_copy_only=False).tolist()
 
 def _loads(v, empty) -> pd.Series:
@@ -706,6 +723,8 @@ def _loads(v, empty) -> pd.Series:
         try: got = json.loads('[' + ','.join(txt) + ']')
         except ValueError: got = None
         if got is None or len(got) != len(txt): got = [json.loads(x) for x in txt]
+    if len(got) == len(have):   # every row has one (the extras of most stores): as they are
+        return pd.Series(np.fromiter(got, dtype=object, count=len(got)), dtype=object, copy=False)
     it = iter(got)
     return pd.Series([next(it) if h else empty() for h in have], dtype=object)
 
@@ -808,9 +827,15 @@ def _from_sql(cols:dict, newest_first:bool=False) -> pd.DataFrame:
     out['change'] = _str(cols.pop('change'))
     return pd.DataFrame({c: out[c] for c in ITEM_COLS + TRIAGE_COLS}, copy=False)
 
-def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
-    ("The columns of a store query as object arrays, each converted once by `_from_sql` (`read_sql_query` converts "
-     "every column to its own guess first, then we convert it again)")
+def _read(db:sqlite3.Connection, sql:str, params=()) -> dict:
+    ("The columns of a store query, each converted once by `_from_sql` (`read_sql_query` converts every column to its "
+     "own guess first, then we convert it again): read whole into Arrow (`_read_whole`) when that is proven to read "
+     "what a row at a time read does, else a row at a time (`_read_rows`)")
+    cols = _read_whole(db, sql, params)
+    return cols if cols is not None else _read_rows(db, sql, params)
+
+def _read_rows(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
+    "The columns of a store query as object arrays, fetched a row at a time (`_read`'s general path)"
     cur = db.execute(sql, params); names = [d[0] for d in cur.description]; rows = cur.fetchall()
     # one contiguous array per column: each conversion then reads its column's pointers in order (the columns of one
     # 2-D object array are strided, and every later pass over them ran slower than the transposition it saved)
@@ -818,6 +843,92 @@ def _read(db:sqlite3.Connection, sql:str, params=()) -> dict[str, np.ndarray]:
     out = {n: np.fromiter(c, dtype=object, count=len(rows)) for n, c in zip(names, cols)}
     for c in _BLOB_TEXT:
         if c in out: out[c] = _utf8(out[c])
+    return out
+
+# the columns `_read_whole` reads as integers (every other one as text)
+_INT_READ = frozenset(c for c, t in ITEM_DTYPES.items() if t == 'Int64') | {'rating'}
+
+def _whole_sql(sql:str, names:list[str]) -> str:
+    ("One aggregate over the rows of `sql`: the row count, then per column its values concatenated and what splits "
+     "them again (text: each value's length in bytes + 1, 0 for NULL; integers: NULL flags), and the types it holds")
+    parts = ['count(*)']
+    for name in names:
+        c = '"' + name.replace('"', '""') + '"'   # the column as the subquery names it
+        if name in _INT_READ:
+            parts += [f"group_concat(ifnull({c}, 0), ',')", f"CAST(group_concat({c} IS NULL, '') AS BLOB)",
+                      f"total(typeof({c}) NOT IN ('integer', 'null'))"]
+        else:
+            # NULLs are skipped by group_concat (their length says where they were); the types at both ends of
+            # SQLite's order (NULL < numbers < text < blob) say whether there is anything but text, a blob or NULL
+            # (not asked of the columns read as bytes: a blob reads as its bytes either way, and their TEXT columns
+            # hold no numbers)
+            parts += [f"CAST(group_concat({c}, '') AS BLOB)",
+                      f"group_concat(ifnull(length(CAST({c} AS BLOB)) + 1, 0), ',')",
+                      "'blob'" if name in _BLOB_READ else f"typeof(min({c})) || ' ' || typeof(max({c}))"]
+    return f"SELECT {', '.join(parts)} FROM ({sql})"
+
+def _plan(db:sqlite3.Connection, sql:str, params) -> list[str]:
+    "SQLite's plan of `sql`, its loops in order, without the lines of a subquery run as one (`_whole_sql`'s wrapper)"
+    return [r[3] for r in db.execute(f'EXPLAIN QUERY PLAN {sql}', params) if '(subquery-' not in r[3]]
+
+def _ints(s, n:int) -> np.ndarray|None:
+    "The integers of `s` (SQLite's text of integers joined by ','), None when there are not `n`"
+    if n == 0 or not s: return None
+    try: a = np.fromstring(s, dtype=np.int64, sep=',')
+    except ValueError: return None   # not integers (numpy's warning made an error): the row at a time read
+    return a if len(a) == n else None
+
+def _arrow_text(pa, data, lens, n:int):
+    ("An Arrow text array of `n` values over the bytes `data` (no copy), split by the `lens` SQL made (length + 1, 0 "
+     "for NULL); checked to be UTF-8 as the row at a time read's text is; None when it does not add up")
+    ln = _ints(lens, n)
+    if ln is None: return None
+    have = ln > 0; ln -= have
+    off = np.empty(n + 1, dtype=np.int64); off[0] = 0; np.cumsum(ln, out=off[1:])
+    data = data or b''
+    if off[-1] != len(data) or (ln < 0).any(): return None
+    nulls = n - int(np.count_nonzero(have))
+    valid = pa.py_buffer(np.packbits(have, bitorder='little')) if nulls else None
+    try:
+        s = pa.Array.from_buffers(pa.large_string(), n, [valid, pa.py_buffer(off), pa.py_buffer(data)], nulls)
+        s.validate(full=True); return s
+    except (pa.ArrowException, TypeError): return None   # not UTF-8: the row at a time read says what is wrong
+
+def _fits(db:sqlite3.Connection) -> bool:
+    ("Whether every column's concatenation fits in one SQLite value: no column holds more than the whole file, so a "
+     "file within the length limit is (a larger one would fail past the limit, the whole read done for nothing)")
+    size = db.execute('PRAGMA page_count').fetchone()[0] * db.execute('PRAGMA page_size').fetchone()[0]
+    return size <= db.getlimit(sqlite3.SQLITE_LIMIT_LENGTH)
+
+def _read_whole(db:sqlite3.Connection, sql:str, params=()) -> dict|None:
+    ("The columns of a store query as Arrow arrays, each read from SQLite as ONE value (its values concatenated, "
+     "`_whole_sql`), or None when this cannot be proven to read what `_read_rows` reads: no pyarrow, no rows, a plan "
+     "that differs from the query's own (another row order), a type a row at a time read converts otherwise, "
+     "lengths that do not add up, text that is not UTF-8, or past SQLite's length limit (1 GB a value by default)")
+    ar = _arrow()
+    if not ar or not _fits(db): return None
+    pa, _ = ar
+    names = [d[0] for d in db.execute(f'SELECT * FROM ({sql}) LIMIT 0', params).description]
+    # two columns of one name (a subquery names the second 'x:1'): not the names a row at a time read gives
+    if len({c.split(':')[0] for c in names}) != len(names): return None
+    whole = _whole_sql(sql, names)
+    # one statement: every aggregate sees the same rows, one at a time, in the order of the loops SQLite plans for
+    # it; the same loops as the query's own plan make the same row order ("store order", which `_order` keeps for ties)
+    if _plan(db, whole, params) != _plan(db, sql, params): return None
+    try: row, = db.execute(whole, params).fetchall()   # stepped to its end: the statement is done
+    except sqlite3.DataError: return None   # a concatenation past SQLite's length limit
+    n, out = row[0], {}
+    for j, c in enumerate(names):
+        v, split, types = row[1 + 3 * j: 4 + 3 * j]
+        if c in _INT_READ:
+            x, na = _ints(v, n), np.frombuffer(split or b'', dtype=np.uint8) == ord('1')
+            if types or x is None or len(na) != n: return None
+            out[c] = pa.array(x, mask=na) if na.any() else pa.array(x)
+        else:
+            if not set(types.split()) <= {'text', 'null', 'blob'}: return None
+            if 'blob' in types and c not in _BLOB_READ: return None   # bytes a row at a time read would not decode
+            out[c] = _arrow_text(pa, v, split, n)
+            if out[c] is None: return None
     return out
 
 def _utf8(a:np.ndarray):
@@ -838,7 +949,13 @@ def _triage(db:sqlite3.Connection, keys:np.ndarray) -> dict[str, np.ndarray]:
      "table read once (a row per decided key) and matched by key here")
     rows = db.execute(f'SELECT key, {", ".join(_TRIAGE_READ)} FROM triage').fetchall()
     n = len(keys)
-    pos = pd.Index([r[0] for r in rows]).get_indexer(keys) if rows and n else np.full(n, -1)
+    pos = np.full(n, -1) if not (rows and n) else None
+    if pos is None and _is_arrow(keys):    # `_read_whole`'s keys: matched in Arrow, without a Python string each
+        pa, pc = _arrow()
+        try: pos = pc.index_in(keys, value_set=pa.array([r[0] for r in rows], pa.large_string())).fill_null(-1)
+        except (pa.ArrowException, TypeError): keys = _objs(keys)   # a key that is not text: pandas matches it below
+        else: pos = pos.to_numpy(zero_copy_only=False)
+    if pos is None: pos = pd.Index([r[0] for r in rows]).get_indexer(keys)
     if not (pos >= 0).any(): return {c: np.full(n, None, dtype=object) for c in _TRIAGE_READ}
     have = pos >= 0; pos = pos[have]
     out = {}
