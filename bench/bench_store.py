@@ -132,8 +132,9 @@ def main():
     print(f'  fair baseline: one executemany transaction of JSON rows + json.loads read back: {c_fair:.2f} s CPU -> ours {c_fair/med:.2f}x faster')
     print(f'  upsert again (same)   {t_again:6.2f} s  (all {r2.unchanged:,} unchanged)')
     print(f'  naive row-at-a-time   {t_naive:6.2f} s  (extrapolated from {k:,} rows) -> {t_naive/t_add:.0f}x slower than ours')
-    print(f'  process peak RSS {rss1:.0f} MB after upsert+read (goal < 1 GB), of which {rss0:.0f} MB before it '
-          f'(the {a.n:,} generated items themselves)')
+    # (issue 13's store row has no memory goal; its 1 GB is the weekly job's and bulk's)
+    print(f'  process peak RSS {rss1:.0f} MB after upsert+read, of which {rss0:.0f} MB before it (the {a.n:,} generated '
+          f'items themselves): the add and the read {rss1 - rss0:.0f} MB above them')
     print(f'  file size {(d/"bench.sqlite").stat().st_size/2**20:.0f} MB')
     st.close(); fair.close(); con.close(); shutil.rmtree(d, ignore_errors=True)
     summary('bench_store' + (' (varied)' if a.items == 'varied' else ''), 'store: upsert 100k items + read them back < 3 s CPU', f'one executemany transaction of JSON rows + json.loads: {c_fair:.2f} s CPU',
