@@ -113,7 +113,6 @@ def ffp_route(bs, feeds, n, label=''):
     global _FAST
     import html, mlnews_nb.feeds as F
     from fastfeedparser import _core
-    import pandas as pd
     _FAST = F._fast_parse
     core = lambda: [_core.parse_entries(b, dict, _iso, html.unescape, True, True, False, False) for b in bs]
     best = dict(anchor=1e9, ours=1e9, route=1e9, core=1e9, walk=1e9)

@@ -22,8 +22,8 @@ __all__ = ['STATES', 'SCHEMA_VERSION', 'ROW_COLS', 'PAYLOAD_COLS', 'FS', 'NA', '
 # %% ../nbs/10_store.ipynb #52a1afc7
 STATES = ('new', 'saved', 'skipped', 'later', 'read')
 SCHEMA_VERSION = 4
-_ITEM_SQL = ', '.join(f'{c} {"INTEGER" if ITEM_DTYPES[c] == "Int64" else "TEXT"}' for c in ITEM_COLS
-                      if c not in ('source','key'))
+def _sql_type(c:str) -> str: return 'INTEGER' if ITEM_DTYPES.get(c) == 'Int64' else 'TEXT'
+_ITEM_SQL = ', '.join(f'{c} {_sql_type(c)}' for c in ITEM_COLS if c not in ('source','key'))
 _SCHEMA_V1 = f"""
 CREATE TABLE items (
   -- item data: what the fetchers return
@@ -78,8 +78,7 @@ _ITEMS_V4 = ROW_COLS + ('payload', 'first_seen', 'last_seen', 'change', 'changed
 
 def _v3_to_v4(db:sqlite3.Connection):
     "Version 4 rebuilds the items table keyed by `(key, source)`, without the emptied columns; rows keep their rowids"
-    typ = lambda c: 'INTEGER' if ITEM_DTYPES.get(c) == 'Int64' else 'TEXT'
-    defs = ', '.join(f'{c} {typ(c)}' + (' NOT NULL' if c in ('source', 'key') else '') for c in _ITEMS_V4)
+    defs = ', '.join(f'{c} {_sql_type(c)}' + (' NOT NULL' if c in ('source', 'key') else '') for c in _ITEMS_V4)
     db.execute(f'CREATE TABLE items_v4 ({defs}, PRIMARY KEY (key, source))')
     cols = ', '.join(_ITEMS_V4)
     # the rowids kept: the store order (first added first) and `add`'s count of new rows past the largest rowid
@@ -661,9 +660,6 @@ def _split(v) -> pd.Series:
             r = np.fromiter(map(list, repeat((), n)), dtype=object, count=n)
             if k: r[have.to_numpy(zero_copy_only=False)] = _split(v.filter(have)).to_numpy()
             return pd.Series(r, dtype=object, copy=False)
-    # a missing list (a payload field NA: most `keywords` and `links_to`) made '' by Arrow, in C, is an empty one below:
-    # the column stays on the `map` path instead of the row at a time one
-    if _is_arrow(v) and v.null_count: v = _arrow()[1].fill_null(v, _arrow()[0].scalar('', v.type))
     a = _objs(v).tolist()
     # one `str.split` a row, called from C (`map`), when every value is text; then `[]` where a value was empty
     if a.count(None) == 0:
@@ -989,8 +985,8 @@ def items(self:Store, *, state:str|Sequence[str]|None=None, source:str|Sequence[
     sql = f"""{_SELECT_ITEMS} FROM items i {'LEFT JOIN triage t ON t.key = i.key' if state is not None else ''}
               {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY i.rowid"""
     # in store order (rowid: first added first), which a read of every row or a filter has without a sort; a read by
-    # keys goes through the key index, which lists a key's rows by source: SQLite sorts those few rows back
-    # newest first here, after the types are set, not by SQLite: a sort in SQL builds a temporary b-tree of whole rows
+    # keys goes through the key index, which lists a key's rows by source: SQLite sorts those few rows back. Newest
+    # first is `_from_sql`'s, after the types are set, not SQLite's: a sort in SQL builds a temporary b-tree of rows
     # one read transaction (or the batch's own): the items and their triage see the same store
     with _arrow_pool():
         with self._tx('BEGIN') as db, gc_paused(): cols = _read(db, sql, params); cols.update(_triage(db, cols['key']))

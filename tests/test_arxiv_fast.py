@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 import numpy as np, pandas as pd, pytest
 import arxiv as _arxiv
-from lxml import etree
+
 import mlnews_nb.arxiv as X
 from mlnews_nb.core import (arxiv_id, arxiv_version, empty_items, ITEM_DTYPES, normalize_doi, item_key, utc_series,
                             html_to_text, SourceError)

@@ -8,7 +8,7 @@ integers); on orders SQLite makes by an index or a sort; and on the cases it mus
 row at a time read gets another type, text that is not UTF-8, a concatenation past SQLite's length limit, a plan that
 is not the query's own)."""
 import random, sqlite3
-import numpy as np, pandas as pd, pytest
+import pandas as pd, pytest
 import mlnews_nb.store as S
 from mlnews_nb.core import to_items, StoreError
 from mlnews_nb.store import Store, FS, NA, SEP, PAYLOAD_COLS

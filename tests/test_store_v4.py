@@ -4,11 +4,11 @@ order. The schema 3 store is written here as schema 3's `add` wrote it (hand-wri
 after that code is gone); the items are captured feeds (tests/data) plus hand-made rows that share a key across sources."""
 import sqlite3
 from pathlib import Path
-import pandas as pd, pytest
+import pandas as pd
 import mlnews_nb.store as S
 from mlnews_nb.core import to_items, ITEM_COLS
 from mlnews_nb.feeds import parse_feed
-from mlnews_nb.store import Store, SCHEMA_VERSION, ROW_COLS
+from mlnews_nb.store import Store, SCHEMA_VERSION
 
 DATA = Path(__file__).parent/'data'
 
